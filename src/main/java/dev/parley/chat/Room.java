@@ -1,0 +1,154 @@
+package dev.parley.chat;
+
+import dev.parley.protocol.pb.Member;
+import dev.parley.protocol.pb.RoomInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A chat room. All of its state changes and broadcasts run on one {@link EventExecutor} (the
+ * room's job queue), so members see one message order and the hot path takes no locks.
+ * Methods marked "job queue only" must be called from {@link #executor()}.
+ */
+public final class Room {
+
+    private final long id;
+    private final String name;
+    private final int maxMembers;
+    private final EventExecutor executor;
+
+    // job queue only
+    private final ArrayList<ChatSession> members = new ArrayList<>();
+    private final Set<ChatSession> memberSet = new HashSet<>();
+    private long seq;
+    private boolean closed;
+
+    /** Written on the job queue, read by room listings on any thread. */
+    private volatile int memberCount;
+
+    public Room(long id, String name, int maxMembers, EventExecutor executor) {
+        this.id = id;
+        this.name = name;
+        this.maxMembers = maxMembers;
+        this.executor = executor;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int maxMembers() {
+        return maxMembers;
+    }
+
+    public EventExecutor executor() {
+        return executor;
+    }
+
+    public int memberCount() {
+        return memberCount;
+    }
+
+    public RoomInfo info() {
+        return RoomInfo.newBuilder().setRoomId(id).setName(name)
+                .setMemberCount(memberCount).setMaxMembers(maxMembers).build();
+    }
+
+    /** Job queue only. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Job queue only. Marks the room gone; later joins find it closed. */
+    void close() {
+        closed = true;
+    }
+
+    /** Job queue only. */
+    boolean isFull() {
+        return members.size() >= maxMembers;
+    }
+
+    /** Job queue only. */
+    boolean contains(ChatSession session) {
+        return memberSet.contains(session);
+    }
+
+    /** Job queue only. */
+    void add(ChatSession session) {
+        if (memberSet.add(session)) {
+            members.add(session);
+            memberCount = members.size();
+        }
+    }
+
+    /** Job queue only. Returns false if the session was not a member. */
+    boolean remove(ChatSession session) {
+        if (!memberSet.remove(session)) {
+            return false;
+        }
+        members.remove(session);
+        memberCount = members.size();
+        return true;
+    }
+
+    /** Job queue only. */
+    boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    /** Job queue only. The next message number: 1, 2, 3, ... */
+    long nextSeq() {
+        return ++seq;
+    }
+
+    /** Job queue only. Current members in join order. */
+    List<ChatSession> members() {
+        return Collections.unmodifiableList(members);
+    }
+
+    /** Job queue only. The members as wire objects. */
+    List<Member> memberList() {
+        List<Member> list = new ArrayList<>(members.size());
+        for (ChatSession s : members) {
+            list.add(s.member());
+        }
+        return list;
+    }
+
+    /**
+     * Job queue only. Sends one encoded frame to every member except {@code skip} (may be
+     * null); each gets a retained duplicate of the same bytes. Consumes {@code frame}.
+     * Returns the number of deliveries.
+     */
+    int broadcast(ByteBuf frame, ChatSession skip) {
+        int delivered = 0;
+        try {
+            for (int i = 0, n = members.size(); i < n; i++) {
+                ChatSession m = members.get(i);
+                if (m != skip) {
+                    m.sendFrame(frame.retainedDuplicate());
+                    delivered++;
+                }
+            }
+        } finally {
+            frame.release();
+        }
+        return delivered;
+    }
+
+    @Override
+    public String toString() {
+        return "room:" + id + "(" + name + ")";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.parley.chat;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The rooms that exist, by id, in id order. Thread-safe. */
+public final class RoomRegistry {
+
+    private final ConcurrentSkipListMap<Long, Room> rooms = new ConcurrentSkipListMap<>();
+    private final AtomicLong lastId;
+
+    /** @param lastUsedId the highest room id ever handed out; new rooms count up from it */
+    public RoomRegistry(long lastUsedId) {
+        this.lastId = new AtomicLong(lastUsedId);
+    }
+
+    public long nextId() {
+        return lastId.incrementAndGet();
+    }
+
+    public void add(Room room) {
+        rooms.put(room.id(), room);
+    }
+
+    public Room get(long id) {
+        return rooms.get(id);
+    }
+
+    public void remove(Room room) {
+        rooms.remove(room.id(), room);
+    }
+
+    public Collection<Room> all() {
+        return rooms.values();
+    }
+
+    public int size() {
+        return rooms.size();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.parley.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Options from a properties file ({@code --config FILE}): each key is a long option name
+ * without its dashes ({@code port=7777}, {@code data-dir=/var/lib/parley}). Flags given on
+ * the command line override the file. An unknown key is an error, so a typo is not silently
+ * ignored.
+ */
+final class ConfigFile implements CommandLine.IDefaultValueProvider {
+
+    private final Properties properties;
+
+    private ConfigFile(Properties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * Looks for {@code --config FILE} (or {@code --config=FILE}) in {@code args} and, if
+     * present, installs the file as the default value provider of {@code spec}.
+     */
+    static void install(CommandSpec spec, String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[i + 1]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        if (file == null) {
+            return;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read config file " + file + ": " + e);
+        }
+        for (String key : p.stringPropertyNames()) {
+            OptionSpec option = spec.findOption("--" + key);
+            if (option == null || key.equals("config")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown option '" + key + "' in config file " + file);
+            }
+        }
+        spec.defaultValueProvider(new ConfigFile(p));
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        if (argSpec instanceof OptionSpec option) {
+            String value = properties.getProperty(option.longestName().replaceFirst("^--", ""));
+            if (value != null) {
+                return value.trim();
+            }
+        }
+        return argSpec.defaultValue();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.parley.cli;
+
+import dev.parley.net.Transport;
+import dev.parley.server.ParleyServer;
+import dev.parley.server.ServerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code parley server}: runs the chat server until SIGTERM or Ctrl-C. */
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the Parley chat server until SIGTERM or Ctrl-C, then shuts down gracefully.",
+                "Any option may also be set in a properties file given with --config (key = option name "
+                        + "without dashes, e.g. room-max-members=500); flags override the file."})
+public final class ServerCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values.")
+    Path config;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7777", description = "TCP port for clients (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "./data", paramLabel = "DIR",
+            description = "Where the embedded database lives (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--transport", paramLabel = "io_uring|epoll|nio", converter = TransportConverter.class,
+            description = "Force a socket transport (default: io_uring if the kernel allows it, else epoll, else nio).")
+    Transport transport;
+
+    @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads (default: one per core).")
+    int ioThreads;
+
+    @Option(names = "--max-frame", defaultValue = "8192", paramLabel = "BYTES",
+            description = "Largest frame a client may send, header included (default: ${DEFAULT-VALUE}, at most 65535).")
+    int maxFrame;
+
+    @Option(names = "--max-chat-bytes", defaultValue = "4096", paramLabel = "BYTES",
+            description = "Largest chat text in UTF-8 bytes (default: ${DEFAULT-VALUE}).")
+    int maxChatBytes;
+
+    @Option(names = "--room-max-members", defaultValue = "1000",
+            description = "Members per room when a create asks for 0, and the most it may ask for (default: ${DEFAULT-VALUE}).")
+    int roomMaxMembers;
+
+    @Option(names = "--max-rooms", defaultValue = "10000", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
+    int maxRooms;
+
+    @Option(names = "--auto-register", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create an account on first login with a new name (default: on; --no-auto-register turns it off).")
+    boolean autoRegister;
+
+    @Option(names = "--password-iterations", defaultValue = "210000",
+            description = "PBKDF2-HMAC-SHA512 iterations for new password hashes (default: ${DEFAULT-VALUE}).")
+    int passwordIterations;
+
+    @Option(names = "--rate-limit", defaultValue = "100", paramLabel = "PER_SECOND",
+            description = "Requests per second a connection may send, burst twice that; excess gets RATE_LIMITED (default: ${DEFAULT-VALUE}; 0 = off).")
+    int rateLimit;
+
+    @Option(names = "--slow-reader-bytes", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Unread bytes queued for one client before it is disconnected (default: ${DEFAULT-VALUE}).")
+    int slowReaderBytes;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+            description = "Database URL, e.g. jdbc:postgresql://127.0.0.1:5432/parley (default: embedded H2 under --data-dir).")
+    String dbUrl;
+
+    @Option(names = "--db-user", description = "Database user.")
+    String dbUser;
+
+    @Option(names = "--db-password", description = "Database password.")
+    String dbPassword;
+
+    @Option(names = "--db-pool-size", defaultValue = "8", description = "Database connections (default: ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
+    @Option(names = "--blocking-threads", defaultValue = "0",
+            description = "Threads for database and password hashing work (default: one per core, at least 2).")
+    int blockingThreads;
+
+    /** Builds the server configuration from the parsed options. */
+    ServerConfig toConfig() {
+        ServerConfig c = new ServerConfig();
+        c.host = host;
+        c.port = port;
+        c.dataDir = dataDir;
+        c.transport = transport;
+        c.ioThreads = ioThreads;
+        c.maxFrameBytes = maxFrame;
+        c.maxChatBytes = maxChatBytes;
+        c.roomMaxMembers = roomMaxMembers;
+        c.maxRooms = maxRooms;
+        c.autoRegister = autoRegister;
+        c.passwordIterations = passwordIterations;
+        c.rateLimit = rateLimit;
+        c.slowReaderBytes = slowReaderBytes;
+        c.dbUrl = dbUrl;
+        c.dbUser = dbUser;
+        c.dbPassword = dbPassword;
+        c.dbPoolSize = dbPoolSize;
+        if (blockingThreads > 0) {
+            c.blockingThreads = blockingThreads;
+        }
+        return c;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig cfg = toConfig();
+        ParleyServer server = ParleyServer.start(cfg);
+        Thread hook = new Thread(server::close, "parley-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        server.awaitTermination();
+        return 0;
+    }
+
+    static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {
+        @Override
+        public Transport convert(String value) {
+            return Transport.parse(value);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.parley.client;
+
+import com.google.protobuf.MessageLite;
+import dev.parley.protocol.FrameDecoder;
+import dev.parley.protocol.Frames;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client connection to a Parley server: sends requests, hands every server message to a
+ * {@link Listener} on the connection's event loop. Used by the console client and tests.
+ */
+public final class ParleyConnection implements AutoCloseable {
+
+    /** Receives what the server sends, on the connection's event loop. */
+    public interface Listener {
+        void onMessage(MessageLite message);
+
+        /** The connection closed; {@code cause} is the error that closed it, or null. */
+        default void onClosed(Throwable cause) {
+        }
+    }
+
+    private final Channel channel;
+    private final EventLoopGroup ownedGroup;
+
+    private ParleyConnection(Channel channel, EventLoopGroup ownedGroup) {
+        this.channel = channel;
+        this.ownedGroup = ownedGroup;
+    }
+
+    /** Connects with an event loop of its own, released by {@link #close()}. */
+    public static ParleyConnection connect(String host, int port, Listener listener) throws IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-client", true),
+                NioIoHandler.newFactory());
+        try {
+            return connect(group, host, port, listener, group);
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Connects on a shared event loop group, which the caller keeps and shuts down. */
+    public static ParleyConnection connect(EventLoopGroup group, String host, int port, Listener listener)
+            throws IOException {
+        return connect(group, host, port, listener, null);
+    }
+
+    private static ParleyConnection connect(EventLoopGroup group, String host, int port, Listener listener,
+                                            EventLoopGroup owned) throws IOException {
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(new FrameDecoder(FrameDecoder.Side.CLIENT, Frames.MAX_FRAME_LENGTH))
+                                .addLast(new Dispatcher(listener));
+                    }
+                });
+        ChannelFuture f = b.connect(new InetSocketAddress(host, port)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot connect to " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+        }
+        return new ParleyConnection(f.channel(), owned);
+    }
+
+    /** Sends one request; safe from any thread. */
+    public void send(MessageLite message) {
+        channel.writeAndFlush(Frames.encode(channel.alloc(), message), channel.voidPromise());
+    }
+
+    /** Writes raw bytes, bypassing the encoder (for protocol tests). */
+    public void sendRaw(byte[] bytes) {
+        channel.writeAndFlush(channel.alloc().buffer(bytes.length).writeBytes(bytes), channel.voidPromise());
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownedGroup != null) {
+            ownedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final class Dispatcher extends ChannelInboundHandlerAdapter {
+        private final Listener listener;
+        private Throwable cause;
+
+        Dispatcher(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            listener.onMessage((MessageLite) msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            this.cause = cause;
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            listener.onClosed(cause);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.parley.metrics;
+
+import dev.parley.protocol.MessageCatalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server's meters, all named {@code parley.*}. Meters are created once here and the hot
+ * path only calls {@link Counter#increment()} on a field or a type-indexed array: no lookup,
+ * lock or allocation per message.
+ */
+public final class ServerMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter[] requestsByType;
+    private final Counter deliveries;
+    private final Counter protocolViolations;
+    private final Counter rateLimited;
+    private final Counter slowReaderDisconnects;
+    private final Counter loginsOk;
+    private final Counter loginsFailed;
+    private final Counter chatMessages;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger rooms = new AtomicInteger();
+
+    public ServerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        requestsByType = new Counter[MessageCatalog.maxType() + 1];
+        for (int t = 1; t <= MessageCatalog.maxType(); t++) {
+            MessageCatalog.Kind kind = MessageCatalog.byType(t);
+            if (kind != null && kind.sentByClient()) {
+                requestsByType[t] = Counter.builder("parley.requests")
+                        .description("Requests decoded from clients")
+                        .tag("type", kind.msgType().name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry);
+            }
+        }
+        deliveries = Counter.builder("parley.deliveries")
+                .description("Notifies (chat and membership notices) written to clients")
+                .register(registry);
+        protocolViolations = Counter.builder("parley.protocol.violations")
+                .description("Connections closed for a malformed frame").register(registry);
+        rateLimited = Counter.builder("parley.rate.limited")
+                .description("Requests refused with RATE_LIMITED").register(registry);
+        slowReaderDisconnects = Counter.builder("parley.slow.reader.disconnects")
+                .description("Connections closed because they did not read fast enough").register(registry);
+        loginsOk = Counter.builder("parley.logins").tag("result", "ok").register(registry);
+        loginsFailed = Counter.builder("parley.logins").tag("result", "failed").register(registry);
+        chatMessages = Counter.builder("parley.chat.messages")
+                .description("Chat messages accepted by rooms").register(registry);
+        Gauge.builder("parley.connections", connections, AtomicInteger::get)
+                .description("Open client connections").register(registry);
+        Gauge.builder("parley.rooms", rooms, AtomicInteger::get)
+                .description("Rooms that exist").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void request(int type) {
+        Counter c = requestsByType[type];
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    public void deliveries(int count) {
+        deliveries.increment(count);
+    }
+
+    public void protocolViolation() {
+        protocolViolations.increment();
+    }
+
+    public void rateLimited() {
+        rateLimited.increment();
+    }
+
+    public void slowReaderDisconnect() {
+        slowReaderDisconnects.increment();
+    }
+
+    public void login(boolean ok) {
+        (ok ? loginsOk : loginsFailed).increment();
+    }
+
+    public void chatMessage() {
+        chatMessages.increment();
+    }
+
+    public void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    public void roomCreated() {
+        rooms.incrementAndGet();
+    }
+
+    public void roomRemoved() {
+        rooms.decrementAndGet();
+    }
+}

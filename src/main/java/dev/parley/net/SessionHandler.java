@@ -1,0 +1,133 @@
+package dev.parley.net;
+
+import com.google.protobuf.MessageLite;
+import dev.parley.chat.ChatSession;
+import dev.parley.chat.LoginService;
+import dev.parley.chat.Replies;
+import dev.parley.chat.RoomService;
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.Frames;
+import dev.parley.protocol.MessageCatalog;
+import dev.parley.protocol.ProtocolViolationException;
+import dev.parley.protocol.pb.ChatRequest;
+import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.JoinRoomRequest;
+import dev.parley.protocol.pb.LoginRequest;
+import dev.parley.protocol.pb.MsgType;
+import dev.parley.protocol.pb.PingRequest;
+import dev.parley.protocol.pb.PongResponse;
+import dev.parley.protocol.pb.Result;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The last inbound handler of a client connection: applies the connection-level policies
+ * (login gate, rate limit, protocol violations, slow readers) and routes each request to the
+ * login or room service. One instance per connection.
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final LoginService logins;
+    private final RoomService rooms;
+    private final ServerMetrics metrics;
+    private final int rateLimit;
+    private ChatSession session;
+
+    public SessionHandler(LoginService logins, RoomService rooms, ServerMetrics metrics, int rateLimit) {
+        this.logins = logins;
+        this.rooms = rooms;
+        this.metrics = metrics;
+        this.rateLimit = rateLimit;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        session = new ChatSession(ctx.channel(), rateLimit);
+        metrics.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            rooms.disconnected(session);
+            logins.loggedOut(session);
+            metrics.connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MessageLite message = (MessageLite) msg; // FrameDecoder emits parsed protobuf messages only
+        MsgType type = MessageCatalog.of(message).msgType();
+        metrics.request(type.getNumber());
+        if (!session.tryAcquire(System.nanoTime())) {
+            metrics.rateLimited();
+            if (session.firstRateLimitLog()) {
+                log.info("[{}] over the rate limit of {} requests/s; excess requests are refused", session, rateLimit);
+            }
+            long cmid = message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
+            session.send(Replies.error(Result.RATE_LIMITED, "over " + rateLimit + " requests/s", type, cmid));
+            return;
+        }
+        switch (type) {
+            case PING_REQUEST -> session.send(PongResponse.newBuilder().setNonce(((PingRequest) message).getNonce()).build());
+            case LOGIN_REQUEST -> logins.login(session, (LoginRequest) message);
+            default -> {
+                if (!session.isLoggedIn()) {
+                    long cmid = message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
+                    session.send(Replies.error(Result.NOT_LOGGED_IN, "log in first", type, cmid));
+                    return;
+                }
+                switch (type) {
+                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message);
+                    case ROOM_LIST_REQUEST -> rooms.list(session);
+                    case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
+                    case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
+                    case LEAVE_ROOM_REQUEST -> rooms.leave(session);
+                    default -> session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
+            // The client let more than the high water mark pile up: it is not reading. Closing it
+            // bounds the memory one client can hold; it can reconnect and rejoin.
+            metrics.slowReaderDisconnect();
+            log.info("[{}] closed: {} bytes queued unread (slow reader)", session,
+                    ctx.channel().unsafe().outboundBuffer() == null ? 0
+                            : ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes());
+            ctx.close();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolViolationException pv) {
+            metrics.protocolViolation();
+            log.info("[{}] protocol violation from {}: {}; closing", session, ctx.channel().remoteAddress(), pv.getMessage());
+            MsgType requestType = MsgType.forNumber(pv.requestType());
+            var notify = Replies.error(Result.PROTOCOL_VIOLATION, pv.getMessage(),
+                    requestType == null ? MsgType.MSG_TYPE_UNSPECIFIED : requestType);
+            ctx.writeAndFlush(Frames.encode(ctx.alloc(), notify)).addListener(ChannelFutureListener.CLOSE);
+        } else if (cause instanceof IOException) {
+            log.debug("[{}] connection error: {}", session, cause.toString());
+            ctx.close();
+        } else {
+            log.warn("[{}] unexpected error; closing the connection", session, cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.parley.server;
+
+import dev.parley.chat.LoginService;
+import dev.parley.chat.RoomRegistry;
+import dev.parley.chat.RoomService;
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.net.ServerInitializer;
+import dev.parley.net.Transport;
+import dev.parley.store.AccountStore;
+import dev.parley.store.Database;
+import dev.parley.store.PasswordHasher;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running Parley server: the composition root that wires storage, services and Netty, and
+ * the owner of their shutdown order (stop accepting, close sessions, stop the event loops,
+ * drain blocking work, close the database).
+ */
+public final class ParleyServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
+
+    private final ServerConfig config;
+    private final Transport transport;
+    private final Database database;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final ServerMetrics metrics;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final ThreadPoolExecutor blocking;
+    private final ChannelGroup channels = new DefaultChannelGroup("parley-sessions", GlobalEventExecutor.INSTANCE);
+    private final RoomService rooms;
+    private final LoginService logins;
+    private final Channel serverChannel;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private ParleyServer(ServerConfig config) throws IOException, InterruptedException {
+        config.validate();
+        this.config = config;
+        Files.createDirectories(config.dataDir);
+        transport = Transport.pick(config.transport);
+        String url = config.dbUrl != null ? config.dbUrl : Database.embeddedUrl(config.dataDir);
+        database = Database.open(url, config.dbUser, config.dbPassword, config.dbPoolSize);
+        boolean started = false;
+        meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = new ServerMetrics(meterRegistry);
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("parley-io"),
+                transport.ioHandlerFactory());
+        blocking = new ThreadPoolExecutor(config.blockingThreads, config.blockingThreads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.loginQueue), new DefaultThreadFactory("parley-blocking"));
+        try {
+            // Rooms run their job queues on the I/O event loops: room work never blocks, and a
+            // member served by the same loop gets its delivery without a thread hop.
+            rooms = new RoomService(new RoomRegistry(0), ioGroup,
+                    new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms), metrics);
+            logins = new LoginService(new AccountStore(database), new PasswordHasher(config.passwordIterations),
+                    config.autoRegister, blocking, metrics);
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(bossGroup, ioGroup)
+                    .channel(transport.serverChannelClass())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
+                    .childHandler(new ServerInitializer(logins, rooms, metrics, config.maxFrameBytes,
+                            config.rateLimit, channels));
+            serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+            started = true;
+        } finally {
+            if (!started) {
+                shutdownResources();
+            }
+        }
+        log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
+                config.effectiveIoThreads(), config.dbUrl != null ? "external database" : config.dataDir.toAbsolutePath().normalize());
+    }
+
+    /** Starts a server; returns once it accepts connections. */
+    public static ParleyServer start(ServerConfig config) throws IOException, InterruptedException {
+        return new ParleyServer(config);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public RoomService rooms() {
+        return rooms;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Graceful shutdown; safe to call more than once and from a shutdown hook. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            try {
+                terminated.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        try {
+            serverChannel.close().syncUninterruptibly();
+            channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        } finally {
+            shutdownResources();
+            terminated.countDown();
+            log.info("Parley stopped");
+        }
+    }
+
+    /** Also used to undo a half-finished start, so every resource may still be null. */
+    private void shutdownResources() {
+        var boss = bossGroup == null ? null : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        var io = ioGroup == null ? null : ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (boss != null) {
+            boss.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        if (io != null) {
+            io.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        if (blocking != null) {
+            blocking.shutdown();
+            try {
+                if (!blocking.awaitTermination(10, TimeUnit.SECONDS)) {
+                    blocking.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                blocking.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        database.close();
+        if (meterRegistry != null) {
+            meterRegistry.close();
+        }
+    }
+}

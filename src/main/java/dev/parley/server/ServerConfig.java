@@ -1,0 +1,69 @@
+package dev.parley.server;
+
+import dev.parley.net.Transport;
+import dev.parley.protocol.Frames;
+import dev.parley.store.PasswordHasher;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a server instance is started with. Defaults are the documented ones; the
+ * {@code server} command fills it from its flags and config file, tests set fields directly.
+ */
+public final class ServerConfig {
+    public String host = "0.0.0.0";
+    public int port = 7777;
+    public Path dataDir = Path.of("data");
+    /** null = pick the best available: io_uring, then epoll, then NIO. */
+    public Transport transport;
+    /** Event loop threads; 0 = one per core. */
+    public int ioThreads;
+    public int maxFrameBytes = Frames.DEFAULT_MAX_CLIENT_FRAME;
+    public int roomMaxMembers = 1000;
+    public int maxChatBytes = 4096;
+    public boolean autoRegister = true;
+    public int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
+    /** Requests a connection may send per second (token bucket, burst twice that); 0 = unlimited. */
+    public int rateLimit = 100;
+    /** Bytes queued for a client that does not read before it is disconnected. */
+    public int slowReaderBytes = 1 << 20;
+    /** JDBC URL; null = embedded H2 under {@link #dataDir}. */
+    public String dbUrl;
+    public String dbUser;
+    public String dbPassword;
+    public int dbPoolSize = 8;
+    /** Threads for blocking work (database, password hashing). */
+    public int blockingThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Logins waiting for a blocking thread before new ones get SERVER_BUSY. */
+    public int loginQueue = 20_000;
+    /** Rooms that may exist at once; creating more gets SERVER_BUSY. */
+    public int maxRooms = 10_000;
+
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Checks ranges; throws with a message naming the offending option. */
+    public void validate() {
+        require(port >= 0 && port <= 65535, "--port must be within 0..65535");
+        require(maxFrameBytes >= 64 && maxFrameBytes <= Frames.MAX_FRAME_LENGTH,
+                "--max-frame must be within 64.." + Frames.MAX_FRAME_LENGTH);
+        require(roomMaxMembers >= 2, "--room-max-members must be at least 2");
+        require(maxChatBytes >= 1 && maxChatBytes <= 16_384, "--max-chat-bytes must be within 1..16384");
+        require(maxChatBytes + 64 <= maxFrameBytes,
+                "--max-frame must leave room for a chat of --max-chat-bytes (" + maxChatBytes + ") plus 64 bytes of header and fields");
+        require(passwordIterations >= 1, "--password-iterations must be positive");
+        require(rateLimit >= 0, "--rate-limit must be 0 (off) or positive");
+        require(slowReaderBytes >= 64 * 1024, "--slow-reader-bytes must be at least 65536");
+        require(ioThreads >= 0, "--io-threads must be 0 (one per core) or positive");
+        require(blockingThreads >= 1, "--blocking-threads must be positive");
+        require(dbPoolSize >= 1, "--db-pool-size must be positive");
+        require(maxRooms >= 1, "--max-rooms must be positive");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.parley.store;
+
+/** A stored player account. */
+public record Account(long id, String name, String passwordHash) {
+}
