@@ -8,10 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code parley server}: runs the chat server until SIGTERM or Ctrl-C. */
-@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
         description = {"Runs the Parley chat server until SIGTERM or Ctrl-C, then shuts down gracefully.",
                 "Any option may also be set in a properties file given with --config (key = option name "
                         + "without dashes, e.g. room-max-members=500); flags override the file."})
@@ -68,8 +69,12 @@ public final class ServerCommand implements Callable<Integer> {
     int rateLimit;
 
     @Option(names = "--slow-reader-bytes", defaultValue = "1048576", paramLabel = "BYTES",
-            description = "Unread bytes queued for one client before it is disconnected (default: ${DEFAULT-VALUE}).")
+            description = "Unread bytes queued for one client above which it counts as not keeping up (default: ${DEFAULT-VALUE}).")
     int slowReaderBytes;
+
+    @Option(names = "--slow-reader-grace", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
+    Duration slowReaderGrace;
 
     @Option(names = "--db-url", paramLabel = "JDBC_URL",
             description = "Database URL, e.g. jdbc:postgresql://127.0.0.1:5432/parley (default: embedded H2 under --data-dir).")
@@ -104,6 +109,7 @@ public final class ServerCommand implements Callable<Integer> {
         c.passwordIterations = passwordIterations;
         c.rateLimit = rateLimit;
         c.slowReaderBytes = slowReaderBytes;
+        c.slowReaderGraceMillis = slowReaderGrace.toMillis();
         c.dbUrl = dbUrl;
         c.dbUser = dbUser;
         c.dbPassword = dbPassword;

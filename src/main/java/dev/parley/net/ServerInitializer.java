@@ -16,10 +16,12 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final ServerMetrics metrics;
     private final int maxFrameBytes;
     private final int rateLimit;
+    private final long slowReaderGraceMillis;
     private final ChannelGroup channels;
 
     public ServerInitializer(LoginService logins, RoomService rooms, ServerMetrics metrics,
-                             int maxFrameBytes, int rateLimit, ChannelGroup channels) {
+                             int maxFrameBytes, int rateLimit, long slowReaderGraceMillis, ChannelGroup channels) {
+        this.slowReaderGraceMillis = slowReaderGraceMillis;
         this.channels = channels;
         this.logins = logins;
         this.rooms = rooms;
@@ -35,6 +37,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         // so a broadcast is encoded once and shared by all recipients.
         ch.pipeline()
                 .addLast("frames", new FrameDecoder(FrameDecoder.Side.SERVER, maxFrameBytes))
-                .addLast("session", new SessionHandler(logins, rooms, metrics, rateLimit));
+                .addLast("session", new SessionHandler(logins, rooms, metrics, rateLimit, slowReaderGraceMillis));
     }
 }

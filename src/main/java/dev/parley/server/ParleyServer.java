@@ -88,7 +88,7 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
                     .childHandler(new ServerInitializer(logins, rooms, metrics, config.maxFrameBytes,
-                            config.rateLimit, channels));
+                            config.rateLimit, config.slowReaderGraceMillis, channels));
             serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
             started = true;
         } finally {

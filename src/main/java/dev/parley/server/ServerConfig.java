@@ -25,8 +25,10 @@ public final class ServerConfig {
     public int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
     /** Requests a connection may send per second (token bucket, burst twice that); 0 = unlimited. */
     public int rateLimit = 100;
-    /** Bytes queued for a client that does not read before it is disconnected. */
+    /** Bytes queued for a client above which it counts as not keeping up (the high water mark). */
     public int slowReaderBytes = 1 << 20;
+    /** How long a client may stay above {@link #slowReaderBytes} before it is disconnected. */
+    public long slowReaderGraceMillis = 5_000;
     /** JDBC URL; null = embedded H2 under {@link #dataDir}. */
     public String dbUrl;
     public String dbUser;
@@ -55,6 +57,7 @@ public final class ServerConfig {
         require(passwordIterations >= 1, "--password-iterations must be positive");
         require(rateLimit >= 0, "--rate-limit must be 0 (off) or positive");
         require(slowReaderBytes >= 64 * 1024, "--slow-reader-bytes must be at least 65536");
+        require(slowReaderGraceMillis >= 1, "--slow-reader-grace must be positive");
         require(ioThreads >= 0, "--io-threads must be 0 (one per core) or positive");
         require(blockingThreads >= 1, "--blocking-threads must be positive");
         require(dbPoolSize >= 1, "--db-pool-size must be positive");
