@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 
 /** {@code parley client}: the console chat client, interactive on a terminal, scriptable through a pipe. */
@@ -46,7 +45,7 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ClientOptions options = ClientOptions.of(host, port, name, password).withMaxFrameBytes(maxFrame);
         try (LineConsole console = TerminalLineConsole.isSystemTerminal() ? TerminalLineConsole.open()
-                : new StreamLineConsole(System.in, Charset.defaultCharset(), System.out, System.err)) {
+                : StreamLineConsole.standardStreams()) {
             return new ConsoleClient(options, console).run();
         }
     }

@@ -1,5 +1,7 @@
 package dev.parley.client;
 
+import org.jline.terminal.Terminal;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +20,26 @@ public final class StreamLineConsole implements LineConsole {
     private final BufferedReader in;
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean secretsFromTerminal;
 
     public StreamLineConsole(InputStream in, Charset inputCharset, PrintStream out, PrintStream err) {
+        this(in, inputCharset, out, err, false);
+    }
+
+    private StreamLineConsole(InputStream in, Charset inputCharset, PrintStream out, PrintStream err,
+                              boolean secretsFromTerminal) {
         this.in = new BufferedReader(new InputStreamReader(in, inputCharset));
         this.out = out;
         this.err = err;
+        this.secretsFromTerminal = secretsFromTerminal;
+    }
+
+    /**
+     * The console on the process's standard streams. If standard input is a terminal (only
+     * standard output is redirected) a password is still read without echo.
+     */
+    public static StreamLineConsole standardStreams() {
+        return new StreamLineConsole(System.in, Charset.defaultCharset(), System.out, System.err, true);
     }
 
     @Override
@@ -43,6 +60,10 @@ public final class StreamLineConsole implements LineConsole {
 
     @Override
     public String askSecret(String question) {
+        Terminal terminal = secretsFromTerminal ? TerminalLineConsole.standardInputTerminal() : null;
+        if (terminal != null) {
+            return TerminalLineConsole.askSecretAndClose(terminal, question);
+        }
         return ask(question); // piped input is not echoed anyway
     }
 

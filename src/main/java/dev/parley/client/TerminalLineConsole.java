@@ -50,6 +50,28 @@ public final class TerminalLineConsole implements LineConsole {
         }
     }
 
+    /**
+     * The terminal that standard input is, writing to standard error, so it works while
+     * standard output is redirected; null when standard input is not a terminal.
+     */
+    static Terminal standardInputTerminal() {
+        try {
+            return TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysErr)
+                    .dumb(false).build();
+        } catch (IOException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /** Asks {@code question} on {@code terminal} without echo, then closes it; null when input ended. */
+    static String askSecretAndClose(Terminal terminal, String question) {
+        try (terminal) {
+            return read(newReader(terminal), question, LineReaderImpl.NULL_MASK);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static LineReader newReader(Terminal terminal) {
         return LineReaderBuilder.builder().terminal(terminal).appName("parley")
                 // chat is sent as typed: no !-history expansion, no backslash escapes
@@ -64,12 +86,12 @@ public final class TerminalLineConsole implements LineConsole {
 
     @Override
     public String ask(String question) {
-        return read(reader, question, null);
+        // A reader of its own, so answers (above all a password) stay out of the command history.
+        return read(newReader(terminal), question, null);
     }
 
     @Override
     public String askSecret(String question) {
-        // A reader of its own, so the secret never lands in the command history.
         return read(newReader(terminal), question, LineReaderImpl.NULL_MASK);
     }
 
@@ -98,6 +120,11 @@ public final class TerminalLineConsole implements LineConsole {
 
     @Override
     public void close() {
+        if (reader.isReading()) {
+            // The session ended under a half-typed line (the server went away): leave it on a line of its own.
+            terminal.writer().println();
+            terminal.flush();
+        }
         try {
             terminal.close();
         } catch (IOException e) {
