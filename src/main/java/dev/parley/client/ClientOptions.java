@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param password      password, or null to ask for it
  * @param maxFrameBytes largest frame the server takes from a client (its --max-frame); longer chat
  *                      is refused locally, because the server would close the connection for it
- * @param replyTimeout  how long a scripted command waits for its reply, and the login for its response
+ * @param replyTimeout  how long a scripted command waits for its reply
  * @param drainTimeout  how long the client waits at the end of input for a reply still outstanding
  */
 public record ClientOptions(String host, int port, String name, String password, int maxFrameBytes,

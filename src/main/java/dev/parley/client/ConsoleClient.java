@@ -47,6 +47,9 @@ public final class ConsoleClient {
     /** Exit code: the server closed the connection, or it failed. */
     public static final int EXIT_CONNECTION_LOST = 3;
 
+    /** Password hashing is deliberately slow and queued on a busy server: a login gets longer than a command. */
+    private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(15);
+
     private final ClientOptions options;
     private final LineConsole console;
     private final ClientState state = new ClientState();
@@ -98,7 +101,7 @@ public final class ConsoleClient {
         CompletableFuture<MessageLite> reply = pending.expect(
                 m -> m instanceof LoginResponse || isErrorFor(m, MsgType.LOGIN_REQUEST));
         connection.send(LoginRequest.newBuilder().setName(name.strip()).setPassword(password).build());
-        MessageLite m = await(reply, options.replyTimeout());
+        MessageLite m = await(reply, LOGIN_TIMEOUT);
         if (exit.isDone()) {
             return exit.join(); // the connection closed; the listener said so
         }
@@ -108,7 +111,7 @@ public final class ConsoleClient {
         }
         String why = m instanceof LoginResponse r ? MessageFormatter.describe(r.getResult(), r.getResultValue(), r.getReason())
                 : m instanceof ErrorNotify e ? MessageFormatter.describe(e.getResult(), e.getResultValue(), e.getReason())
-                : "no response within " + seconds(options.replyTimeout());
+                : "no response within " + seconds(LOGIN_TIMEOUT);
         console.printError("parley: login failed: " + why);
         return EXIT_LOGIN_FAILED;
     }
