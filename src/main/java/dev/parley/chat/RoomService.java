@@ -137,7 +137,7 @@ public final class RoomService {
             addMembersWithinFrame(ok, room.memberList());
             s.send(ok.build());
             MemberJoinedNotify notice = MemberJoinedNotify.newBuilder().setRoomId(room.id()).setMember(s.member()).build();
-            metrics.deliveries(room.broadcast(Frames.encode(s.channel().alloc(), notice), s));
+            room.broadcast(Frames.encode(s.channel().alloc(), notice), s, metrics, 0);
         });
         if (!queued) {
             s.room(null);
@@ -164,7 +164,8 @@ public final class RoomService {
         }
     }
 
-    public void chat(ChatSession s, ChatRequest req) {
+    /** @param decodedNanos {@link System#nanoTime()} when the request was decoded, for the handling latency */
+    public void chat(ChatSession s, ChatRequest req, long decodedNanos) {
         long cmid = req.getClientMsgId();
         Room room = s.room();
         if (room == null) {
@@ -182,13 +183,13 @@ public final class RoomService {
                     + limits.maxChatBytes(), MsgType.CHAT_REQUEST, cmid));
             return;
         }
-        if (!onQueue(room, () -> publishChat(room, s, text, cmid))) {
+        if (!onQueue(room, () -> publishChat(room, s, text, cmid, decodedNanos))) {
             s.send(Replies.error(Result.SERVER_BUSY, "the server is shutting down", MsgType.CHAT_REQUEST, cmid));
         }
     }
 
     /** Job queue of {@code room}. */
-    private void publishChat(Room room, ChatSession s, String text, long cmid) {
+    private void publishChat(Room room, ChatSession s, String text, long cmid, long decodedNanos) {
         if (!room.contains(s)) {
             s.send(Replies.error(Result.NOT_IN_ROOM, "not a member of " + room, MsgType.CHAT_REQUEST, cmid));
             return;
@@ -197,7 +198,7 @@ public final class RoomService {
                 .setSender(s.member()).setText(text).setClientMsgId(cmid)
                 .setServerTimeMs(System.currentTimeMillis()).build();
         metrics.chatMessage();
-        metrics.deliveries(room.broadcast(Frames.encode(s.channel().alloc(), notify), null));
+        room.broadcast(Frames.encode(s.channel().alloc(), notify), null, metrics, decodedNanos);
     }
 
     /** Job queue of {@code room}. */
@@ -220,7 +221,7 @@ public final class RoomService {
             return;
         }
         MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(room.id()).setMember(s.member()).build();
-        metrics.deliveries(room.broadcast(Frames.encode(s.channel().alloc(), notice), null));
+        room.broadcast(Frames.encode(s.channel().alloc(), notice), null, metrics, 0);
     }
 
     private static boolean onQueue(Room room, Runnable job) {

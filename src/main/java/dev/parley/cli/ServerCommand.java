@@ -76,6 +76,18 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration slowReaderGrace;
 
+    @Option(names = "--admin-port", defaultValue = "9777",
+            description = "HTTP port for GET /metrics (Prometheus) and GET /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
+    int adminPort;
+
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+            description = "Address of the admin port (default: ${DEFAULT-VALUE}, reachable from this machine only).")
+    String adminHost;
+
+    @Option(names = "--stats-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often to log the one-line stats (default: ${DEFAULT-VALUE}; 0 = never).")
+    Duration statsInterval;
+
     @Option(names = "--db-url", paramLabel = "JDBC_URL",
             description = "Database URL, e.g. jdbc:postgresql://127.0.0.1:5432/parley (default: embedded H2 under --data-dir).")
     String dbUrl;
@@ -110,6 +122,9 @@ public final class ServerCommand implements Callable<Integer> {
         c.rateLimit = rateLimit;
         c.slowReaderBytes = slowReaderBytes;
         c.slowReaderGraceMillis = slowReaderGrace.toMillis();
+        c.adminPort = adminPort;
+        c.adminHost = adminHost;
+        c.statsIntervalMillis = statsInterval.toMillis();
         c.dbUrl = dbUrl;
         c.dbUser = dbUser;
         c.dbPassword = dbPassword;

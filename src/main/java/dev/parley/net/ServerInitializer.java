@@ -18,10 +18,12 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final int rateLimit;
     private final long slowReaderGraceMillis;
     private final ChannelGroup channels;
+    private final TrafficCounter traffic;
 
     public ServerInitializer(LoginService logins, RoomService rooms, ServerMetrics metrics,
                              int maxFrameBytes, int rateLimit, long slowReaderGraceMillis, ChannelGroup channels) {
         this.slowReaderGraceMillis = slowReaderGraceMillis;
+        this.traffic = new TrafficCounter(metrics);
         this.channels = channels;
         this.logins = logins;
         this.rooms = rooms;
@@ -36,6 +38,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         // Outbound needs no encoder: every write is an already encoded frame (Frames.encode),
         // so a broadcast is encoded once and shared by all recipients.
         ch.pipeline()
+                .addLast("traffic", traffic)
                 .addLast("frames", new FrameDecoder(FrameDecoder.Side.SERVER, maxFrameBytes))
                 .addLast("session", new SessionHandler(logins, rooms, metrics, rateLimit, slowReaderGraceMillis));
     }

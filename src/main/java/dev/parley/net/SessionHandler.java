@@ -80,7 +80,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         MessageLite message = (MessageLite) msg; // FrameDecoder emits parsed protobuf messages only
         MsgType type = MessageCatalog.of(message).msgType();
         metrics.request(type.getNumber());
-        if (!session.tryAcquire(System.nanoTime())) {
+        long now = System.nanoTime();
+        if (!session.tryAcquire(now)) {
             metrics.rateLimited();
             if (session.firstRateLimitLog()) {
                 log.info("[{}] over the rate limit of {} requests/s; excess requests are refused", session, rateLimit);
@@ -99,7 +100,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 switch (type) {
-                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message);
+                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message, now);
                     case ROOM_LIST_REQUEST -> rooms.list(session);
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);

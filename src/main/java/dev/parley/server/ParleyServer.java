@@ -3,7 +3,9 @@ package dev.parley.server;
 import dev.parley.chat.LoginService;
 import dev.parley.chat.RoomRegistry;
 import dev.parley.chat.RoomService;
+import dev.parley.metrics.AdminServer;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.metrics.StatsReporter;
 import dev.parley.net.ServerInitializer;
 import dev.parley.net.Transport;
 import dev.parley.store.AccountStore;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -54,6 +57,8 @@ public final class ParleyServer implements AutoCloseable {
     private final RoomService rooms;
     private final LoginService logins;
     private final Channel serverChannel;
+    private final StatsReporter stats;
+    private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -90,6 +95,10 @@ public final class ParleyServer implements AutoCloseable {
                     .childHandler(new ServerInitializer(logins, rooms, metrics, config.maxFrameBytes,
                             config.rateLimit, config.slowReaderGraceMillis, channels));
             serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+            stats = new StatsReporter(metrics, ioGroup, config.statsIntervalMillis);
+            admin = config.adminPort < 0 ? null : new AdminServer(config.adminHost, config.adminPort, meterRegistry,
+                    () -> Map.of("connections", channels.size(), "rooms", rooms.registry().size(),
+                            "transport", transport.cliName()));
             started = true;
         } finally {
             if (!started) {
@@ -129,6 +138,15 @@ public final class ParleyServer implements AutoCloseable {
         return rooms;
     }
 
+    /** The admin HTTP address, or null when the admin port is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    public StatsReporter stats() {
+        return stats;
+    }
+
     public Database database() {
         return database;
     }
@@ -150,6 +168,9 @@ public final class ParleyServer implements AutoCloseable {
             return;
         }
         log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        if (admin != null) {
+            admin.markShuttingDown();
+        }
         try {
             serverChannel.close().syncUninterruptibly();
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -162,6 +183,12 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Also used to undo a half-finished start, so every resource may still be null. */
     private void shutdownResources() {
+        if (stats != null) {
+            stats.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
         var boss = bossGroup == null ? null : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         var io = ioGroup == null ? null : ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         if (boss != null) {

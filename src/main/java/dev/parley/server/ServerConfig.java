@@ -38,6 +38,12 @@ public final class ServerConfig {
     public int blockingThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Logins waiting for a blocking thread before new ones get SERVER_BUSY. */
     public int loginQueue = 20_000;
+    /** Address of the admin HTTP port (/metrics, /health); loopback by default. */
+    public String adminHost = "127.0.0.1";
+    /** Admin HTTP port; 0 = any free port, -1 = no admin port. */
+    public int adminPort = 9777;
+    /** How often the stats line is logged; 0 = never. */
+    public long statsIntervalMillis = 10_000;
     /** Rooms that may exist at once; creating more gets SERVER_BUSY. */
     public int maxRooms = 10_000;
 
@@ -62,6 +68,8 @@ public final class ServerConfig {
         require(blockingThreads >= 1, "--blocking-threads must be positive");
         require(dbPoolSize >= 1, "--db-pool-size must be positive");
         require(maxRooms >= 1, "--max-rooms must be positive");
+        require(adminPort >= -1 && adminPort <= 65535, "--admin-port must be within 0..65535, or -1 for none");
+        require(statsIntervalMillis >= 0, "--stats-interval must not be negative");
     }
 
     private static void require(boolean ok, String message) {

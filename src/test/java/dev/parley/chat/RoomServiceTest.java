@@ -51,13 +51,13 @@ class RoomServiceTest {
         return s;
     }
 
-    private static List<MessageLite> received(ChatSession s) {
-        EmbeddedChannel ch = (EmbeddedChannel) s.channel();
-        ch.runPendingTasks();
-        return Wire.written(ch);
+    private List<MessageLite> received(ChatSession s) {
+        // every embedded channel has a loop of its own; the batched flush may wait on any of them
+        channels.forEach(EmbeddedChannel::runPendingTasks);
+        return Wire.written((EmbeddedChannel) s.channel());
     }
 
-    private static <T extends MessageLite> T only(ChatSession s, Class<T> type) {
+    private <T extends MessageLite> T only(ChatSession s, Class<T> type) {
         List<MessageLite> got = received(s);
         assertThat(got).hasSize(1).first().isInstanceOf(type);
         return type.cast(got.get(0));
@@ -171,7 +171,7 @@ class RoomServiceTest {
         received(alice);
         received(bob);
         for (int i = 1; i <= 3; i++) {
-            rooms.chat(i % 2 == 0 ? bob : alice, ChatRequest.newBuilder().setText("m" + i).setClientMsgId(100 + i).build());
+            rooms.chat(i % 2 == 0 ? bob : alice, ChatRequest.newBuilder().setText("m" + i).setClientMsgId(100 + i).build(), 0);
         }
         for (ChatSession s : List.of(alice, bob)) {
             List<MessageLite> got = received(s);
@@ -192,19 +192,19 @@ class RoomServiceTest {
     @Test
     void chatOutsideARoomOrWithBadTextIsRefusedWithTheClientMsgId() {
         ChatSession alice = player("alice");
-        rooms.chat(alice, ChatRequest.newBuilder().setText("hi").setClientMsgId(7).build());
+        rooms.chat(alice, ChatRequest.newBuilder().setText("hi").setClientMsgId(7).build(), 0);
         ErrorNotify e = only(alice, ErrorNotify.class);
         assertThat(e.getResult()).isEqualTo(Result.NOT_IN_ROOM);
         assertThat(e.getClientMsgId()).isEqualTo(7);
 
         create(alice, "r");
-        rooms.chat(alice, ChatRequest.newBuilder().setText("").setClientMsgId(8).build());
+        rooms.chat(alice, ChatRequest.newBuilder().setText("").setClientMsgId(8).build(), 0);
         assertThat(only(alice, ErrorNotify.class)).extracting(ErrorNotify::getResult, ErrorNotify::getClientMsgId)
                 .containsExactly(Result.INVALID_REQUEST, 8L);
         // the limit is 16 bytes of UTF-8: 8 two-byte characters fit, 9 do not
-        rooms.chat(alice, ChatRequest.newBuilder().setText("é".repeat(9)).setClientMsgId(9).build());
+        rooms.chat(alice, ChatRequest.newBuilder().setText("é".repeat(9)).setClientMsgId(9).build(), 0);
         assertThat(only(alice, ErrorNotify.class).getReason()).contains("18 bytes").contains("16");
-        rooms.chat(alice, ChatRequest.newBuilder().setText("é".repeat(8)).setClientMsgId(10).build());
+        rooms.chat(alice, ChatRequest.newBuilder().setText("é".repeat(8)).setClientMsgId(10).build(), 0);
         assertThat(only(alice, ChatNotify.class).getSeq()).isEqualTo(1);
     }
 
@@ -222,7 +222,7 @@ class RoomServiceTest {
         rooms.leave(bob);
         assertThat(only(bob, LeaveRoomResponse.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
         // bob no longer receives the room's chat
-        rooms.chat(alice, ChatRequest.newBuilder().setText("still here").build());
+        rooms.chat(alice, ChatRequest.newBuilder().setText("still here").build(), 0);
         assertThat(received(bob)).isEmpty();
     }
 
