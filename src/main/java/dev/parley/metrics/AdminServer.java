@@ -35,7 +35,12 @@ public final class AdminServer implements AutoCloseable {
      */
     public AdminServer(String host, int port, PrometheusMeterRegistry registry,
                        Supplier<Map<String, Object>> health) throws IOException {
-        http = HttpServer.create(new InetSocketAddress(host, port), 64);
+        try {
+            http = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } catch (IOException e) {
+            throw new IOException("cannot open the admin port " + host + ":" + port
+                    + " (--admin-port, -1 for none): " + e.getMessage(), e);
+        }
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "parley-admin");
             t.setDaemon(true);

@@ -94,7 +94,7 @@ public final class ParleyServer implements AutoCloseable {
                             new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
                     .childHandler(new ServerInitializer(logins, rooms, metrics, config.maxFrameBytes,
                             config.rateLimit, config.slowReaderGraceMillis, channels));
-            serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+            serverChannel = bind(bootstrap, config);
             stats = new StatsReporter(metrics, ioGroup, config.statsIntervalMillis);
             admin = config.adminPort < 0 ? null : new AdminServer(config.adminHost, config.adminPort, meterRegistry,
                     () -> Map.of("connections", channels.size(), "rooms", rooms.registry().size(),
@@ -107,6 +107,15 @@ public final class ParleyServer implements AutoCloseable {
         }
         log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
                 config.effectiveIoThreads(), config.dbUrl != null ? "external database" : config.dataDir.toAbsolutePath().normalize());
+    }
+
+    private static Channel bind(ServerBootstrap bootstrap, ServerConfig config) throws IOException, InterruptedException {
+        var future = bootstrap.bind(config.host, config.port).await();
+        if (!future.isSuccess()) {
+            throw new IOException("cannot listen on " + config.host + ":" + config.port + " (--host/--port): "
+                    + future.cause().getMessage(), future.cause());
+        }
+        return future.channel();
     }
 
     /** Starts a server; returns once it accepts connections. */
