@@ -7,6 +7,8 @@ import dev.parley.protocol.pb.MsgType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.nio.ByteBuffer;
+
 /**
  * The two frames on the load path, written and read without protobuf objects.
  *
@@ -58,9 +60,33 @@ public final class ChatFrames {
     /**
      * The {@code client_msg_id} of the {@code ChatNotify} body in {@code buf[from, to)}, read
      * without moving any index, or {@link #NONE} if the body is malformed or carries none.
-     * Unknown fields are skipped, so newer servers that add fields still parse.
      */
     public static long notifyClientMsgId(ByteBuf buf, int from, int to) {
+        ByteBuffer view = view(buf);
+        int shift = viewShift(buf, view);
+        return notifyClientMsgId(view, from + shift, to + shift);
+    }
+
+    /**
+     * A view of {@code buf}'s readable bytes for {@link #notifyClientMsgId(ByteBuffer, int, int)}:
+     * the buffer's own cached NIO view where it has one (no allocation), else a new one.
+     * Index {@code i} of {@code buf} is index {@code i + viewShift(buf, view)} of the view.
+     */
+    static ByteBuffer view(ByteBuf buf) {
+        return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes())
+                : buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
+    }
+
+    static int viewShift(ByteBuf buf, ByteBuffer view) {
+        return view.position() - buf.readerIndex();
+    }
+
+    /**
+     * The {@code client_msg_id} of the {@code ChatNotify} body in {@code buf[from, to)}
+     * (absolute indexes), or {@link #NONE}. Unknown fields are skipped, so newer servers that
+     * add fields still parse.
+     */
+    public static long notifyClientMsgId(ByteBuffer buf, int from, int to) {
         int i = from;
         long found = NONE;
         while (i < to) {
@@ -71,7 +97,7 @@ public final class ChatFrames {
                 if (i >= to || shift > 28) {
                     return NONE;
                 }
-                b = buf.getByte(i++);
+                b = buf.get(i++);
                 tag |= (long) (b & 0x7F) << shift;
                 shift += 7;
             } while (b < 0);
@@ -84,7 +110,7 @@ public final class ChatFrames {
                         if (i >= to || shift > 63) {
                             return NONE;
                         }
-                        b = buf.getByte(i++);
+                        b = buf.get(i++);
                         v |= (long) (b & 0x7F) << shift;
                         shift += 7;
                     } while (b < 0);
@@ -100,7 +126,7 @@ public final class ChatFrames {
                         if (i >= to || shift > 28) {
                             return NONE;
                         }
-                        b = buf.getByte(i++);
+                        b = buf.get(i++);
                         len |= (long) (b & 0x7F) << shift;
                         shift += 7;
                     } while (b < 0);

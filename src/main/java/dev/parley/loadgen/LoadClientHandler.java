@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -59,6 +60,8 @@ final class LoadClientHandler extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         long now = readNanos;
+        ByteBuffer view = null;
+        int shift = 0;
         while (in.readableBytes() >= Frames.HEADER_BYTES) {
             int start = in.readerIndex();
             int length = in.getUnsignedShort(start);
@@ -75,7 +78,11 @@ final class LoadClientHandler extends ByteToMessageDecoder {
             int type = in.getUnsignedShort(start + 2);
             int bodyStart = start + Frames.HEADER_BYTES;
             if (type == ChatFrames.CHAT_NOTIFY) {
-                long cmid = ChatFrames.notifyClientMsgId(in, bodyStart, start + length);
+                if (view == null) {
+                    view = ChatFrames.view(in);
+                    shift = ChatFrames.viewShift(in, view);
+                }
+                long cmid = ChatFrames.notifyClientMsgId(view, bodyStart + shift, start + length + shift);
                 if (cmid == ChatFrames.NONE || cmid == 0) {
                     stats.inc(Counts.MALFORMED);
                     events.malformed(client, "ChatNotify without a readable client_msg_id");

@@ -249,9 +249,55 @@ public final class Loadgen implements AutoCloseable {
 
     /** The counters summed over all event loops, now. */
     public Counts counts() {
+        return collect(null, null);
+    }
+
+    /**
+     * Sums the loops' counters; when {@code tick} or {@code total} is given, also moves what the
+     * loops recorded into {@code tick} (warmup and measured) and {@code total} (measured only).
+     * Each loop takes its snapshot itself, so its statistics need no synchronisation.
+     */
+    private Counts collect(Histogram tick, Histogram total) {
+        boolean take = tick != null || total != null;
+        List<CompletableFuture<LoopStats.Snapshot>> futures = new ArrayList<>(loops.length);
+        for (int i = 0; i < loops.length; i++) {
+            LoopStats s = stats[i];
+            Histogram w = warmupRecycle[i];
+            Histogram m = measuredRecycle[i];
+            warmupRecycle[i] = null;
+            measuredRecycle[i] = null;
+            CompletableFuture<LoopStats.Snapshot> f = new CompletableFuture<>();
+            try {
+                loops[i].execute(() -> f.complete(s.snapshot(take, w, m)));
+            } catch (RuntimeException e) {
+                f.complete(s.snapshot(take, w, m)); // the loop is shut down: nothing else touches its stats
+            }
+            futures.add(f);
+        }
         long[] sum = new long[Counts.SIZE];
-        for (LoopStats s : stats) {
-            s.addCountersTo(sum);
+        for (int i = 0; i < loops.length; i++) {
+            LoopStats.Snapshot snap;
+            try {
+                snap = futures.get(i).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("event loop " + i + " did not answer for 30 s: " + e, e);
+            }
+            for (int k = 0; k < Counts.SIZE; k++) {
+                sum[k] += snap.counters()[k];
+            }
+            if (take) {
+                if (tick != null) {
+                    tick.add(snap.warmup());
+                    tick.add(snap.measured());
+                }
+                if (total != null) {
+                    total.add(snap.measured());
+                }
+                snap.warmup().reset();
+                snap.measured().reset();
+                warmupRecycle[i] = snap.warmup();
+                measuredRecycle[i] = snap.measured();
+            }
         }
         return new Counts(sum);
     }
@@ -269,8 +315,7 @@ public final class Loadgen implements AutoCloseable {
         if (nextPhase > MsgIds.MAX_PHASE) {
             throw new IllegalStateException("at most " + MsgIds.MAX_PHASE + " phases per loadgen");
         }
-        takeHistograms(null, null); // forget whatever arrived between phases
-        Counts base = counts();
+        Counts base = collect(null, LoopStats.newHistogram()); // forget latencies recorded between phases
         long start = System.nanoTime() + START_DELAY_NANOS;
         Phase phase = new Phase(nextPhase++, rps, cfg.clients, start, TimeUnit.SECONDS.toNanos(warmupS),
                 TimeUnit.SECONDS.toNanos(durationS));
@@ -299,8 +344,7 @@ public final class Loadgen implements AutoCloseable {
                 listener.measureEnded();
             }
             tick.reset();
-            takeHistograms(tick, total);
-            Interval row = timeline.tick(t, counts(), tick);
+            Interval row = timeline.tick(t, collect(tick, total), tick);
             Sample s = timeline.samples().get(timeline.samples().size() - 1);
             if (row != null && printRows) {
                 progress.clear();
@@ -325,27 +369,9 @@ public final class Loadgen implements AutoCloseable {
             Thread.sleep(10);
         }
         double drainSeconds = secondsSince(drainStart);
-        takeHistograms(null, total);
-        Counts result = counts().minus(base);
+        Counts result = collect(null, total).minus(base);
         return new PhaseResult(phase.id(), rps, cfg.clients, cfg.rooms, warmupS, durationS, result, total,
                 List.copyOf(timeline.rows()), List.copyOf(timeline.samples()), result.lost() <= 0, drainSeconds);
-    }
-
-    /** Moves what the loops recorded into {@code tick} (both kinds) and {@code total} (measured only). */
-    private void takeHistograms(Histogram tick, Histogram total) {
-        for (int i = 0; i < stats.length; i++) {
-            Histogram w = stats[i].takeWarmup(warmupRecycle[i]);
-            Histogram m = stats[i].takeMeasured(measuredRecycle[i]);
-            if (tick != null) {
-                tick.add(w);
-                tick.add(m);
-            }
-            if (total != null) {
-                total.add(m);
-            }
-            warmupRecycle[i] = w;
-            measuredRecycle[i] = m;
-        }
     }
 
     private static void sleepUntil(long deadline) throws InterruptedException {

@@ -29,9 +29,7 @@ class AccountingTest {
     }
 
     private Counts counts() {
-        long[] sum = new long[Counts.SIZE];
-        stats.addCountersTo(sum);
-        return new Counts(sum);
+        return new Counts(stats.snapshot(false, null, null).counters());
     }
 
     private void deliver(DeliveryTracker to, int sender, long seq, long latencyMicros) {
@@ -154,13 +152,15 @@ class AccountingTest {
         Counts c = counts();
         assertThat(c.buckets()).containsExactly(1, 1, 1, 2, 1, 1);
         assertThat(c.get(Counts.DELIVERED_MEASURED)).isEqualTo(7);
-        var measured = stats.takeMeasured(null);
-        assertThat(measured.getTotalCount()).isEqualTo(7);
-        assertThat(measured.getMaxValue()).isBetween(50_000L, 50_100L);
-        assertThat(measured.getMinValue()).isEqualTo(100);
-        assertThat(stats.takeWarmup(null).getTotalCount()).isEqualTo(1);
-        // the recorder hands each value over once
-        assertThat(stats.takeMeasured(null).getTotalCount()).isZero();
+        LoopStats.Snapshot snap = stats.snapshot(true, null, null);
+        assertThat(snap.measured().getTotalCount()).isEqualTo(7);
+        assertThat(snap.measured().getMaxValue()).isBetween(50_000L, 50_100L);
+        assertThat(snap.measured().getMinValue()).isEqualTo(100);
+        assertThat(snap.warmup().getTotalCount()).isEqualTo(1);
+        // each value is handed over once; the counters keep counting
+        LoopStats.Snapshot next = stats.snapshot(true, null, null);
+        assertThat(next.measured().getTotalCount()).isZero();
+        assertThat(next.counters()[Counts.DELIVERED_MEASURED]).isEqualTo(7);
     }
 
     @Test

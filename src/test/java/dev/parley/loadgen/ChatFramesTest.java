@@ -102,6 +102,24 @@ class ChatFramesTest {
         buf.writeBytes(new byte[]{9, 9, 9}).writeBytes(body).writeBytes(new byte[]{(byte) 0xFF, (byte) 0xFF});
         assertThat(ChatFrames.notifyClientMsgId(buf, 3, 3 + body.length)).isEqualTo(cmid);
         assertThat(buf.readerIndex()).isZero();
+        buf.readerIndex(2); // indexes stay absolute when the reader has moved on
+        assertThat(ChatFrames.notifyClientMsgId(buf, 3, 3 + body.length)).isEqualTo(cmid);
+        assertThat(buf.readerIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void scansPooledDirectBuffersAtAnOffset() {
+        long cmid = MsgIds.encode(4, 1_000, 55);
+        byte[] body = ChatNotify.newBuilder().setRoomId(3).setText("direct").setClientMsgId(cmid).build().toByteArray();
+        ByteBuf buf = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(256);
+        try {
+            buf.writeBytes(new byte[17]).writeBytes(body);
+            buf.readerIndex(11);
+            assertThat(ChatFrames.notifyClientMsgId(buf, 17, 17 + body.length)).isEqualTo(cmid);
+            assertThat(ChatFrames.notifyClientMsgId(buf, 17, 16 + body.length)).isEqualTo(ChatFrames.NONE);
+        } finally {
+            buf.release();
+        }
     }
 
     private static long scan(byte[] body) {
