@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +49,13 @@ public final class Bench {
         boolean ok = false;
         ServerProcess server = ServerProcess.start(java, cfg.serverJvmArgs, System.getProperty("java.class.path"),
                 serverArgs, log, cfg.serverStartTimeout);
-        Thread hook = new Thread(server::close, "parley-bench-stop-server");
+        AtomicBoolean cleaned = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            server.close();
+            if (cleaned.compareAndSet(false, true)) {
+                cleanUp(dir, true); // interrupted: nothing worth keeping
+            }
+        }, "parley-bench-stop-server");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C must not leave the server running
         try {
             out.printf("server pid %d listening on 127.0.0.1:%d (transport %s), log %s%n", server.pid(), server.port(),
@@ -73,7 +80,9 @@ public final class Bench {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook stops the server
             }
-            cleanUp(dir, ok);
+            if (cleaned.compareAndSet(false, true)) {
+                cleanUp(dir, ok);
+            }
         }
     }
 
@@ -266,7 +275,7 @@ public final class Bench {
                 }
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             out.println("could not remove " + dir + ": " + e.getMessage());
         }
         if (!ok) {

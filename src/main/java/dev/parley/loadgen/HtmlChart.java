@@ -86,10 +86,15 @@ public final class HtmlChart {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" style=\"font-size:14px;font-weight:bold\">%s</text>%n",
                 LEFT, esc(title)));
         for (int i = 0; i < xs.length; i++) {
-            if (warm[i]) {
+            if (warm[i] && (i == 0 || !warm[i - 1])) { // one shaded band per run of warmup seconds
+                int j = i;
+                while (j + 1 < xs.length && warm[j + 1]) {
+                    j++;
+                }
                 double x0 = LEFT + (xs[i] - 1 - xMin) / xSpan * plotW;
+                double x1 = LEFT + (xs[j] - xMin) / xSpan * plotW;
                 svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"#eee\"/>%n",
-                        x0, TOP, plotW / xSpan, plotH));
+                        x0, TOP, x1 - x0, plotH));
             }
         }
         for (int i = 0; i <= 4; i++) {
