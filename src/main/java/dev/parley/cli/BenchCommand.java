@@ -28,7 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "60s", description = "Measured time (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--warmup", defaultValue = "10s", description = "Load before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10s",
+            description = "Load before measuring; with --find-max, before the first step (default: ${DEFAULT-VALUE}).")
     String warmup;
 
     @Option(names = "--clients", defaultValue = "500", description = "Connections (default: ${DEFAULT-VALUE}).")

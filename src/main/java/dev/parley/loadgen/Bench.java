@@ -175,6 +175,17 @@ public final class Bench {
         long dur = Durations.wholeSeconds(cfg.stepDuration, "--step-duration");
         out.printf(Locale.ROOT, "%nfind-max: raising msg/s per client by x%.2f every %d s (+%d s warmup) until p99 > %.1f ms "
                 + "or a delivery is lost%n", cfg.rampFactor, dur, warm, cfg.p99LimitMs);
+        long warmupS = Durations.wholeSeconds(cfg.load.warmup, "--warmup");
+        if (warmupS > 0) {
+            // JIT compilation and connection buffers settle first, so step 1 measures a warm server
+            out.printf(Locale.ROOT, "warming up: %d s at %s msg/s per client (not a step)%n", warmupS,
+                    ResultPrinter.trim(cfg.load.rps));
+            PhaseResult w = lg.runPhase(cfg.load.rps, 0, warmupS, PhaseListener.NONE, false, "warmup");
+            if (!w.clean()) {
+                out.println("find-max: the warmup already failed: " + ResultPrinter.failure(w));
+                return 1;
+            }
+        }
         String fmt = "%5s %9s %11s %13s %9s %9s %9s %8s %11s %11s  %s%n";
         out.printf(Locale.ROOT, fmt, "step", "rps/cli", "sent/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "lost",
                 "srv cores", "srv s/M", "verdict");
