@@ -5,20 +5,25 @@ package dev.parley.loadgen;
  *
  * <p>The server delivers a room's messages in one order and a sender's requests in the order
  * sent, so every receiver sees each sender's sequence numbers rise. One word per room member
- * ({@code phase << 32 | next expected seq}) therefore tells a first delivery from a duplicate
+ (its phase and next expected seq) therefore tells a first delivery from a duplicate
  * without remembering messages; what never arrives shows up as expected minus first
- * deliveries. Confined to the client's event loop.
+ * deliveries. The word is an {@code int} ({@code phase << 24 | next seq}), so a room of
+ * {@code n} members costs {@code 4 n²} bytes over all its receivers, and a phase is limited to
+ * {@link #MAX_SEQ_PER_PHASE} messages per sender. Confined to the client's event loop.
  */
 final class DeliveryTracker {
 
+    /** Sequence numbers per sender and phase that fit the tracker's 24 bits. */
+    static final long MAX_SEQ_PER_PHASE = (1 << 24) - 1;
+
     private final RoomLayout layout;
     private final int room;
-    private final long[] next;
+    private final int[] next;
 
     DeliveryTracker(RoomLayout layout, int client) {
         this.layout = layout;
         this.room = layout.room(client);
-        this.next = new long[layout.size(room)];
+        this.next = new int[layout.size(room)];
     }
 
     /**
@@ -30,20 +35,20 @@ final class DeliveryTracker {
         int sender = MsgIds.sender(clientMsgId);
         long seq = MsgIds.seq(clientMsgId);
         Phase phase = phases.get(phaseId);
-        if (phase == null || sender >= layout.clients() || layout.room(sender) != room) {
+        if (phase == null || sender >= layout.clients() || layout.room(sender) != room || seq >= MAX_SEQ_PER_PHASE) {
             stats.inc(Counts.MISROUTED);
             return;
         }
         stats.inc(Counts.DELIVERED);
         int pos = layout.position(sender);
-        long state = next[pos];
-        int seenPhase = (int) (state >>> 32);
-        long expectedSeq = seenPhase == phaseId ? state & MsgIds.MAX_SEQ : 0;
+        int state = next[pos];
+        int seenPhase = state >>> 24;
+        long expectedSeq = seenPhase == phaseId ? state & 0xFF_FFFF : 0;
         if (seenPhase > phaseId || seq < expectedSeq) {
             stats.inc(Counts.DUPLICATES);
             return;
         }
-        next[pos] = ((long) phaseId << 32) | (seq + 1);
+        next[pos] = (phaseId << 24) | (int) (seq + 1);
         stats.inc(Counts.DISTINCT);
         long due = phase.dueNanos(sender, seq);
         boolean measured = phase.isMeasured(due);
@@ -51,5 +56,15 @@ final class DeliveryTracker {
             stats.inc(Counts.DELIVERED_MEASURED);
         }
         stats.recordLatency((nowNanos - due) / 1_000, measured);
+    }
+
+    /** Bytes all receivers' trackers take for {@code layout}. */
+    static long bytesNeeded(RoomLayout layout) {
+        long total = 0;
+        for (int r = 0; r < layout.rooms(); r++) {
+            long n = layout.size(r);
+            total += n * (n * Integer.BYTES + 16);
+        }
+        return total;
     }
 }

@@ -124,7 +124,7 @@ public final class Loadgen implements AutoCloseable {
 
     /** Connects, logs in, creates and joins the rooms; throws {@link LoadgenSetupException} with the reason. */
     public void setup() throws InterruptedException {
-        ResourceCheck.check(cfg.clients, cfg.sourceAddresses.size());
+        ResourceCheck.check(layout, cfg.sourceAddresses.size());
         out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport, %d event loop(s)%n",
                 cfg.runId, cfg.clients, cfg.rooms, layout.size(cfg.rooms - 1), layout.size(0),
                 transport.cliName(), loops.length);

@@ -40,8 +40,9 @@ public final class Phase {
         this.startNanos = startNanos;
         this.warmupEndNanos = startNanos + warmupNanos;
         this.endNanos = warmupEndNanos + durationNanos;
-        if ((endNanos - startNanos) / periodNanos > MsgIds.MAX_SEQ) {
-            throw new IllegalArgumentException("too many messages per client for one phase");
+        if ((endNanos - startNanos) / periodNanos > DeliveryTracker.MAX_SEQ_PER_PHASE) {
+            throw new IllegalArgumentException("too many messages per client for one run (at most "
+                    + DeliveryTracker.MAX_SEQ_PER_PHASE + "): shorten --duration or lower --rps");
         }
     }
 

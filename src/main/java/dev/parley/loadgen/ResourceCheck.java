@@ -19,12 +19,24 @@ final class ResourceCheck {
     private ResourceCheck() {
     }
 
-    static void check(int clients, int sourceAddresses) {
+    static void check(RoomLayout layout, int sourceAddresses) {
+        checkMemory(DeliveryTracker.bytesNeeded(layout), Runtime.getRuntime().maxMemory());
+        int clients = layout.clients();
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             checkFileDescriptors(clients, unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount());
         }
         checkPorts(clients, sourceAddresses, ephemeralPorts());
+    }
+
+    /** Delivery tracking grows with the square of the room size; it may use half the heap. */
+    static void checkMemory(long trackerBytes, long maxHeap) {
+        if (trackerBytes > maxHeap / 2) {
+            throw new LoadgenSetupException(String.format(java.util.Locale.ROOT,
+                    "tracking deliveries in rooms this large needs %,d MB but the heap is %,d MB; "
+                            + "use more --rooms or give the JVM more memory (java -Xmx...)",
+                    trackerBytes >> 20, maxHeap >> 20));
+        }
     }
 
     static void checkFileDescriptors(int clients, long open, long max) {

@@ -120,8 +120,9 @@ class AccountingTest {
         deliver(receiver0, 1, 0, 100); // client 1 is in room 1
         receiver0.onDelivery(MsgIds.encode(2, 2, 0), 0, phases, stats); // phase 2 never ran
         receiver0.onDelivery(MsgIds.encode(1, 99, 0), 0, phases, stats); // no such client
+        receiver0.onDelivery(MsgIds.encode(1, 2, 1L << 24), 0, phases, stats); // beyond any phase's length
         Counts c = counts();
-        assertThat(c.get(Counts.MISROUTED)).isEqualTo(3);
+        assertThat(c.get(Counts.MISROUTED)).isEqualTo(4);
         assertThat(c.get(Counts.DELIVERED)).isZero();
         assertThat(c.get(Counts.DISTINCT)).isZero();
     }
@@ -161,6 +162,19 @@ class AccountingTest {
         LoopStats.Snapshot next = stats.snapshot(true, null, null);
         assertThat(next.measured().getTotalCount()).isZero();
         assertThat(next.counters()[Counts.DELIVERED_MEASURED]).isEqualTo(7);
+    }
+
+    @Test
+    void highPhasesAndLongPhasesKeepTheirSequence() {
+        Phase last = new Phase(255, 10, 4, 0, 0, 1_000_000 * S); // phase ids above 127 use the int's sign bit
+        phases.put(last);
+        long big = DeliveryTracker.MAX_SEQ_PER_PHASE - 2;
+        receiver0.onDelivery(MsgIds.encode(255, 2, big), last.dueNanos(2, big), phases, stats);
+        receiver0.onDelivery(MsgIds.encode(255, 2, big + 1), last.dueNanos(2, big + 1), phases, stats);
+        receiver0.onDelivery(MsgIds.encode(255, 2, big), last.dueNanos(2, big), phases, stats);
+        Counts c = counts();
+        assertThat(c.get(Counts.DISTINCT)).isEqualTo(2);
+        assertThat(c.get(Counts.DUPLICATES)).isEqualTo(1);
     }
 
     @Test

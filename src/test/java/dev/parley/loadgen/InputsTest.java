@@ -49,6 +49,19 @@ class InputsTest {
     }
 
     @Test
+    void deliveryTrackingMemoryIsCheckedAgainstTheHeap() {
+        // 500 clients in 10 rooms: 10 rooms x 50 receivers x 50 senders x 4 bytes, plus array headers
+        assertThat(DeliveryTracker.bytesNeeded(new RoomLayout(500, 10))).isEqualTo(10 * 50 * (50 * 4 + 16));
+        assertThatCode(() -> ResourceCheck.checkMemory(DeliveryTracker.bytesNeeded(new RoomLayout(500, 10)), 64L << 20))
+                .doesNotThrowAnyException();
+        long oneHugeRoom = DeliveryTracker.bytesNeeded(new RoomLayout(30_000, 1)); // 3.6 GB
+        assertThatThrownBy(() -> ResourceCheck.checkMemory(oneHugeRoom, 4L << 30))
+                .isInstanceOf(LoadgenSetupException.class)
+                .hasMessageContaining("needs 3,433 MB but the heap is 4,096 MB")
+                .hasMessageContaining("more --rooms");
+    }
+
+    @Test
     void ephemeralPortsLimitClientsPerSourceAddress() {
         assertThatCode(() -> ResourceCheck.checkPorts(28_000, 0, 28_232)).doesNotThrowAnyException();
         assertThatThrownBy(() -> ResourceCheck.checkPorts(60_000, 0, 28_232))
