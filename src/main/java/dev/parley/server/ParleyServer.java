@@ -11,6 +11,10 @@ import dev.parley.net.Transport;
 import dev.parley.store.AccountStore;
 import dev.parley.store.Database;
 import dev.parley.store.PasswordHasher;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,6 +62,7 @@ public final class ParleyServer implements AutoCloseable {
     private final LoginService logins;
     private final Channel serverChannel;
     private final StatsReporter stats;
+    private final JvmGcMetrics jvmGc;
     private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -72,6 +77,13 @@ public final class ParleyServer implements AutoCloseable {
         boolean started = false;
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new ServerMetrics(meterRegistry);
+        // JVM meters: heap and direct buffers, GC pauses, threads, process CPU (for the
+        // per-connection memory and CPU-per-delivery figures, and for operators)
+        new JvmMemoryMetrics().bindTo(meterRegistry);
+        jvmGc = new JvmGcMetrics();
+        jvmGc.bindTo(meterRegistry);
+        new JvmThreadMetrics().bindTo(meterRegistry);
+        new ProcessorMetrics().bindTo(meterRegistry);
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory());
         ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("parley-io"),
                 transport.ioHandlerFactory());
@@ -218,6 +230,9 @@ public final class ParleyServer implements AutoCloseable {
             }
         }
         database.close();
+        if (jvmGc != null) {
+            jvmGc.close();
+        }
         if (meterRegistry != null) {
             meterRegistry.close();
         }

@@ -81,7 +81,8 @@ class MetricsEndpointTest {
             assertThat(scrape).contains("parley_received_bytes_total", "parley_sent_bytes_total", "parley_socket_reads_total",
                     "parley_jobqueue_depth", "parley_jobqueue_peak", "parley_direct_memory_used_bytes",
                     "parley_logins_total{result=\"ok\"} 2.0", "parley_protocol_violations_total",
-                    "parley_rate_limited_total", "parley_slow_reader_disconnects_total");
+                    "parley_rate_limited_total", "parley_slow_reader_disconnects_total",
+                    "jvm_memory_used_bytes", "jvm_buffer_memory_used_bytes", "process_cpu_usage");
 
             String line = server.server().stats().line();
             assertThat(line).contains("deliveries ", "deliveries/flush ", "jobq ", "conns 2", "handling avg ");
