@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code parley server}: runs the chat server until SIGTERM or Ctrl-C. */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
@@ -88,6 +94,39 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Threads for database and password hashing work (default: one per core, at least 2).")
     int blockingThreads;
 
+    @Option(names = "--chat-log", paramLabel = "on|off", defaultValue = "on", converter = OnOffConverter.class,
+            description = "Store every chat message in the database, for history and resume (default: ${DEFAULT-VALUE}). "
+                    + "Off: rooms keep only their last --join-history messages in memory.")
+    boolean chatLog;
+
+    @Option(names = "--log-flush-interval", paramLabel = "DURATION", defaultValue = "20ms", converter = DurationConverter.class,
+            description = "How often the chat log writes a batch to the database; a crash (kill -9) loses at most "
+                    + "the chat of the last interval. A number with ms or s (default: ${DEFAULT-VALUE}).")
+    Duration logFlushInterval;
+
+    @Option(names = "--log-sync",
+            description = "Stored before delivered: a room broadcasts a chat message only once the database has "
+                    + "committed it (batches are then written as soon as messages wait). Costs latency.")
+    boolean logSync;
+
+    @Option(names = "--log-queue", paramLabel = "MESSAGES", defaultValue = "100000",
+            description = "Chat messages that may wait for the database. From half full they spill to a file under "
+                    + "--data-dir (replayed when the database is back); when full, new chat gets SERVER_BUSY (default: ${DEFAULT-VALUE}).")
+    int logQueue;
+
+    @Option(names = "--permanent-rooms", paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Rooms created at start that stay when empty; each keeps its id and continues its seq "
+                    + "across restarts, and anyone may read its history (e.g. lobby,trade).")
+    List<String> permanentRooms;
+
+    @Option(names = "--join-history", paramLabel = "N", defaultValue = "20",
+            description = "Recent messages a JoinRoomResponse carries, and the most a resume (last_seen_seq) gets there (default: ${DEFAULT-VALUE}).")
+    int joinHistory;
+
+    @Option(names = "--history-max", paramLabel = "N", defaultValue = "200",
+            description = "Most messages one HistoryRequest returns; a limit of 0 means 50 (default: ${DEFAULT-VALUE}).")
+    int historyMax;
+
     /** Builds the server configuration from the parsed options. */
     ServerConfig toConfig() {
         ServerConfig c = new ServerConfig();
@@ -108,6 +147,13 @@ public final class ServerCommand implements Callable<Integer> {
         c.dbUser = dbUser;
         c.dbPassword = dbPassword;
         c.dbPoolSize = dbPoolSize;
+        c.chatLog = chatLog;
+        c.logFlushInterval = logFlushInterval;
+        c.logSync = logSync;
+        c.logQueue = logQueue;
+        c.permanentRooms = permanentRooms == null ? List.of() : trimmed(permanentRooms);
+        c.joinHistory = joinHistory;
+        c.historyMax = historyMax;
         if (blockingThreads > 0) {
             c.blockingThreads = blockingThreads;
         }
@@ -122,6 +168,43 @@ public final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         server.awaitTermination();
         return 0;
+    }
+
+    private static List<String> trimmed(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (!n.isBlank()) {
+                out.add(n.trim());
+            }
+        }
+        return out;
+    }
+
+    /** {@code on} / {@code off} (also true/false, yes/no). */
+    static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes" -> true;
+                case "off", "false", "no" -> false;
+                default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
+            };
+        }
+    }
+
+    /** {@code 20ms}, {@code 2s}, or a plain number of milliseconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s)?");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORMAT.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("expected a duration like 20ms or 1s, got '" + value + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            return "s".equals(m.group(2)) ? Duration.ofSeconds(n) : Duration.ofMillis(n);
+        }
     }
 
     static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {
