@@ -57,15 +57,19 @@ final class HistoryPager {
             return false; // the window lies within the tail
         }
         if (!q.forward()) {
-            int inWindow = 0;
-            for (ChatNotify m : tail.messages()) {
-                if (q.contains(m.getSeq())) {
-                    inWindow++;
-                }
-            }
-            return inWindow <= q.limit(); // more than a page in the tail: the page and has_more are known
+            return inWindow(q, tail) < q.limit(); // a full page in the tail; has_more is known too
         }
         return true;
+    }
+
+    private static int inWindow(Query q, RoomHistory.Snapshot tail) {
+        int n = 0;
+        for (ChatNotify m : tail.messages()) {
+            if (q.contains(m.getSeq())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The highest seq to read from the database: the floor, or below the window's end. */
@@ -74,13 +78,13 @@ final class HistoryPager {
     }
 
     /**
-     * True when the window reaches messages the database may not hold yet, because they are
-     * above what it has stored ({@code storedSeq}) and below the tail's floor.
+     * How far the database must have stored the room before it is read for this query: the
+     * window's part below the tail's floor. Messages between the room's stored seq and the
+     * floor are in neither place yet (the tail let go of them while the log lagged).
      */
-    static boolean reachesUnstored(Query q, long storedSeq, RoomHistory.Snapshot tail) {
-        long lo = Math.max(q.after(), storedSeq) + 1;
-        long hi = Math.min(q.before() - 1, tail.floor());
-        return lo <= hi;
+    static long storedNeeded(Query q, RoomHistory.Snapshot tail) {
+        long upTo = storeUpTo(q, tail);
+        return upTo <= q.after() ? 0 : upTo;
     }
 
     /**
@@ -96,7 +100,9 @@ final class HistoryPager {
             }
         }
         int n = all.size();
-        boolean more = n > q.limit();
+        // Below a non-zero floor lie older messages; only the tail was read when it held a full page.
+        boolean more = n > q.limit() || (!q.forward() && stored.isEmpty() && tail.floor() > 0 && n == q.limit()
+                && tail.floor() > q.after());
         List<ChatNotify> page = q.forward() ? all.subList(0, Math.min(q.limit(), n))
                 : all.subList(Math.max(0, n - q.limit()), n);
         int budget = dev.parley.protocol.Frames.MAX_BODY_BYTES - RESPONSE_OVERHEAD;

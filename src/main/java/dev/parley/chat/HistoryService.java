@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * History: answers {@code HistoryRequest} and gives each room its {@link RoomHistory}.
@@ -26,6 +28,8 @@ import java.util.concurrent.RejectedExecutionException;
 public final class HistoryService {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryService.class);
+
+    private static final long STORED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Messages a request with limit 0 gets. */
     public static final int DEFAULT_LIMIT = 50;
@@ -117,7 +121,7 @@ public final class HistoryService {
 
     /** Blocking executor. */
     private void readStored(long roomId, ChatSession s, HistoryPager.Query q, RoomHistory.Snapshot tail, StoredSeq stored) {
-        if (HistoryPager.reachesUnstored(q, stored.get(), tail)) {
+        if (!awaitStored(stored, HistoryPager.storedNeeded(q, tail))) {
             s.send(failure(Result.SERVER_BUSY, roomId,
                     "these messages are still on their way to the database; try again shortly"));
             return;
@@ -135,6 +139,22 @@ public final class HistoryService {
             return;
         }
         s.send(ok(roomId, HistoryPager.page(q, tail, rows)));
+    }
+
+    /**
+     * Waits (briefly) until the room is stored up to {@code seq}: normally the log is at most a
+     * flush interval behind; when it is further behind (the database is slow or down) the
+     * request is answered "busy" rather than with a page that misses messages.
+     */
+    private static boolean awaitStored(StoredSeq stored, long seq) {
+        long end = System.nanoTime() + STORED_WAIT_NANOS;
+        while (stored.get() < seq) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        return true;
     }
 
     private static HistoryResponse ok(long roomId, HistoryPager.Page page) {
