@@ -94,7 +94,7 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Threads for database and password hashing work (default: one per core, at least 2).")
     int blockingThreads;
 
-    @Option(names = "--chat-log", paramLabel = "on|off", defaultValue = "on", converter = OnOffConverter.class,
+    @Option(names = "--chat-log", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOffConverter.class,
             description = "Store every chat message in the database, for history and resume (default: ${DEFAULT-VALUE}). "
                     + "Off: rooms keep only their last --join-history messages in memory.")
     boolean chatLog;
@@ -106,7 +106,8 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--log-sync",
             description = "Stored before delivered: a room broadcasts a chat message only once the database has "
-                    + "committed it (batches are then written as soon as messages wait). Costs latency.")
+                    + "committed it (or, while the database is down, the spill file is synced). Batches are then "
+                    + "written as soon as messages wait. Costs latency.")
     boolean logSync;
 
     @Option(names = "--log-queue", paramLabel = "MESSAGES", defaultValue = "100000",
@@ -114,7 +115,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + "--data-dir (replayed when the database is back); when full, new chat gets SERVER_BUSY (default: ${DEFAULT-VALUE}).")
     int logQueue;
 
-    @Option(names = "--permanent-rooms", paramLabel = "NAME[,NAME...]", split = ",",
+    @Option(names = "--permanent-rooms", paramLabel = "NAME", split = ",",
             description = "Rooms created at start that stay when empty; each keeps its id and continues its seq "
                     + "across restarts, and anyone may read its history (e.g. lobby,trade).")
     List<String> permanentRooms;

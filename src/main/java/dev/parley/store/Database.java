@@ -49,6 +49,11 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("parley-db");
         config.setConnectionTimeout(10_000);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // one multi-row INSERT per batch instead of a round trip per row: the chat log's
+            // batches store ~3x faster (measured, see docs/durability.md)
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         HikariDataSource ds = new HikariDataSource(config);
         try {
             var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();

@@ -12,7 +12,8 @@ public final class StoredSeq {
 
     private volatile long value;
 
-    StoredSeq(long value) {
+    /** @param value the room is stored up to here */
+    public StoredSeq(long value) {
         this.value = value;
     }
 
