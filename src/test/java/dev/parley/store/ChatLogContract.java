@@ -205,6 +205,40 @@ abstract class ChatLogContract {
     }
 
     @Test
+    void storingABatchAgainAfterAPartialFailureDuplicatesNothing() throws Exception {
+        ServerConfig c = new ServerConfig();
+        backend.configure(c);
+        try (Database db = Database.open(c.dbUrl != null ? c.dbUrl : Database.embeddedUrl(dir), c.dbUser, null, 2);
+             Connection conn = backend.connect(dir)) {
+            MessageStore store = new MessageStore(db);
+            store.insert(SpillFileTest.messages(9, 1, 10));
+            List<ChatNotify> replay = new ArrayList<>(SpillFileTest.messages(9, 5, 11)); // 5..15
+            store.insert(replay);
+            store.insert(replay);
+            List<Row> rows = StoredMessages.of(conn, 9);
+            assertThat(rows).extracting(Row::seq).containsExactlyElementsOf(Chat.range(1, 15));
+            assertThat(store.maxSeq(9)).isEqualTo(15);
+            assertThat(store.range(9, 3, 8, 100, true)).isEqualTo(SpillFileTest.messages(9, 4, 5));
+            assertThat(store.range(9, 0, 15, 3, false)).isEqualTo(SpillFileTest.messages(9, 13, 3));
+            assertThat(store.latest(9, 2)).isEqualTo(SpillFileTest.messages(9, 14, 2));
+        }
+    }
+
+    @Test
+    void aTextThatPostgresCannotHoldIsStoredWithAReplacementCharacter() throws Exception {
+        try (TestServer server = start(c -> { });
+             TestClient a = server.login("alice");
+             Connection db = backend.connect(dir)) {
+            long roomId = Chat.createRoom(a, "nul");
+            Chat.say(a, "a\u0000b", 1);
+            Chat.say(a, "next", 2);
+            Chat.receive(a, 2);
+            StoredMessages.awaitCount(db, 2, 20);
+            assertThat(StoredMessages.of(db, roomId)).extracting(Row::text).containsExactly("a\uFFFDb", "next");
+        }
+    }
+
+    @Test
     void withTheChatLogOffNothingIsStoredButJoinsStillGetRecentMessages() throws Exception {
         try (TestServer server = start(c -> c.chatLog = false);
              TestClient a = server.login("alice");

@@ -93,6 +93,48 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void aShutdownWhileTheDatabaseIsAwaySpillsAndTheNextStartReplays() throws Exception {
+        Path h2dir = dir.resolve("h2");
+        Server h2 = Server.createTcpServer("-tcpPort", "0", "-baseDir", h2dir.toString(), "-ifNotExists").start();
+        int port = h2.getPort();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/parley";
+        Consumer<ServerConfig> config = c -> {
+            c.dbUrl = url;
+            c.rateLimit = 0;
+            c.permanentRooms = List.of("lobby");
+        };
+        long lobby;
+        try {
+            TestServer server = TestServer.start(dir.resolve("data"), config);
+            try (TestClient a = server.login("alice")) {
+                lobby = Chat.room(a, "lobby").getRoomId();
+                Chat.join(a, lobby);
+                h2.stop();
+                say(a, 1, 200);
+                assertThat(Chat.seqs(Chat.receive(a, 200))).isEqualTo(Chat.range(1, 200));
+            } finally {
+                server.close(); // the database is away: everything goes to the spill file
+            }
+            assertThat(dir.resolve("data").resolve(ChatLog.SPILL)).exists();
+            assertThat(dir.resolve("data").resolve(ChatLog.MARKER)).as("a clean shutdown").doesNotExist();
+
+            h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", h2dir.toString(),
+                    "-ifNotExists").start();
+            try (TestServer again = TestServer.start(dir.resolve("data"), config);
+                 TestClient a = again.login("alice");
+                 Connection c = DriverManager.getConnection(url)) {
+                assertThat(StoredMessages.of(c, lobby)).extracting(Row::seq).isEqualTo(Chat.range(1, 200));
+                Chat.join(a, lobby);
+                Chat.say(a, "after", 1);
+                assertThat(a.expectSkipping(dev.parley.protocol.pb.ChatNotify.class).getSeq()).isEqualTo(201);
+            }
+            assertThat(dir.resolve("data").resolve(ChatLog.SPILL)).as("replayed and removed").doesNotExist();
+        } finally {
+            h2.stop();
+        }
+    }
+
     private void run(Consumer<ServerConfig> db, Outage outage) throws Exception {
         int before = 100;
         int during = 300;
