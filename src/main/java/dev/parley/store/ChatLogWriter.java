@@ -63,6 +63,8 @@ final class ChatLogWriter {
     private final boolean sync;
     private final ExecutorService db;
     private final Thread thread;
+    /** How often waits look up: about the flush interval, within 5..100 ms. */
+    private final long slice;
 
     private volatile boolean closing;
     private volatile long closeDeadline;
@@ -91,6 +93,9 @@ final class ChatLogWriter {
             return t;
         });
         this.thread = new Thread(this::run, "parley-chatlog");
+        // a JVM that exits without close() has crashed as far as the log is concerned
+        this.thread.setDaemon(true);
+        this.slice = Math.min(Math.max(flushNanos, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.MILLISECONDS.toNanos(100));
     }
 
     void start() {
@@ -216,7 +221,6 @@ final class ChatLogWriter {
      * of time. Meanwhile, in spill mode, the queue keeps moving into the spill file.
      */
     private Object await(Future<?> task, long started, boolean direct) {
-        long slice = Math.max(flushNanos, TimeUnit.MILLISECONDS.toNanos(5));
         while (true) {
             try {
                 task.get(slice, TimeUnit.NANOSECONDS);
@@ -251,7 +255,6 @@ final class ChatLogWriter {
     private boolean sleepUnlessSpillDue(long started) {
         long until = System.nanoTime() + backoffNanos;
         backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
-        long slice = Math.max(flushNanos, TimeUnit.MILLISECONDS.toNanos(5));
         long left;
         while ((left = until - System.nanoTime()) > 0) {
             if (spillDue(started)) {
