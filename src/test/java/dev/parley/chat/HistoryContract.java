@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.Result;
@@ -265,11 +266,15 @@ abstract class HistoryContract {
             long lastSeen = seen.get(seen.size() - 1).getSeq();
             try (TestClient b2 = relogin(server, "bob")) {
                 JoinRoomResponse join = Chat.rejoin(b2, room, lastSeen);
+                // live notices keep coming while history pages are read: keep them, in order
+                List<ChatNotify> live = new ArrayList<>();
                 List<ChatNotify> resumed = new ArrayList<>();
                 if (join.getHasGap()) {
                     long after = lastSeen;
                     while (true) {
-                        HistoryResponse page = Chat.history(b2, room, join.getRecent(0).getSeq(), after, 200);
+                        b2.send(HistoryRequest.newBuilder().setRoomId(room).setAfterSeq(after)
+                                .setBeforeSeq(join.getRecent(0).getSeq()).setLimit(200).build());
+                        HistoryResponse page = nextPage(b2, live);
                         resumed.addAll(page.getMessagesList());
                         if (!page.getHasMore()) {
                             break;
@@ -278,12 +283,26 @@ abstract class HistoryContract {
                     }
                 }
                 resumed.addAll(join.getRecentList());
+                resumed.addAll(live);
                 long lastResumed = resumed.isEmpty() ? lastSeen : resumed.get(resumed.size() - 1).getSeq();
                 resumed.addAll(Chat.receive(b2, (int) (total - lastResumed)));
                 seen.addAll(resumed);
                 assertThat(Chat.seqs(seen)).isEqualTo(Chat.range(1, total));
             }
             sender.join(10_000);
+        }
+    }
+
+    /** The next HistoryResponse; chat notices that arrive first are added to {@code live}. */
+    static HistoryResponse nextPage(TestClient c, List<ChatNotify> live) {
+        while (true) {
+            var m = c.next();
+            if (m instanceof HistoryResponse r) {
+                return r;
+            }
+            if (m instanceof ChatNotify n) {
+                live.add(n);
+            }
         }
     }
 
