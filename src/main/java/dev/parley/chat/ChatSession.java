@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import com.google.protobuf.MessageLite;
+import dev.parley.net.FlushBatcher;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.Member;
 import io.netty.buffer.ByteBuf;
@@ -13,7 +14,7 @@ import io.netty.channel.Channel;
  * event loop. The player identity is published once at login (volatile) and read by room
  * job queues afterwards.
  */
-public final class ChatSession {
+public final class ChatSession implements FlushBatcher.Flushable {
 
     private final Channel channel;
     private final RateLimiter rateLimiter;
@@ -22,14 +23,27 @@ public final class ChatSession {
     /** The room this session is in or joining; event loop only. */
     private Room room;
     private boolean rateLimitLogged;
+    /** Event loop only: this channel has writes waiting for the loop's batched flush. */
+    private boolean flushPending;
 
     public ChatSession(Channel channel, int requestsPerSecond) {
         this.channel = channel;
         this.rateLimiter = requestsPerSecond > 0 ? new RateLimiter(requestsPerSecond, 2L * requestsPerSecond) : null;
     }
 
+    @Override
     public Channel channel() {
         return channel;
+    }
+
+    @Override
+    public boolean flushPending() {
+        return flushPending;
+    }
+
+    @Override
+    public void flushPending(boolean pending) {
+        flushPending = pending;
     }
 
     public boolean isLoggedIn() {
@@ -88,11 +102,6 @@ public final class ChatSession {
         if (channel.isActive()) {
             channel.writeAndFlush(Frames.encode(channel.alloc(), message), channel.voidPromise());
         }
-    }
-
-    /** Sends an already encoded frame; takes ownership of {@code frame}. Safe from any thread. */
-    public void sendFrame(ByteBuf frame) {
-        channel.writeAndFlush(frame, channel.voidPromise());
     }
 
     @Override

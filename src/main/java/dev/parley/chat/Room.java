@@ -2,10 +2,13 @@ package dev.parley.chat;
 
 import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.RoomInfo;
+import dev.parley.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +31,7 @@ public final class Room {
     // job queue only
     private final ArrayList<ChatSession> members = new ArrayList<>();
     private final Set<ChatSession> memberSet = new HashSet<>();
+    private LoopGroup[] groups = new LoopGroup[0];
     private long seq;
     private boolean closed;
 
@@ -111,6 +115,7 @@ public final class Room {
     void add(ChatSession session) {
         if (memberSet.add(session)) {
             members.add(session);
+            addToGroup(session);
             memberCount = members.size();
         }
     }
@@ -121,6 +126,7 @@ public final class Room {
             return false;
         }
         members.remove(session);
+        removeFromGroup(session);
         memberCount = members.size();
         return true;
     }
@@ -156,23 +162,96 @@ public final class Room {
 
     /**
      * Job queue only. Sends one encoded frame to every member except {@code skip} (may be
-     * null); each gets a retained duplicate of the same bytes. Consumes {@code frame}.
-     * Returns the number of deliveries.
+     * null): one task per event loop that serves members, each writing retained duplicates of
+     * the same bytes. Consumes {@code frame}. {@code startNanos} (0 = untimed) is when the
+     * request that caused it was decoded.
      */
-    int broadcast(ByteBuf frame, ChatSession skip) {
-        int delivered = 0;
+    void broadcast(ByteBuf frame, ChatSession skip, ServerMetrics metrics, long startNanos) {
+        LoopGroup[] gs = groups;
+        metrics.notifyBroadcast();
+        if (gs.length == 0) {
+            frame.release();
+            return;
+        }
+        FanOut.Broadcast b = new FanOut.Broadcast(metrics, startNanos, frame.readableBytes(), gs.length);
         try {
-            for (int i = 0, n = members.size(); i < n; i++) {
-                ChatSession m = members.get(i);
-                if (m != skip) {
-                    m.sendFrame(frame.retainedDuplicate());
-                    delivered++;
+            for (LoopGroup g : gs) {
+                FanOut task = new FanOut(frame.retain(), g.members, skip, b);
+                if (g.loop.inEventLoop()) {
+                    task.run();
+                } else {
+                    g.loop.execute(task);
                 }
             }
         } finally {
             frame.release();
         }
-        return delivered;
+    }
+
+    /** Job queue only. Keeps members grouped by the event loop that serves them. */
+    private void addToGroup(ChatSession s) {
+        EventLoop loop = s.channel().eventLoop();
+        for (LoopGroup g : groups) {
+            if (g.loop == loop) {
+                g.members = append(g.members, s);
+                return;
+            }
+        }
+        LoopGroup g = new LoopGroup(loop, new ChatSession[]{s});
+        LoopGroup[] next = Arrays.copyOf(groups, groups.length + 1);
+        next[groups.length] = g;
+        groups = next;
+    }
+
+    /** Job queue only. */
+    private void removeFromGroup(ChatSession s) {
+        EventLoop loop = s.channel().eventLoop();
+        for (int i = 0; i < groups.length; i++) {
+            LoopGroup g = groups[i];
+            if (g.loop == loop) {
+                ChatSession[] rest = without(g.members, s);
+                if (rest.length > 0) {
+                    g.members = rest;
+                } else {
+                    LoopGroup[] next = new LoopGroup[groups.length - 1];
+                    System.arraycopy(groups, 0, next, 0, i);
+                    System.arraycopy(groups, i + 1, next, i, groups.length - i - 1);
+                    groups = next;
+                }
+                return;
+            }
+        }
+    }
+
+    private static ChatSession[] append(ChatSession[] a, ChatSession s) {
+        ChatSession[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = s;
+        return b;
+    }
+
+    private static ChatSession[] without(ChatSession[] a, ChatSession s) {
+        ChatSession[] b = new ChatSession[a.length - 1];
+        int j = 0;
+        for (ChatSession x : a) {
+            if (x != s) {
+                b[j++] = x;
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The members one event loop serves. The array is replaced, never changed, on join and
+     * leave, so a FanOut task running on another loop keeps a consistent snapshot.
+     */
+    private static final class LoopGroup {
+        final EventLoop loop;
+        ChatSession[] members;
+
+        LoopGroup(EventLoop loop, ChatSession[] members) {
+            this.loop = loop;
+            this.members = members;
+        }
     }
 
     @Override

@@ -155,7 +155,7 @@ public final class RoomService {
             room.history().addRecent(ok, req);
             s.send(ok.build());
             MemberJoinedNotify notice = MemberJoinedNotify.newBuilder().setRoomId(room.id()).setMember(s.member()).build();
-            metrics.deliveries(room.broadcast(Frames.encode(s.channel().alloc(), notice), s));
+            room.broadcast(Frames.encode(s.channel().alloc(), notice), s, metrics, 0);
         });
         if (!queued) {
             s.room(null);
@@ -182,7 +182,8 @@ public final class RoomService {
         }
     }
 
-    public void chat(ChatSession s, ChatRequest req) {
+    /** @param decodedNanos {@link System#nanoTime()} when the request was decoded, for the handling latency */
+    public void chat(ChatSession s, ChatRequest req, long decodedNanos) {
         long cmid = req.getClientMsgId();
         Room room = s.room();
         if (room == null) {
@@ -200,7 +201,7 @@ public final class RoomService {
                     + limits.maxChatBytes(), MsgType.CHAT_REQUEST, cmid));
             return;
         }
-        if (!onQueue(room, () -> publishChat(room, s, text, cmid))) {
+        if (!onQueue(room, () -> publishChat(room, s, text, cmid, decodedNanos))) {
             s.send(Replies.error(Result.SERVER_BUSY, "the server is shutting down", MsgType.CHAT_REQUEST, cmid));
         }
     }
@@ -211,7 +212,7 @@ public final class RoomService {
     }
 
     /** Job queue of {@code room}. */
-    private void publishChat(Room room, ChatSession s, String text, long cmid) {
+    private void publishChat(Room room, ChatSession s, String text, long cmid, long decodedNanos) {
         if (!room.contains(s)) {
             s.send(Replies.error(Result.NOT_IN_ROOM, "not a member of " + room, MsgType.CHAT_REQUEST, cmid));
             return;
@@ -222,7 +223,7 @@ public final class RoomService {
         // The chat log takes the message before its seq is used: refused, it leaves no hole.
         ChatLog chatLog = history.chatLog();
         ByteBufAllocator alloc = s.channel().alloc();
-        Runnable onStored = chatLog.sync() ? () -> onQueue(room, () -> deliverChat(room, notify, alloc)) : null;
+        Runnable onStored = chatLog.sync() ? () -> onQueue(room, () -> deliverChat(room, notify, alloc, decodedNanos)) : null;
         if (!chatLog.append(room.history().stored(), notify, onStored)) {
             s.send(Replies.error(Result.SERVER_BUSY, "the chat log is full; try again shortly", MsgType.CHAT_REQUEST, cmid));
             return;
@@ -230,14 +231,14 @@ public final class RoomService {
         room.nextSeq();
         metrics.chatMessage();
         if (onStored == null) {
-            deliverChat(room, notify, alloc);
+            deliverChat(room, notify, alloc, decodedNanos);
         }
     }
 
     /** Job queue of {@code room}: the message is accepted, or with --log-sync stored. */
-    private void deliverChat(Room room, ChatNotify notify, ByteBufAllocator alloc) {
+    private void deliverChat(Room room, ChatNotify notify, ByteBufAllocator alloc, long decodedNanos) {
         room.history().delivered(notify);
-        metrics.deliveries(room.broadcast(Frames.encode(alloc, notify), null));
+        room.broadcast(Frames.encode(alloc, notify), null, metrics, decodedNanos);
     }
 
     /** Job queue of {@code room}. */
@@ -261,7 +262,7 @@ public final class RoomService {
             return;
         }
         MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(room.id()).setMember(s.member()).build();
-        metrics.deliveries(room.broadcast(Frames.encode(s.channel().alloc(), notice), null));
+        room.broadcast(Frames.encode(s.channel().alloc(), notice), null, metrics, 0);
     }
 
     private static boolean onQueue(Room room, Runnable job) {

@@ -13,11 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code parley server}: runs the chat server until SIGTERM or Ctrl-C. */
-@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
         description = {"Runs the Parley chat server until SIGTERM or Ctrl-C, then shuts down gracefully.",
                 "Any option may also be set in a properties file given with --config (key = option name "
                         + "without dashes, e.g. room-max-members=500); flags override the file."})
@@ -74,8 +72,24 @@ public final class ServerCommand implements Callable<Integer> {
     int rateLimit;
 
     @Option(names = "--slow-reader-bytes", defaultValue = "1048576", paramLabel = "BYTES",
-            description = "Unread bytes queued for one client before it is disconnected (default: ${DEFAULT-VALUE}).")
+            description = "Unread bytes queued for one client above which it counts as not keeping up (default: ${DEFAULT-VALUE}).")
     int slowReaderBytes;
+
+    @Option(names = "--slow-reader-grace", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
+    Duration slowReaderGrace;
+
+    @Option(names = "--admin-port", defaultValue = "9777",
+            description = "HTTP port for GET /metrics (Prometheus) and GET /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
+    int adminPort;
+
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+            description = "Address of the admin port (default: ${DEFAULT-VALUE}, reachable from this machine only).")
+    String adminHost;
+
+    @Option(names = "--stats-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often to log the one-line stats (default: ${DEFAULT-VALUE}; 0 = never).")
+    Duration statsInterval;
 
     @Option(names = "--db-url", paramLabel = "JDBC_URL",
             description = "Database URL, e.g. jdbc:postgresql://127.0.0.1:5432/parley (default: embedded H2 under --data-dir).")
@@ -101,7 +115,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--log-flush-interval", paramLabel = "DURATION", defaultValue = "20ms", converter = DurationConverter.class,
             description = "How often the chat log writes a batch to the database; a crash (kill -9) loses at most "
-                    + "the chat of the last interval. A number with ms or s (default: ${DEFAULT-VALUE}).")
+                    + "the chat of the last interval, e.g. 5ms, 1s (default: ${DEFAULT-VALUE}).")
     Duration logFlushInterval;
 
     @Option(names = "--log-sync",
@@ -144,6 +158,10 @@ public final class ServerCommand implements Callable<Integer> {
         c.passwordIterations = passwordIterations;
         c.rateLimit = rateLimit;
         c.slowReaderBytes = slowReaderBytes;
+        c.slowReaderGraceMillis = slowReaderGrace.toMillis();
+        c.adminPort = adminPort;
+        c.adminHost = adminHost;
+        c.statsIntervalMillis = statsInterval.toMillis();
         c.dbUrl = dbUrl;
         c.dbUser = dbUser;
         c.dbPassword = dbPassword;
@@ -190,21 +208,6 @@ public final class ServerCommand implements Callable<Integer> {
                 case "off", "false", "no" -> false;
                 default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
             };
-        }
-    }
-
-    /** {@code 20ms}, {@code 2s}, or a plain number of milliseconds. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s)?");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = FORMAT.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("expected a duration like 20ms or 1s, got '" + value + "'");
-            }
-            long n = Long.parseLong(m.group(1));
-            return "s".equals(m.group(2)) ? Duration.ofSeconds(n) : Duration.ofMillis(n);
         }
     }
 

@@ -4,7 +4,11 @@ import dev.parley.protocol.MessageCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +21,14 @@ public final class ServerMetrics {
     private final MeterRegistry registry;
     private final Counter[] requestsByType;
     private final Counter deliveries;
+    private final Counter notifies;
+    private final Counter bytesOut;
+    private final Counter bytesIn;
+    private final Counter socketReads;
+    private final Counter flushes;
+    private final Timer handlingLatency;
+    /** Interval percentiles for the stats line; wait-free for recorders. */
+    private final Recorder handlingRecorder = new Recorder(3);
     private final Counter protocolViolations;
     private final Counter rateLimited;
     private final Counter slowReaderDisconnects;
@@ -41,6 +53,18 @@ public final class ServerMetrics {
         deliveries = Counter.builder("parley.deliveries")
                 .description("Notifies (chat and membership notices) written to clients")
                 .register(registry);
+        notifies = Counter.builder("parley.notifies")
+                .description("Notify messages produced (one per broadcast, before fan-out)").register(registry);
+        bytesOut = Counter.builder("parley.sent").baseUnit("bytes")
+                .description("Bytes of notifies written to clients").register(registry);
+        bytesIn = Counter.builder("parley.received").baseUnit("bytes")
+                .description("Bytes read from client sockets").register(registry);
+        socketReads = Counter.builder("parley.socket.reads")
+                .description("Reads from client sockets").register(registry);
+        flushes = Counter.builder("parley.socket.flushes")
+                .description("Channel flushes of fan-out writes (each one write or writev)").register(registry);
+        handlingLatency = Timer.builder("parley.handling.latency")
+                .description("From decoding a chat request to writing it to the last recipient").register(registry);
         protocolViolations = Counter.builder("parley.protocol.violations")
                 .description("Connections closed for a malformed frame").register(registry);
         rateLimited = Counter.builder("parley.rate.limited")
@@ -68,8 +92,35 @@ public final class ServerMetrics {
         }
     }
 
-    public void deliveries(int count) {
-        deliveries.increment(count);
+    /** A fan-out group finished: {@code count} deliveries of {@code bytes} in all. */
+    public void delivered(int count, long bytes) {
+        if (count > 0) {
+            deliveries.increment(count);
+            bytesOut.increment(bytes);
+        }
+    }
+
+    public void notifyBroadcast() {
+        notifies.increment();
+    }
+
+    public void socketRead(int bytes) {
+        socketReads.increment();
+        bytesIn.increment(bytes);
+    }
+
+    public void flushes(int channels) {
+        flushes.increment(channels);
+    }
+
+    public void handlingLatency(long nanos) {
+        handlingLatency.record(nanos, TimeUnit.NANOSECONDS);
+        handlingRecorder.recordValue(Math.max(0, nanos / 1000)); // microseconds
+    }
+
+    /** The handling latencies (µs) since the previous call; for the periodic stats line. */
+    public Histogram takeHandlingInterval(Histogram recycle) {
+        return handlingRecorder.getIntervalHistogram(recycle);
     }
 
     public void protocolViolation() {

@@ -16,10 +16,14 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final ServerMetrics metrics;
     private final int maxFrameBytes;
     private final int rateLimit;
+    private final long slowReaderGraceMillis;
     private final ChannelGroup channels;
+    private final TrafficCounter traffic;
 
     public ServerInitializer(LoginService logins, RoomService rooms, ServerMetrics metrics,
-                             int maxFrameBytes, int rateLimit, ChannelGroup channels) {
+                             int maxFrameBytes, int rateLimit, long slowReaderGraceMillis, ChannelGroup channels) {
+        this.slowReaderGraceMillis = slowReaderGraceMillis;
+        this.traffic = new TrafficCounter(metrics);
         this.channels = channels;
         this.logins = logins;
         this.rooms = rooms;
@@ -34,7 +38,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         // Outbound needs no encoder: every write is an already encoded frame (Frames.encode),
         // so a broadcast is encoded once and shared by all recipients.
         ch.pipeline()
+                .addLast("traffic", traffic)
                 .addLast("frames", new FrameDecoder(FrameDecoder.Side.SERVER, maxFrameBytes))
-                .addLast("session", new SessionHandler(logins, rooms, metrics, rateLimit));
+                .addLast("session", new SessionHandler(logins, rooms, metrics, rateLimit, slowReaderGraceMillis));
     }
 }

@@ -18,13 +18,17 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.PingRequest;
 import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last inbound handler of a client connection: applies the connection-level policies
@@ -39,9 +43,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final RoomService rooms;
     private final ServerMetrics metrics;
     private final int rateLimit;
+    private final long slowReaderGraceMillis;
     private ChatSession session;
+    private ScheduledFuture<?> slowReaderCheck;
 
-    public SessionHandler(LoginService logins, RoomService rooms, ServerMetrics metrics, int rateLimit) {
+    public SessionHandler(LoginService logins, RoomService rooms, ServerMetrics metrics, int rateLimit,
+                          long slowReaderGraceMillis) {
+        this.slowReaderGraceMillis = slowReaderGraceMillis;
         this.logins = logins;
         this.rooms = rooms;
         this.metrics = metrics;
@@ -57,6 +65,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (slowReaderCheck != null) {
+            slowReaderCheck.cancel(false);
+        }
         if (session != null) {
             rooms.disconnected(session);
             logins.loggedOut(session);
@@ -70,7 +81,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         MessageLite message = (MessageLite) msg; // FrameDecoder emits parsed protobuf messages only
         MsgType type = MessageCatalog.of(message).msgType();
         metrics.request(type.getNumber());
-        if (!session.tryAcquire(System.nanoTime())) {
+        long now = System.nanoTime();
+        if (!session.tryAcquire(now)) {
             metrics.rateLimited();
             if (session.firstRateLimitLog()) {
                 log.info("[{}] over the rate limit of {} requests/s; excess requests are refused", session, rateLimit);
@@ -89,7 +101,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 switch (type) {
-                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message);
+                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message, now);
                     case ROOM_LIST_REQUEST -> rooms.list(session);
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
@@ -103,16 +115,31 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-            // The client let more than the high water mark pile up: it is not reading. Closing it
-            // bounds the memory one client can hold; it can reconnect and rejoin.
-            metrics.slowReaderDisconnect();
-            log.info("[{}] closed: {} bytes queued unread (slow reader)", session,
-                    ctx.channel().unsafe().outboundBuffer() == null ? 0
-                            : ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes());
-            ctx.close();
+        if (!ctx.channel().isWritable()) {
+            // A burst can push a healthy reader over the high water mark for a moment; only a
+            // client that stays over it for the whole grace period is treated as not reading.
+            if (slowReaderCheck == null) {
+                slowReaderCheck = ctx.executor().schedule(() -> closeIfStillSlow(ctx),
+                        slowReaderGraceMillis, TimeUnit.MILLISECONDS);
+            }
+        } else if (slowReaderCheck != null) {
+            slowReaderCheck.cancel(false);
+            slowReaderCheck = null;
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void closeIfStillSlow(ChannelHandlerContext ctx) {
+        slowReaderCheck = null;
+        Channel ch = ctx.channel();
+        if (!ch.isWritable() && ch.isActive()) {
+            // Closing bounds the memory one client can hold; it can reconnect and rejoin.
+            metrics.slowReaderDisconnect();
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            log.info("[{}] closed: {} bytes unread for over {} ms (slow reader)", session,
+                    out == null ? 0 : out.totalPendingWriteBytes(), slowReaderGraceMillis);
+            ctx.close();
+        }
     }
 
     @Override

@@ -5,7 +5,9 @@ import dev.parley.chat.LoginService;
 import dev.parley.chat.PermanentRooms;
 import dev.parley.chat.RoomRegistry;
 import dev.parley.chat.RoomService;
+import dev.parley.metrics.AdminServer;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.metrics.StatsReporter;
 import dev.parley.net.ServerInitializer;
 import dev.parley.net.Transport;
 import dev.parley.store.AccountStore;
@@ -33,6 +35,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -61,6 +64,8 @@ public final class ParleyServer implements AutoCloseable {
     private final RoomService rooms;
     private final LoginService logins;
     private final Channel serverChannel;
+    private final StatsReporter stats;
+    private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -101,8 +106,12 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
                     .childHandler(new ServerInitializer(logins, rooms, metrics, config.maxFrameBytes,
-                            config.rateLimit, channels));
-            serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+                            config.rateLimit, config.slowReaderGraceMillis, channels));
+            serverChannel = bind(bootstrap, config);
+            stats = new StatsReporter(metrics, ioGroup, config.statsIntervalMillis);
+            admin = config.adminPort < 0 ? null : new AdminServer(config.adminHost, config.adminPort, meterRegistry,
+                    () -> Map.of("connections", channels.size(), "rooms", rooms.registry().size(),
+                            "transport", transport.cliName()));
             started = true;
         } catch (SQLException e) {
             throw new IOException("database: " + e.getMessage(), e);
@@ -122,6 +131,15 @@ public final class ParleyServer implements AutoCloseable {
         }
         return ChatLog.open(new ChatLog.Settings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
                 database, registry);
+    }
+
+    private static Channel bind(ServerBootstrap bootstrap, ServerConfig config) throws IOException, InterruptedException {
+        var future = bootstrap.bind(config.host, config.port).await();
+        if (!future.isSuccess()) {
+            throw new IOException("cannot listen on " + config.host + ":" + config.port + " (--host/--port): "
+                    + future.cause().getMessage(), future.cause());
+        }
+        return future.channel();
     }
 
     /** Starts a server; returns once it accepts connections. */
@@ -153,6 +171,15 @@ public final class ParleyServer implements AutoCloseable {
         return rooms;
     }
 
+    /** The admin HTTP address, or null when the admin port is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    public StatsReporter stats() {
+        return stats;
+    }
+
     public Database database() {
         return database;
     }
@@ -178,6 +205,9 @@ public final class ParleyServer implements AutoCloseable {
             return;
         }
         log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        if (admin != null) {
+            admin.markShuttingDown();
+        }
         try {
             serverChannel.close().syncUninterruptibly();
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -190,6 +220,12 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Also used to undo a half-finished start, so every resource may still be null. */
     private void shutdownResources() {
+        if (stats != null) {
+            stats.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
         var boss = bossGroup == null ? null : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         var io = ioGroup == null ? null : ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         if (boss != null) {

@@ -31,8 +31,10 @@ public final class ServerConfig {
     public int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
     /** Requests a connection may send per second (token bucket, burst twice that); 0 = unlimited. */
     public int rateLimit = 100;
-    /** Bytes queued for a client that does not read before it is disconnected. */
+    /** Bytes queued for a client above which it counts as not keeping up (the high water mark). */
     public int slowReaderBytes = 1 << 20;
+    /** How long a client may stay above {@link #slowReaderBytes} before it is disconnected. */
+    public long slowReaderGraceMillis = 5_000;
     /** JDBC URL; null = embedded H2 under {@link #dataDir}. */
     public String dbUrl;
     public String dbUser;
@@ -42,6 +44,12 @@ public final class ServerConfig {
     public int blockingThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Logins waiting for a blocking thread before new ones get SERVER_BUSY. */
     public int loginQueue = 20_000;
+    /** Address of the admin HTTP port (/metrics, /health); loopback by default. */
+    public String adminHost = "127.0.0.1";
+    /** Admin HTTP port; 0 = any free port, -1 = no admin port. */
+    public int adminPort = 9777;
+    /** How often the stats line is logged; 0 = never. */
+    public long statsIntervalMillis = 10_000;
     /** Rooms that may exist at once; creating more gets SERVER_BUSY. */
     public int maxRooms = 10_000;
     /** Store every accepted chat message in the database (--chat-log on|off). */
@@ -75,10 +83,13 @@ public final class ServerConfig {
         require(passwordIterations >= 1, "--password-iterations must be positive");
         require(rateLimit >= 0, "--rate-limit must be 0 (off) or positive");
         require(slowReaderBytes >= 64 * 1024, "--slow-reader-bytes must be at least 65536");
+        require(slowReaderGraceMillis >= 1, "--slow-reader-grace must be positive");
         require(ioThreads >= 0, "--io-threads must be 0 (one per core) or positive");
         require(blockingThreads >= 1, "--blocking-threads must be positive");
         require(dbPoolSize >= 1, "--db-pool-size must be positive");
         require(maxRooms >= 1, "--max-rooms must be positive");
+        require(adminPort >= -1 && adminPort <= 65535, "--admin-port must be within 0..65535, or -1 for none");
+        require(statsIntervalMillis >= 0, "--stats-interval must not be negative");
         require(logFlushInterval != null && logFlushInterval.toMillis() >= 1 && logFlushInterval.toSeconds() <= 60,
                 "--log-flush-interval must be within 1ms..60s");
         require(logQueue >= 1000, "--log-queue must be at least 1000");

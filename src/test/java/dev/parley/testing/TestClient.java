@@ -120,6 +120,15 @@ public final class TestClient implements AutoCloseable {
         return !connection.isOpen();
     }
 
+    /** Stops reading from the socket, so the server's writes to this client back up. */
+    public void stopReading() {
+        connection.channel().config().setAutoRead(false);
+    }
+
+    public void resumeReading() {
+        connection.channel().config().setAutoRead(true);
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

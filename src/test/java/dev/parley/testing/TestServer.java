@@ -24,6 +24,7 @@ public final class TestServer implements AutoCloseable {
         c.dataDir = dataDir;
         c.passwordIterations = 1_000; // the KDF's cost is not under test here; one test uses the default
         c.ioThreads = 2;
+        c.adminPort = 0; // any free port, so test servers never collide
         tweak.accept(c);
         return new TestServer(ParleyServer.start(c));
     }

@@ -1,0 +1,67 @@
+package dev.parley.chat;
+
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.net.FlushBatcher;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+/**
+ * Delivers one encoded frame to the members of a room that one event loop serves. It runs on
+ * that loop, so it writes to the channels directly (no task per recipient) and leaves the
+ * flush to the loop's {@link FlushBatcher}. Owns one reference to the frame.
+ */
+final class FanOut implements Runnable {
+
+    private final ByteBuf frame;
+    private final ChatSession[] members;
+    private final ChatSession skip;
+    private final Broadcast broadcast;
+
+    FanOut(ByteBuf frame, ChatSession[] members, ChatSession skip, Broadcast broadcast) {
+        this.frame = frame;
+        this.members = members;
+        this.skip = skip;
+        this.broadcast = broadcast;
+    }
+
+    @Override
+    public void run() {
+        FlushBatcher flusher = FlushBatcher.current();
+        int delivered = 0;
+        try {
+            for (ChatSession m : members) {
+                Channel ch = m.channel();
+                if (m != skip && ch.isActive()) {
+                    ch.write(frame.retainedDuplicate(), ch.voidPromise());
+                    flusher.mark(m, broadcast.metrics);
+                    delivered++;
+                }
+            }
+        } finally {
+            frame.release();
+            broadcast.groupDone(delivered);
+        }
+    }
+
+    /** One broadcast across all of a room's event loops: counts it and times it when the last loop is done. */
+    static final class Broadcast {
+        private final ServerMetrics metrics;
+        private final long startNanos;
+        private final int frameBytes;
+        private final java.util.concurrent.atomic.AtomicInteger groupsLeft;
+
+        Broadcast(ServerMetrics metrics, long startNanos, int frameBytes, int groups) {
+            this.metrics = metrics;
+            this.startNanos = startNanos;
+            this.frameBytes = frameBytes;
+            this.groupsLeft = new java.util.concurrent.atomic.AtomicInteger(groups);
+        }
+
+        void groupDone(int delivered) {
+            metrics.delivered(delivered, (long) delivered * frameBytes);
+            if (groupsLeft.decrementAndGet() == 0 && startNanos != 0) {
+                metrics.handlingLatency(System.nanoTime() - startNanos);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.parley.cli;
+
+import dev.parley.client.ClientOptions;
+import dev.parley.client.ConsoleClient;
+import dev.parley.client.LineConsole;
+import dev.parley.client.StreamLineConsole;
+import dev.parley.client.TerminalLineConsole;
+import dev.parley.protocol.Frames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code parley client}: the console chat client, interactive on a terminal, scriptable through a pipe. */
+@Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Connects to a Parley server, logs in and chats. Type /help for the commands.",
+                "On a terminal, incoming messages appear above the line being typed. With piped input, "
+                        + "commands are read one per line, each waiting for its reply, and the client exits "
+                        + "at the end of input.",
+                "Exit codes: 0 quit or end of input; 1 login failed; 2 cannot connect or bad usage; "
+                        + "3 the server closed the connection."})
+public final class ClientCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7777", description = "Server port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--name", description = "Player name (asked for if omitted).")
+    String name;
+
+    @Option(names = "--password", defaultValue = "${env:PARLEY_PASSWORD}",
+            description = "Password (default: the PARLEY_PASSWORD environment variable; asked for, without echo, "
+                    + "if neither is given). A password on the command line is visible to other local users.")
+    String password;
+
+    @Option(names = "--max-frame", defaultValue = "" + Frames.DEFAULT_MAX_CLIENT_FRAME, paramLabel = "BYTES",
+            description = "The server's --max-frame: longer chat lines are refused here rather than by a "
+                    + "disconnect (default: ${DEFAULT-VALUE}).")
+    int maxFrame;
+
+    @Override
+    public Integer call() throws IOException {
+        ClientOptions options = ClientOptions.of(host, port, name, password).withMaxFrameBytes(maxFrame);
+        try (LineConsole console = TerminalLineConsole.isSystemTerminal() ? TerminalLineConsole.open()
+                : StreamLineConsole.standardStreams()) {
+            return new ConsoleClient(options, console).run();
+        }
+    }
+}

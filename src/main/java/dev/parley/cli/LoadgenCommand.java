@@ -1,0 +1,145 @@
+package dev.parley.cli;
+
+import dev.parley.loadgen.Durations;
+import dev.parley.loadgen.HtmlChart;
+import dev.parley.loadgen.LoadReport;
+import dev.parley.loadgen.Loadgen;
+import dev.parley.loadgen.LoadgenConfig;
+import dev.parley.loadgen.PayloadMix;
+import dev.parley.loadgen.PhaseListener;
+import dev.parley.loadgen.PhaseResult;
+import dev.parley.loadgen.Progress;
+import dev.parley.loadgen.ResultPrinter;
+import dev.parley.loadgen.SourceAddresses;
+import dev.parley.net.Transport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code parley loadgen}: drives a running server with chat traffic and measures every delivery. */
+@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Drives a running Parley server: connects --clients players, fills --rooms rooms, then every "
+                + "client sends --rps chat messages a second on a fixed (open-loop) schedule. Every delivery is "
+                + "matched to its message; latency runs from the moment a message was due to its arrival at each "
+                + "member. Prints a row every 10 s and a summary; exits 1 if any delivery was lost or duplicated "
+                + "or the server refused messages, 2 if setup failed.",
+                "See docs/loadgen.md for what each figure means."})
+public final class LoadgenCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7777", description = "Server port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--clients", defaultValue = "500", description = "Connections, one player each (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--rooms", defaultValue = "10", description = "Rooms; clients are spread evenly (default: ${DEFAULT-VALUE}).")
+    int rooms;
+
+    @Option(names = "--rps", defaultValue = "10", description = "Chat messages per second per client (default: ${DEFAULT-VALUE}).")
+    double rps;
+
+    @Option(names = "--payload-mix", defaultValue = LoadgenConfig.DEFAULT_MIX, paramLabel = "SIZE[-MAX]:WEIGHT,...",
+            description = "Chat text sizes in bytes and their shares (default: ${DEFAULT-VALUE}).")
+    String payloadMix;
+
+    @Option(names = "--duration", defaultValue = "60s", description = "Measured time, whole seconds (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "10s",
+            description = "Load before measuring, excluded from the figures but checked for loss (default: ${DEFAULT-VALUE}).")
+    String warmup;
+
+    @Option(names = "--drain", defaultValue = "5s",
+            description = "Wait after the last send for outstanding deliveries before counting them lost (default: ${DEFAULT-VALUE}).")
+    String drain;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report here.")
+    Path report;
+
+    @Option(names = "--chart", paramLabel = "FILE.html", description = "Write an HTML chart (inline SVG) here.")
+    Path chart;
+
+    @Option(names = "--source-addresses", paramLabel = "A[-B],...",
+            description = "Local addresses to connect from, e.g. 127.0.0.1-127.0.0.8: each adds ~28k ephemeral ports "
+                    + "(default: the kernel's choice).")
+    String sourceAddresses;
+
+    @Option(names = "--password", defaultValue = "loadgen", description = "Password of the load players (default: ${DEFAULT-VALUE}).")
+    String password;
+
+    @Option(names = "--run-id", description = "Tag in player and room names lg-<run>-<i> (default: random).")
+    String runId;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Client event loop threads (default: one per core).")
+    int threads;
+
+    @Option(names = "--transport", paramLabel = "epoll|nio|io_uring", converter = ServerCommand.TransportConverter.class,
+            description = "Client socket transport (default: epoll if available, else nio).")
+    Transport transport;
+
+    @Option(names = "--setup-timeout", defaultValue = "120s",
+            description = "Limit for each setup step: connect, log in, create, join (default: ${DEFAULT-VALUE}).")
+    String setupTimeout;
+
+    LoadgenConfig toConfig() {
+        LoadgenConfig c = new LoadgenConfig();
+        c.host = host;
+        c.port = port;
+        c.clients = clients;
+        c.rooms = rooms;
+        c.rps = rps;
+        c.payloadMix = PayloadMix.parse(payloadMix);
+        c.duration = Durations.parse(duration);
+        c.warmup = Durations.parse(warmup);
+        c.drain = Durations.parse(drain);
+        c.setupTimeout = Durations.parse(setupTimeout);
+        c.sourceAddresses = SourceAddresses.parse(sourceAddresses);
+        c.password = password;
+        if (runId != null) {
+            c.runId = runId;
+        }
+        c.threads = threads;
+        c.transport = transport;
+        c.report = report;
+        c.chart = chart;
+        c.validate();
+        return c;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LoadgenConfig cfg = toConfig();
+        return run(cfg, System.out);
+    }
+
+    /** Runs one load test against a running server; returns the exit code. */
+    static int run(LoadgenConfig cfg, PrintStream out) throws Exception {
+        try (Loadgen lg = new Loadgen(cfg, out, Progress.forStderr())) {
+            lg.setup();
+            PhaseResult r = lg.runPhase(cfg.rps, Durations.wholeSeconds(cfg.warmup, "--warmup"),
+                    Durations.wholeSeconds(cfg.duration, "--duration"), PhaseListener.NONE, true, "loadgen");
+            ResultPrinter.summary(out, r, cfg, lg.layout());
+            if (cfg.report != null) {
+                LoadReport.write(cfg.report, LoadReport.of(cfg, lg, r, null));
+                out.println("  report          " + cfg.report);
+            }
+            if (cfg.chart != null) {
+                HtmlChart.write(cfg.chart, "parley loadgen " + cfg.runId, String.format(
+                        "%,d clients, %d rooms, %s msg/s each against %s:%d", cfg.clients, cfg.rooms,
+                        cfg.rps, cfg.host, cfg.port), r.samples());
+                out.println("  chart           " + cfg.chart);
+            }
+            return r.clean() ? 0 : 1;
+        }
+    }
+}

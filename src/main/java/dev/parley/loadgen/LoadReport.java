@@ -1,0 +1,59 @@
+package dev.parley.loadgen;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON report of a load run (snake_case keys). The figures are those of the summary:
+ * measured traffic for rates and latency, all traffic for loss, duplicates and errors.
+ * {@code server} is filled by {@code parley bench} (CPU of the server process).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LoadReport(String tool, String runId, String host, int port, String transport, int threads,
+                         int clients, int rooms, double rps, String payloadMix, double fanOut,
+                         long durationS, long warmupS, long sent, long expected, long delivered, long lost,
+                         long duplicates, long errors, Map<String, Long> errorsByResult, long misrouted,
+                         long disconnects, boolean drained, double drainS, double deliveriesPerSec,
+                         double sentPerSec, double expectedPerSec, double bytesInPerSec, LatencySummary latencyUs,
+                         Map<String, Long> buckets, Warmup warmup, List<Interval> intervals, List<Sample> samples,
+                         Map<String, Object> server) {
+
+    /** What the warmup sent and delivered; excluded from the figures above, included in the loss check. */
+    public record Warmup(long sent, long expected, long delivered) {
+    }
+
+    public static LoadReport of(LoadgenConfig cfg, Loadgen loadgen, PhaseResult r, Map<String, Object> server) {
+        Counts c = r.counts();
+        return new LoadReport("parley loadgen", cfg.runId, cfg.host, cfg.port, loadgen.transport().cliName(),
+                loadgen.threads(), r.clients(), r.rooms(), r.rps(), cfg.payloadMix.toString(), loadgen.layout().fanOut(),
+                r.durationS(), r.warmupS(), r.sent(), r.expected(), r.delivered(), r.lost(), r.duplicates(), r.errors(),
+                r.errorsByResult(), r.misrouted(), r.disconnects(), r.drained(), r.drainSeconds(), r.deliveriesPerSec(),
+                r.sentPerSec(), r.expectedPerSec(), r.bytesInPerSec(), r.latencyUs(), LatencyBuckets.asMap(r.buckets()),
+                new Warmup(c.get(Counts.SENT) - c.get(Counts.SENT_MEASURED),
+                        c.get(Counts.EXPECTED) - c.get(Counts.EXPECTED_MEASURED),
+                        c.get(Counts.DISTINCT) - c.get(Counts.DELIVERED_MEASURED)),
+                r.intervals(), r.samples(), server);
+    }
+
+    public static ObjectMapper mapper() {
+        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** Writes any report object (this one, or bench's) as indented JSON. */
+    public static void write(Path file, Object report) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        mapper().writeValue(file.toFile(), report);
+    }
+}

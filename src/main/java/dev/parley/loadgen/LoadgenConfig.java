@@ -1,0 +1,84 @@
+package dev.parley.loadgen;
+
+import dev.parley.net.Transport;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What a load run does. Defaults are the original C++ server's load test: 500 clients in 10
+ * rooms, 10 messages a second each, 80 % 64 B / 18 % 256 B / 2 % 1-2 KiB.
+ */
+public final class LoadgenConfig {
+    public static final String DEFAULT_MIX = "64:80,256:18,1024-2048:2";
+
+    public String host = "127.0.0.1";
+    public int port = 7777;
+    public int clients = 500;
+    public int rooms = 10;
+    /** Messages per second per client. */
+    public double rps = 10;
+    public PayloadMix payloadMix = PayloadMix.parse(DEFAULT_MIX);
+    public Duration duration = Duration.ofSeconds(60);
+    public Duration warmup = Duration.ofSeconds(10);
+    /** How long to wait after the last send for outstanding deliveries before calling them lost. */
+    public Duration drain = Duration.ofSeconds(5);
+    /** Limit for each setup step (connect, login, create, join). */
+    public Duration setupTimeout = Duration.ofSeconds(120);
+    /** Empty = let the kernel choose. */
+    public List<InetAddress> sourceAddresses = new ArrayList<>();
+    public String password = "loadgen";
+    /** Part of every player and room name, so runs do not collide. */
+    public String runId = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    /** Client event loop threads; 0 = one per core. */
+    public int threads;
+    /** null = epoll if available, else NIO. */
+    public Transport transport;
+    public Path report;
+    public Path chart;
+
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    public Transport effectiveTransport() {
+        if (transport != null) {
+            return Transport.pick(transport);
+        }
+        return Transport.EPOLL.isAvailable() ? Transport.EPOLL : Transport.NIO;
+    }
+
+    public String playerName(int client) {
+        return "lg-" + runId + "-" + client;
+    }
+
+    public String roomName(int room) {
+        return "lg-" + runId + "-room-" + room;
+    }
+
+    public void validate() {
+        require(port >= 1 && port <= 65535, "--port must be within 1..65535");
+        require(clients >= 1 && clients <= MsgIds.MAX_SENDER + 1, "--clients must be within 1.." + (MsgIds.MAX_SENDER + 1));
+        require(rooms >= 1 && rooms <= clients, "--rooms must be within 1..clients (" + clients + ")");
+        require(rps > 0 && rps <= 100_000, "--rps must be within (0, 100000]");
+        require(!duration.isNegative() && duration.toMillis() >= 1000, "--duration must be at least 1s");
+        require(!warmup.isNegative(), "--warmup must not be negative");
+        Durations.wholeSeconds(duration, "--duration");
+        Durations.wholeSeconds(warmup, "--warmup");
+        require(!drain.isNegative(), "--drain must not be negative");
+        require(setupTimeout.toMillis() >= 1000, "--setup-timeout must be at least 1s");
+        require(threads >= 0, "--threads must be 0 (one per core) or positive");
+        require(runId.matches("[A-Za-z0-9_]{1,12}"), "--run-id must be 1-12 letters, digits or _");
+        require(!password.isEmpty(), "--password must not be empty");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.parley.client;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandParserTest {
+
+    @Test
+    void slashCommandsAreRecognisedInAnyCase() {
+        assertThat(CommandParser.parse("/list")).isEqualTo(new Command.ListRooms());
+        assertThat(CommandParser.parse("/LIST")).isEqualTo(new Command.ListRooms());
+        assertThat(CommandParser.parse("/leave")).isEqualTo(new Command.LeaveRoom());
+        assertThat(CommandParser.parse("/quit")).isEqualTo(new Command.Quit());
+        assertThat(CommandParser.parse("/exit")).isEqualTo(new Command.Quit());
+        assertThat(CommandParser.parse("/help")).isEqualTo(new Command.Help());
+        assertThat(CommandParser.parse("  /list  ")).isInstanceOf(Command.Chat.class); // a leading space makes it chat
+    }
+
+    @Test
+    void createTakesTheRestOfTheLineAsTheRoomName() {
+        assertThat(CommandParser.parse("/create TestRoom")).isEqualTo(new Command.CreateRoom("TestRoom"));
+        assertThat(CommandParser.parse("/create   Friday night raid  ")).isEqualTo(new Command.CreateRoom("Friday night raid"));
+        assertThat(CommandParser.parse("/create")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("usage: /create NAME"));
+        assertThat(CommandParser.parse("/create   ")).isInstanceOf(Command.Invalid.class);
+    }
+
+    @Test
+    void joinTakesAPositiveRoomId() {
+        assertThat(CommandParser.parse("/join 12")).isEqualTo(new Command.JoinRoom(12));
+        assertThat(CommandParser.parse("/join #12")).isEqualTo(new Command.JoinRoom(12));
+        for (String bad : new String[]{"/join", "/join abc", "/join 0", "/join -3", "/join 1 2", "/join 99999999999999999999"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).contains("usage: /join ID"));
+        }
+    }
+
+    @Test
+    void unknownCommandGetsAHint() {
+        assertThat(CommandParser.parse("/shout hi")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("unknown command /shout").contains("/help").contains("//"));
+        assertThat(CommandParser.parse("/")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("/help"));
+        assertThat(CommandParser.parse("/list now")).isEqualTo(new Command.Invalid("/list takes no arguments"));
+    }
+
+    @Test
+    void otherLinesAreChatSentAsTyped() {
+        assertThat(CommandParser.parse("hello")).isEqualTo(new Command.Chat("hello"));
+        assertThat(CommandParser.parse(" spaced out ")).isEqualTo(new Command.Chat(" spaced out "));
+        assertThat(CommandParser.parse("don't \\escape !! this")).isEqualTo(new Command.Chat("don't \\escape !! this"));
+        assertThat(CommandParser.parse("//list is a command")).isEqualTo(new Command.Chat("/list is a command"));
+        assertThat(CommandParser.parse("안녕하세요")).isEqualTo(new Command.Chat("안녕하세요"));
+    }
+
+    @Test
+    void blankLinesAreIgnored() {
+        assertThat(CommandParser.parse("")).isEqualTo(new Command.Blank());
+        assertThat(CommandParser.parse("   \t")).isEqualTo(new Command.Blank());
+    }
+}

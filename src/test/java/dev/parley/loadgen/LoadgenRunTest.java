@@ -1,0 +1,153 @@
+package dev.parley.loadgen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.cli.Main;
+import dev.parley.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Short load runs against a real server over loopback. */
+@Timeout(60)
+class LoadgenRunTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(tmp.resolve("data"), c -> c.rateLimit = 1_000);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void shortRunDeliversEverythingAndWritesACompleteReport() throws Exception {
+        Path report = tmp.resolve("out/report.json");
+        Path chart = tmp.resolve("out/chart.html");
+        int code = Main.run("loadgen", "--port", String.valueOf(server.port()), "--clients", "20", "--rooms", "2",
+                "--rps", "5", "--warmup", "1s", "--duration", "3s", "--source-addresses", "127.0.0.1-127.0.0.2",
+                "--report", report.toString(), "--chart", chart.toString());
+        assertThat(code).isZero();
+
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        for (String field : List.of("clients", "rooms", "rps", "duration_s", "sent", "expected", "delivered", "lost",
+                "deliveries_per_sec", "sent_per_sec", "latency_us", "buckets", "intervals")) {
+            assertThat(r.has(field)).as("report field %s", field).isTrue();
+        }
+        for (String field : List.of("mean", "p50", "p90", "p99", "p999", "max")) {
+            assertThat(r.get("latency_us").has(field)).as("latency_us.%s", field).isTrue();
+        }
+        assertThat(r.get("clients").asInt()).isEqualTo(20);
+        assertThat(r.get("rooms").asInt()).isEqualTo(2);
+        assertThat(r.get("duration_s").asLong()).isEqualTo(3);
+        long sent = r.get("sent").asLong();
+        long expected = r.get("expected").asLong();
+        // 20 clients x 5 msg/s x 3 s, each to the 10 members of its room
+        assertThat(sent).isEqualTo(300);
+        assertThat(expected).isEqualTo(3_000);
+        assertThat(r.get("delivered").asLong()).isEqualTo(expected);
+        assertThat(r.get("lost").asLong()).isZero();
+        assertThat(r.get("duplicates").asLong()).isZero();
+        assertThat(r.get("errors").asLong()).isZero();
+        assertThat(r.get("deliveries_per_sec").asDouble()).isEqualTo(1_000.0);
+        assertThat(r.get("sent_per_sec").asDouble()).isEqualTo(100.0);
+        assertThat(r.get("warmup").get("sent").asLong()).isEqualTo(100);
+        assertThat(r.get("warmup").get("delivered").asLong()).isEqualTo(1_000);
+        long inBuckets = 0;
+        for (JsonNode n : r.get("buckets")) {
+            inBuckets += n.asLong();
+        }
+        assertThat(inBuckets).isEqualTo(expected);
+        assertThat(r.get("latency_us").get("max").asDouble()).isPositive();
+        // one row for the warmup second, one for the 3 measured seconds
+        assertThat(r.get("intervals")).hasSize(2);
+        assertThat(r.get("intervals").get(0).get("warmup").asBoolean()).isTrue();
+        assertThat(r.get("intervals").get(1).get("end_s").asLong()).isEqualTo(4);
+        assertThat(r.get("samples")).hasSize(4);
+
+        String html = Files.readString(chart);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").doesNotContain("<script");
+    }
+
+    @Test
+    void refusedMessagesAreCountedAsErrorsAndFailTheRun() throws Exception {
+        server.close();
+        // 5 requests/s (burst 10) per connection, but each client sends 40/s
+        server = TestServer.start(tmp.resolve("data2"), c -> c.rateLimit = 5);
+        LoadgenConfig cfg = config(4, 1, 40, 0, 2);
+        try (Loadgen lg = new Loadgen(cfg, quiet(), Progress.silent())) {
+            lg.setup();
+            PhaseResult r = lg.runPhase(cfg.rps, 0, 2, PhaseListener.NONE, false, "test");
+            assertThat(r.errorsByResult()).containsKey("RATE_LIMITED");
+            assertThat(r.errors()).isGreaterThan(100);
+            assertThat(r.counts().get(Counts.REJECTED)).isEqualTo(r.errors());
+            // refused messages are not expected to arrive, so nothing counts as lost
+            assertThat(r.lost()).isZero();
+            assertThat(r.delivered()).isPositive();
+            assertThat(r.clean()).isFalse();
+        }
+    }
+
+    @Test
+    void setupFailuresSayWhichStepFailedAndWhy() throws Exception {
+        LoadgenConfig first = config(3, 1, 1, 0, 1);
+        first.runId = "pwtest";
+        try (Loadgen lg = new Loadgen(first, quiet(), Progress.silent())) {
+            lg.setup(); // registers lg-pwtest-0..2 with the default password
+        }
+        LoadgenConfig second = config(3, 1, 1, 0, 1);
+        second.runId = "pwtest";
+        second.password = "something-else";
+        try (Loadgen lg = new Loadgen(second, quiet(), Progress.silent())) {
+            assertThatThrownBy(lg::setup).isInstanceOf(LoadgenSetupException.class)
+                    .hasMessageContaining("log in failed for 3 of 3 clients")
+                    .hasMessageContaining("INVALID_CREDENTIALS");
+        }
+        int port = server.port();
+        server.close();
+        LoadgenConfig refused = config(2, 1, 1, 0, 1);
+        refused.port = port;
+        try (Loadgen lg = new Loadgen(refused, quiet(), Progress.silent())) {
+            assertThatThrownBy(lg::setup).isInstanceOf(LoadgenSetupException.class)
+                    .hasMessageContaining("2 of 2 connections to 127.0.0.1:" + port + " failed");
+        }
+    }
+
+    private LoadgenConfig config(int clients, int rooms, double rps, long warmupS, long durationS) {
+        LoadgenConfig c = new LoadgenConfig();
+        c.port = server.port();
+        c.clients = clients;
+        c.rooms = rooms;
+        c.rps = rps;
+        c.warmup = Duration.ofSeconds(warmupS);
+        c.duration = Duration.ofSeconds(durationS);
+        c.drain = Duration.ofSeconds(3);
+        c.setupTimeout = Duration.ofSeconds(20);
+        c.threads = 2;
+        return c;
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+}
