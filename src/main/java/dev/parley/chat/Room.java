@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A chat room. All of its state changes and broadcasts run on one {@link EventExecutor} (the
@@ -180,7 +181,11 @@ public final class Room {
                 if (g.loop.inEventLoop()) {
                     task.run();
                 } else {
-                    g.loop.execute(task);
+                    try {
+                        g.loop.execute(task);
+                    } catch (RejectedExecutionException e) {
+                        task.discard(); // that loop has shut down, and its members with it
+                    }
                 }
             }
         } finally {
