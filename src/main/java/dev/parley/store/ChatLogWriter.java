@@ -152,8 +152,9 @@ final class ChatLogWriter {
                 if (!any && spill.hasPending()) {
                     replayOnce();
                 }
-                if (closing && queue.isEmpty() && (!spill.hasPending() || pastCloseDeadline() || failing)) {
-                    break;
+                if (closing && queue.isEmpty()
+                        && (!spill.hasPending() || pastCloseDeadline() || failing || databaseBusy())) {
+                    break; // what could not be replayed stays in the spill file for the next start
                 }
             } catch (Throwable t) {
                 // a bug, not the database: keep the thread (and so every later message) alive
@@ -201,6 +202,8 @@ final class ChatLogWriter {
                 return;
             }
             if (outcome == GIVE_UP) {
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                noteFailure(new TimeoutException("no answer from the database within " + waited + " ms"));
                 spillEntries(batch);
                 return;
             }
@@ -321,9 +324,14 @@ final class ChatLogWriter {
         }
     }
 
+    /** A write that timed out still holds the database thread. */
+    private boolean databaseBusy() {
+        return lastDbTask != null && !lastDbTask.isDone();
+    }
+
     private void replayOnce() {
-        if (lastDbTask != null && !lastDbTask.isDone()) {
-            return; // a write that timed out still holds the database thread
+        if (databaseBusy()) {
+            return;
         }
         if (System.nanoTime() - replayNotBefore < 0 && !closing) {
             return;
