@@ -43,6 +43,12 @@ final class FanOut implements Runnable {
         }
     }
 
+    /** The loop will not run this task (it has shut down): lets go of the frame. */
+    void discard() {
+        frame.release();
+        broadcast.groupDone(0);
+    }
+
     /** One broadcast across all of a room's event loops: counts it and times it when the last loop is done. */
     static final class Broadcast {
         private final ServerMetrics metrics;

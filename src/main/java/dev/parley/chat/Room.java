@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A chat room. All of its state changes and broadcasts run on one {@link EventExecutor} (the
@@ -25,6 +26,8 @@ public final class Room {
     private final String name;
     private final int maxMembers;
     private final EventExecutor executor;
+    private final boolean permanent;
+    private final RoomHistory history;
 
     // job queue only
     private final ArrayList<ChatSession> members = new ArrayList<>();
@@ -37,10 +40,22 @@ public final class Room {
     private volatile int memberCount;
 
     public Room(long id, String name, int maxMembers, EventExecutor executor) {
+        this(id, name, maxMembers, executor, false, 0, RoomHistory.unlogged(0));
+    }
+
+    /**
+     * @param permanent stays when empty
+     * @param lastSeq   the seq the room continues after (0 for a new room)
+     */
+    public Room(long id, String name, int maxMembers, EventExecutor executor, boolean permanent, long lastSeq,
+                RoomHistory history) {
         this.id = id;
         this.name = name;
         this.maxMembers = maxMembers;
         this.executor = executor;
+        this.permanent = permanent;
+        this.seq = lastSeq;
+        this.history = history;
     }
 
     public long id() {
@@ -63,9 +78,18 @@ public final class Room {
         return memberCount;
     }
 
+    public boolean isPermanent() {
+        return permanent;
+    }
+
+    /** The latest messages; job queue only, except its stored seq. */
+    public RoomHistory history() {
+        return history;
+    }
+
     public RoomInfo info() {
         return RoomInfo.newBuilder().setRoomId(id).setName(name)
-                .setMemberCount(memberCount).setMaxMembers(maxMembers).build();
+                .setMemberCount(memberCount).setMaxMembers(maxMembers).setPermanent(permanent).build();
     }
 
     /** Job queue only. */
@@ -118,6 +142,11 @@ public final class Room {
         return ++seq;
     }
 
+    /** Job queue only. The seq of the last accepted message. */
+    long lastSeq() {
+        return seq;
+    }
+
     /** Job queue only. Current members in join order. */
     List<ChatSession> members() {
         return Collections.unmodifiableList(members);
@@ -152,7 +181,11 @@ public final class Room {
                 if (g.loop.inEventLoop()) {
                     task.run();
                 } else {
-                    g.loop.execute(task);
+                    try {
+                        g.loop.execute(task);
+                    } catch (RejectedExecutionException e) {
+                        task.discard(); // that loop has shut down, and its members with it
+                    }
                 }
             }
         } finally {

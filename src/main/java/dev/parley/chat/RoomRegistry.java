@@ -3,20 +3,27 @@ package dev.parley.chat;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** The rooms that exist, by id, in id order. Thread-safe. */
 public final class RoomRegistry {
 
     private final ConcurrentSkipListMap<Long, Room> rooms = new ConcurrentSkipListMap<>();
-    private final AtomicLong lastId;
+    private final LongSupplier ids;
 
     /** @param lastUsedId the highest room id ever handed out; new rooms count up from it */
     public RoomRegistry(long lastUsedId) {
-        this.lastId = new AtomicLong(lastUsedId);
+        this(new AtomicLong(lastUsedId)::incrementAndGet);
     }
 
+    /** @param ids hands out room ids never used before, or 0 when it has none */
+    public RoomRegistry(LongSupplier ids) {
+        this.ids = ids;
+    }
+
+    /** A room id never used before, or 0 when none is available right now. */
     public long nextId() {
-        return lastId.incrementAndGet();
+        return ids.getAsLong();
     }
 
     public void add(Room room) {

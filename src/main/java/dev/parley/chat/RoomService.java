@@ -8,6 +8,7 @@ import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
@@ -18,6 +19,8 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.protocol.pb.RoomListResponse;
+import dev.parley.store.ChatLog;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +51,20 @@ public final class RoomService {
     private final EventExecutorGroup roomExecutors;
     private final Limits limits;
     private final ServerMetrics metrics;
+    private final HistoryService history;
 
+    /** Without a chat log: rooms keep their last 20 messages in memory only. */
     public RoomService(RoomRegistry registry, EventExecutorGroup roomExecutors, Limits limits, ServerMetrics metrics) {
+        this(registry, roomExecutors, limits, metrics, new HistoryService(registry, ChatLog.off(null), Runnable::run, 20, 200));
+    }
+
+    public RoomService(RoomRegistry registry, EventExecutorGroup roomExecutors, Limits limits, ServerMetrics metrics,
+                       HistoryService history) {
         this.registry = registry;
         this.roomExecutors = roomExecutors;
         this.limits = limits;
         this.metrics = metrics;
+        this.history = history;
     }
 
     public RoomRegistry registry() {
@@ -92,7 +103,12 @@ public final class RoomService {
             s.send(createFailed(Result.SERVER_BUSY, "the server holds its maximum of " + limits.maxRooms() + " rooms"));
             return;
         }
-        Room room = new Room(registry.nextId(), req.getName(), max, roomExecutors.next());
+        long id = registry.nextId();
+        if (id == 0) {
+            s.send(createFailed(Result.SERVER_BUSY, "no room id is available: the database is unreachable"));
+            return;
+        }
+        Room room = new Room(id, req.getName(), max, roomExecutors.next(), false, 0, history.open(id));
         // The creator enters before the room is published, so it is always the first member.
         room.add(s);
         s.room(room);
@@ -101,6 +117,7 @@ public final class RoomService {
         // Queued before publishing: the creator's response precedes every notice of the room.
         if (!onQueue(room, () -> s.send(response))) {
             s.room(null);
+            history.closed(room);
             s.send(createFailed(Result.SERVER_BUSY, "the server is shutting down"));
             return;
         }
@@ -135,6 +152,7 @@ public final class RoomService {
             room.add(s);
             JoinRoomResponse.Builder ok = JoinRoomResponse.newBuilder().setResult(Result.OK).setRoom(room.info());
             addMembersWithinFrame(ok, room.memberList());
+            room.history().addRecent(ok, req);
             s.send(ok.build());
             MemberJoinedNotify notice = MemberJoinedNotify.newBuilder().setRoomId(room.id()).setMember(s.member()).build();
             room.broadcast(Frames.encode(s.channel().alloc(), notice), s, metrics, 0);
@@ -188,17 +206,39 @@ public final class RoomService {
         }
     }
 
+    /** A page of a room's stored messages. Event loop of {@code s}. */
+    public void history(ChatSession s, HistoryRequest req) {
+        history.request(s, req);
+    }
+
     /** Job queue of {@code room}. */
     private void publishChat(Room room, ChatSession s, String text, long cmid, long decodedNanos) {
         if (!room.contains(s)) {
             s.send(Replies.error(Result.NOT_IN_ROOM, "not a member of " + room, MsgType.CHAT_REQUEST, cmid));
             return;
         }
-        ChatNotify notify = ChatNotify.newBuilder().setRoomId(room.id()).setSeq(room.nextSeq())
+        ChatNotify notify = ChatNotify.newBuilder().setRoomId(room.id()).setSeq(room.lastSeq() + 1)
                 .setSender(s.member()).setText(text).setClientMsgId(cmid)
                 .setServerTimeMs(System.currentTimeMillis()).build();
+        // The chat log takes the message before its seq is used: refused, it leaves no hole.
+        ChatLog chatLog = history.chatLog();
+        ByteBufAllocator alloc = s.channel().alloc();
+        Runnable onStored = chatLog.sync() ? () -> onQueue(room, () -> deliverChat(room, notify, alloc, decodedNanos)) : null;
+        if (!chatLog.append(room.history().stored(), notify, onStored)) {
+            s.send(Replies.error(Result.SERVER_BUSY, "the chat log is full; try again shortly", MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        room.nextSeq();
         metrics.chatMessage();
-        room.broadcast(Frames.encode(s.channel().alloc(), notify), null, metrics, decodedNanos);
+        if (onStored == null) {
+            deliverChat(room, notify, alloc, decodedNanos);
+        }
+    }
+
+    /** Job queue of {@code room}: the message is accepted, or with --log-sync stored. */
+    private void deliverChat(Room room, ChatNotify notify, ByteBufAllocator alloc, long decodedNanos) {
+        room.history().delivered(notify);
+        room.broadcast(Frames.encode(alloc, notify), null, metrics, decodedNanos);
     }
 
     /** Job queue of {@code room}. */
@@ -213,9 +253,10 @@ public final class RoomService {
         if (respond) {
             s.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).build());
         }
-        if (room.isEmpty()) {
+        if (room.isEmpty() && !room.isPermanent()) {
             room.close();
             registry.remove(room);
+            history.closed(room);
             metrics.roomRemoved();
             log.debug("{} is empty and gone", room);
             return;

@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code parley server}: runs the chat server until SIGTERM or Ctrl-C. */
@@ -105,6 +108,40 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Threads for database and password hashing work (default: one per core, at least 2).")
     int blockingThreads;
 
+    @Option(names = "--chat-log", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOffConverter.class,
+            description = "Store every chat message in the database, for history and resume (default: ${DEFAULT-VALUE}). "
+                    + "Off: rooms keep only their last --join-history messages in memory.")
+    boolean chatLog;
+
+    @Option(names = "--log-flush-interval", paramLabel = "DURATION", defaultValue = "20ms", converter = DurationConverter.class,
+            description = "How often the chat log writes a batch to the database; a crash (kill -9) loses at most "
+                    + "the chat of the last interval, e.g. 5ms, 1s (default: ${DEFAULT-VALUE}).")
+    Duration logFlushInterval;
+
+    @Option(names = "--log-sync",
+            description = "Stored before delivered: a room broadcasts a chat message only once the database has "
+                    + "committed it (or, while the database is down, the spill file is synced). Batches are then "
+                    + "written as soon as messages wait. Costs latency.")
+    boolean logSync;
+
+    @Option(names = "--log-queue", paramLabel = "MESSAGES", defaultValue = "100000",
+            description = "Chat messages that may wait for the database. From half full they spill to a file under "
+                    + "--data-dir (replayed when the database is back); when full, new chat gets SERVER_BUSY (default: ${DEFAULT-VALUE}).")
+    int logQueue;
+
+    @Option(names = "--permanent-rooms", paramLabel = "NAME", split = ",",
+            description = "Rooms created at start that stay when empty; each keeps its id and continues its seq "
+                    + "across restarts, and anyone may read its history (e.g. lobby,trade).")
+    List<String> permanentRooms;
+
+    @Option(names = "--join-history", paramLabel = "N", defaultValue = "20",
+            description = "Recent messages a JoinRoomResponse carries, and the most a resume (last_seen_seq) gets there (default: ${DEFAULT-VALUE}).")
+    int joinHistory;
+
+    @Option(names = "--history-max", paramLabel = "N", defaultValue = "200",
+            description = "Most messages one HistoryRequest returns; a limit of 0 means 50 (default: ${DEFAULT-VALUE}).")
+    int historyMax;
+
     /** Builds the server configuration from the parsed options. */
     ServerConfig toConfig() {
         ServerConfig c = new ServerConfig();
@@ -129,6 +166,13 @@ public final class ServerCommand implements Callable<Integer> {
         c.dbUser = dbUser;
         c.dbPassword = dbPassword;
         c.dbPoolSize = dbPoolSize;
+        c.chatLog = chatLog;
+        c.logFlushInterval = logFlushInterval;
+        c.logSync = logSync;
+        c.logQueue = logQueue;
+        c.permanentRooms = permanentRooms == null ? List.of() : trimmed(permanentRooms);
+        c.joinHistory = joinHistory;
+        c.historyMax = historyMax;
         if (blockingThreads > 0) {
             c.blockingThreads = blockingThreads;
         }
@@ -143,6 +187,28 @@ public final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         server.awaitTermination();
         return 0;
+    }
+
+    private static List<String> trimmed(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (!n.isBlank()) {
+                out.add(n.trim());
+            }
+        }
+        return out;
+    }
+
+    /** {@code on} / {@code off} (also true/false, yes/no). */
+    static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes" -> true;
+                case "off", "false", "no" -> false;
+                default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
+            };
+        }
     }
 
     static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {

@@ -11,6 +11,7 @@ import dev.parley.protocol.MessageCatalog;
 import dev.parley.protocol.ProtocolViolationException;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.MsgType;
@@ -105,6 +106,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
                     case LEAVE_ROOM_REQUEST -> rooms.leave(session);
+                    case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
                     default -> session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
                 }
             }

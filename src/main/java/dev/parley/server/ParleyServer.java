@@ -1,6 +1,8 @@
 package dev.parley.server;
 
+import dev.parley.chat.HistoryService;
 import dev.parley.chat.LoginService;
+import dev.parley.chat.PermanentRooms;
 import dev.parley.chat.RoomRegistry;
 import dev.parley.chat.RoomService;
 import dev.parley.metrics.AdminServer;
@@ -9,8 +11,11 @@ import dev.parley.metrics.StatsReporter;
 import dev.parley.net.ServerInitializer;
 import dev.parley.net.Transport;
 import dev.parley.store.AccountStore;
+import dev.parley.store.ChatLog;
 import dev.parley.store.Database;
 import dev.parley.store.PasswordHasher;
+import dev.parley.store.RoomIdAllocator;
+import dev.parley.store.RoomStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -33,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -42,8 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Parley server: the composition root that wires storage, services and Netty, and
- * the owner of their shutdown order (stop accepting, close sessions, stop the event loops,
- * drain blocking work, close the database).
+ * the owner of their shutdown order (stop accepting, close sessions, let the rooms finish on
+ * their event loops, drain blocking work, store or spill the chat log, close the database).
  */
 public final class ParleyServer implements AutoCloseable {
 
@@ -57,6 +63,7 @@ public final class ParleyServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
     private final ThreadPoolExecutor blocking;
+    private final ChatLog chatLog;
     private final ChannelGroup channels = new DefaultChannelGroup("parley-sessions", GlobalEventExecutor.INSTANCE);
     private final RoomService rooms;
     private final LoginService logins;
@@ -90,10 +97,16 @@ public final class ParleyServer implements AutoCloseable {
         blocking = new ThreadPoolExecutor(config.blockingThreads, config.blockingThreads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.loginQueue), new DefaultThreadFactory("parley-blocking"));
         try {
+            chatLog = openChatLog(config, database, meterRegistry);
+            RoomStore roomStore = new RoomStore(database);
+            RoomRegistry registry = new RoomRegistry(new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
+            HistoryService history = new HistoryService(registry, chatLog, blocking, config.joinHistory, config.historyMax);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
-            rooms = new RoomService(new RoomRegistry(0), ioGroup,
-                    new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms), metrics);
+            rooms = new RoomService(registry, ioGroup,
+                    new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms), metrics, history);
+            PermanentRooms.open(config.permanentRooms, roomStore, registry::nextId, registry, history, ioGroup,
+                    config.roomMaxMembers, metrics);
             logins = new LoginService(new AccountStore(database), new PasswordHasher(config.passwordIterations),
                     config.autoRegister, blocking, metrics);
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -112,6 +125,8 @@ public final class ParleyServer implements AutoCloseable {
                     () -> Map.of("connections", channels.size(), "rooms", rooms.registry().size(),
                             "transport", transport.cliName()));
             started = true;
+        } catch (SQLException e) {
+            throw new IOException("database: " + e.getMessage(), e);
         } finally {
             if (!started) {
                 shutdownResources();
@@ -119,6 +134,15 @@ public final class ParleyServer implements AutoCloseable {
         }
         log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
                 config.effectiveIoThreads(), config.dbUrl != null ? "external database" : config.dataDir.toAbsolutePath().normalize());
+    }
+
+    private static ChatLog openChatLog(ServerConfig config, Database database, PrometheusMeterRegistry registry)
+            throws IOException, SQLException {
+        if (!config.chatLog) {
+            return ChatLog.off(database);
+        }
+        return ChatLog.open(new ChatLog.Settings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
+                database, registry);
     }
 
     private static Channel bind(ServerBootstrap bootstrap, ServerConfig config) throws IOException, InterruptedException {
@@ -170,6 +194,10 @@ public final class ParleyServer implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    public ChatLog chatLog() {
+        return chatLog;
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -228,6 +256,10 @@ public final class ParleyServer implements AutoCloseable {
                 blocking.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+        }
+        // The rooms have stopped: nothing more is accepted, everything accepted gets stored or spilled.
+        if (chatLog != null) {
+            chatLog.close();
         }
         database.close();
         if (jvmGc != null) {

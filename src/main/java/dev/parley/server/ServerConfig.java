@@ -1,10 +1,16 @@
 package dev.parley.server;
 
+import dev.parley.chat.Names;
 import dev.parley.net.Transport;
 import dev.parley.protocol.Frames;
 import dev.parley.store.PasswordHasher;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Everything a server instance is started with. Defaults are the documented ones; the
@@ -46,6 +52,20 @@ public final class ServerConfig {
     public long statsIntervalMillis = 10_000;
     /** Rooms that may exist at once; creating more gets SERVER_BUSY. */
     public int maxRooms = 10_000;
+    /** Store every accepted chat message in the database (--chat-log on|off). */
+    public boolean chatLog = true;
+    /** How often the chat log writes a batch; a crash loses at most this much chat. */
+    public Duration logFlushInterval = Duration.ofMillis(20);
+    /** Stored before delivered: a chat message is broadcast only once the database has it. */
+    public boolean logSync;
+    /** Chat messages that may wait for the database before new chat is refused. */
+    public int logQueue = 100_000;
+    /** Rooms created at start that stay when empty and continue their seq across restarts. */
+    public List<String> permanentRooms = List.of();
+    /** Recent messages in a JoinRoomResponse, and the most a resume gets there. */
+    public int joinHistory = 20;
+    /** Most messages one HistoryRequest returns. */
+    public int historyMax = 200;
 
     public int effectiveIoThreads() {
         return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
@@ -70,6 +90,18 @@ public final class ServerConfig {
         require(maxRooms >= 1, "--max-rooms must be positive");
         require(adminPort >= -1 && adminPort <= 65535, "--admin-port must be within 0..65535, or -1 for none");
         require(statsIntervalMillis >= 0, "--stats-interval must not be negative");
+        require(logFlushInterval != null && logFlushInterval.toMillis() >= 1 && logFlushInterval.toSeconds() <= 60,
+                "--log-flush-interval must be within 1ms..60s");
+        require(logQueue >= 1000, "--log-queue must be at least 1000");
+        require(historyMax >= 1 && historyMax <= 1000, "--history-max must be within 1..1000");
+        require(joinHistory >= 0 && joinHistory <= historyMax, "--join-history must be within 0..--history-max (" + historyMax + ")");
+        require(permanentRooms.size() <= maxRooms, "--permanent-rooms names more rooms than --max-rooms allows");
+        Set<String> seen = new HashSet<>();
+        for (String room : permanentRooms) {
+            String reason = Names.checkRoomName(room);
+            require(reason == null, "--permanent-rooms: '" + room + "': " + reason);
+            require(seen.add(room.toLowerCase(Locale.ROOT)), "--permanent-rooms names '" + room + "' twice");
+        }
     }
 
     private static void require(boolean ok, String message) {

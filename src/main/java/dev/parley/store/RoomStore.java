@@ -1,0 +1,87 @@
+package dev.parley.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Room identity in the database: blocks of room ids reserved hi/lo style, and the ids of
+ * permanent rooms by name. Blocking.
+ */
+public final class RoomStore {
+
+    private static final String ROOM_IDS = "room";
+
+    private final Database db;
+
+    public RoomStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Reserves {@code count} room ids no server has had or will get: the returned first id and
+     * the {@code count - 1} after it. The row lock of the update serialises concurrent servers.
+     */
+    public long reserveRoomIds(int count) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement up = c.prepareStatement("UPDATE id_block SET next_id = next_id + ? WHERE name = ?");
+                 PreparedStatement get = c.prepareStatement("SELECT next_id FROM id_block WHERE name = ?")) {
+                up.setLong(1, count);
+                up.setString(2, ROOM_IDS);
+                if (up.executeUpdate() != 1) {
+                    throw new SQLException("id_block has no row '" + ROOM_IDS + "'; the schema is incomplete");
+                }
+                get.setString(1, ROOM_IDS);
+                long next;
+                try (ResultSet rs = get.executeQuery()) {
+                    rs.next();
+                    next = rs.getLong(1);
+                }
+                c.commit();
+                return next - count;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** A permanent room as recorded: its id, and the seq its last run started from. */
+    public record PermanentRoom(long id, String name, long seqBase) {
+    }
+
+    /** The permanent room with this name, if it was created before. */
+    public Optional<PermanentRoom> findPermanent(String name) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, seq_base FROM permanent_room WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new PermanentRoom(rs.getLong(1), name, rs.getLong(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records a new permanent room. */
+    public void addPermanent(long id, String name) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO permanent_room (id, name, seq_base, created_at) VALUES (?, ?, 0, CURRENT_TIMESTAMP)")) {
+            ps.setLong(1, id);
+            ps.setString(2, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records the seq a permanent room starts this run from. */
+    public void setSeqBase(long id, long seqBase) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE permanent_room SET seq_base = ? WHERE id = ?")) {
+            ps.setLong(1, seqBase);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+}

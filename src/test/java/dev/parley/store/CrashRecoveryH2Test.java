@@ -1,0 +1,11 @@
+package dev.parley.store;
+
+import dev.parley.testing.StoreBackend;
+
+/** {@link CrashRecoveryContract} on embedded H2. */
+class CrashRecoveryH2Test extends CrashRecoveryContract {
+    @Override
+    StoreBackend newBackend() {
+        return StoreBackend.h2();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.parley.store;
+
+import dev.parley.testing.StoreBackend;
+
+/** {@link CrashRecoveryContract} on a PostgreSQL database of its own; fails if PostgreSQL is not running. */
+class CrashRecoveryPostgresTest extends CrashRecoveryContract {
+    @Override
+    StoreBackend newBackend() {
+        return StoreBackend.postgres();
+    }
+}
