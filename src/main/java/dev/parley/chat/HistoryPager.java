@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The paging rules of {@code HistoryRequest}, as pure functions over a room's tail snapshot
- * and the rows read from the database below its floor (see docs/protocol-history.md).
+ * and the rows read from the database below its floor (see docs/protocol.md, "History and resume").
  */
 final class HistoryPager {
 
