@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code parley client}: the console chat client, interactive on a terminal, scriptable through a pipe. */
@@ -18,8 +19,13 @@ import java.util.concurrent.Callable;
                 "On a terminal, incoming messages appear above the line being typed. With piped input, "
                         + "commands are read one per line, each waiting for its reply, and the client exits "
                         + "at the end of input.",
+                "Commands: /list, /create NAME, /join ID, /leave, /history [N], /reconnect, /quit, /help; "
+                        + "any other line is chat.",
+                "A lost connection is restored: the client reconnects, logs in again and resumes its room, "
+                        + "showing the messages it missed.",
                 "Exit codes: 0 quit or end of input; 1 login failed; 2 cannot connect or bad usage; "
-                        + "3 the server closed the connection."})
+                        + "3 the connection was lost and could not be restored (or the server closed it "
+                        + "for a protocol violation)."})
 public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
@@ -41,9 +47,15 @@ public final class ClientCommand implements Callable<Integer> {
                     + "disconnect (default: ${DEFAULT-VALUE}).")
     int maxFrame;
 
+    @Option(names = "--reconnect-for", defaultValue = "1m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to keep trying to reconnect after the connection is lost, e.g. 30s, 2m; "
+                    + "0 exits at once instead (default: ${DEFAULT-VALUE}).")
+    Duration reconnectFor;
+
     @Override
     public Integer call() throws IOException {
-        ClientOptions options = ClientOptions.of(host, port, name, password).withMaxFrameBytes(maxFrame);
+        ClientOptions options = ClientOptions.of(host, port, name, password).withMaxFrameBytes(maxFrame)
+                .withReconnectFor(reconnectFor);
         try (LineConsole console = TerminalLineConsole.isSystemTerminal() ? TerminalLineConsole.open()
                 : StreamLineConsole.standardStreams()) {
             return new ConsoleClient(options, console).run();

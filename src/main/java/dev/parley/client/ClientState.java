@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import com.google.protobuf.MessageLite;
+import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
@@ -8,15 +9,20 @@ import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
 /**
- * What the console client knows about itself: who it is logged in as and which room it is in,
- * as the server's responses established it. Written on the connection's event loop, read from
- * the input thread too, hence volatile.
+ * What the console client knows about itself: who it is logged in as, which room it is in, as
+ * the server's responses established it, and the highest message seq it has shown of each room
+ * (where a resume continues). It outlives a connection: a reconnect picks up from here. Written
+ * on the connection's event loop, read from the input thread too, hence volatile.
  */
 final class ClientState {
 
     private volatile long playerId;
     private volatile RoomInfo room;
+    private final ConcurrentMap<Long, Long> lastSeen = new ConcurrentHashMap<>();
 
     long playerId() {
         return playerId;
@@ -33,14 +39,44 @@ final class ClientState {
         return r != null && r.getRoomId() == roomId ? r.getName() : null;
     }
 
-    /** Follows a message from the server; messages that change nothing are ignored. */
+    /**
+     * The highest seq of room {@code roomId} this client has shown, or null if it has never been
+     * in that room. 0 means it saw the room while it had no messages (or showed none of them).
+     */
+    Long lastSeen(long roomId) {
+        return lastSeen.get(roomId);
+    }
+
+    /** A chat message of the room was shown to the user. */
+    void seen(ChatNotify message) {
+        lastSeen.merge(message.getRoomId(), message.getSeq(), Math::max);
+    }
+
+    /** A resume put the client back into {@code resumed} (its missed messages are recorded by {@link #seen}). */
+    void entered(RoomInfo resumed) {
+        room = resumed;
+        lastSeen.merge(resumed.getRoomId(), 0L, Math::max);
+    }
+
+    /** The client is in no room (a resume could not rejoin it). */
+    void leftRoom() {
+        room = null;
+    }
+
+    /**
+     * Follows a message from the server that was shown to the user; messages that change nothing
+     * are ignored.
+     */
     void apply(MessageLite message) {
-        if (message instanceof LoginResponse r && r.getResult() == Result.OK) {
+        if (message instanceof ChatNotify m) {
+            seen(m);
+        } else if (message instanceof LoginResponse r && r.getResult() == Result.OK) {
             playerId = r.getPlayerId();
         } else if (message instanceof CreateRoomResponse r && r.getResult() == Result.OK) {
-            room = r.getRoom();
+            entered(r.getRoom()); // a new room: nothing said in it yet
         } else if (message instanceof JoinRoomResponse r && r.getResult() == Result.OK) {
-            room = r.getRoom();
+            entered(r.getRoom());
+            r.getRecentList().forEach(this::seen);
         } else if (message instanceof LeaveRoomResponse r && r.getResult() == Result.OK) {
             room = null;
         }

@@ -19,6 +19,14 @@ sealed interface Command {
     record LeaveRoom() implements Command {
     }
 
+    /** {@code /history [N]}: show the last {@code count} messages of the current room. */
+    record History(int count) implements Command {
+    }
+
+    /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */
+    record Reconnect() implements Command {
+    }
+
     /** {@code /quit}: disconnect and exit. */
     record Quit() implements Command {
     }

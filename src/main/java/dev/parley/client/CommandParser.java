@@ -10,6 +10,11 @@ import java.util.Locale;
  */
 final class CommandParser {
 
+    /** Messages {@code /history} shows without a count. */
+    static final int HISTORY_DEFAULT = 20;
+    /** The most {@code /history} shows; more than a server page is read in several pages. */
+    static final int HISTORY_MAX = 1000;
+
     /** What {@code /help} prints. */
     static final List<String> HELP = List.of(
             "Commands:",
@@ -17,6 +22,9 @@ final class CommandParser {
             "  /create NAME   create a room and enter it",
             "  /join ID       enter room ID (an id from /list)",
             "  /leave         leave the room you are in",
+            "  /history [N]   the last N messages of your room (default " + HISTORY_DEFAULT
+                    + ", at most " + HISTORY_MAX + ")",
+            "  /reconnect     reconnect, log in again and resume your room without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
             "Any other line is chat for your room; start it with // to send a line that begins with /.");
@@ -41,6 +49,8 @@ final class CommandParser {
         return switch (word) {
             case "list" -> noArguments(word, rest, new Command.ListRooms());
             case "leave" -> noArguments(word, rest, new Command.LeaveRoom());
+            case "reconnect" -> noArguments(word, rest, new Command.Reconnect());
+            case "history" -> history(rest);
             case "quit", "exit" -> noArguments(word, rest, new Command.Quit());
             case "help", "?" -> new Command.Help();
             case "create" -> rest.isEmpty()
@@ -64,6 +74,22 @@ final class CommandParser {
             // falls through to the usage hint
         }
         return new Command.Invalid("usage: /join ID, where ID is a room number from /list (e.g. /join 3)");
+    }
+
+    private static Command history(String rest) {
+        if (rest.isEmpty()) {
+            return new Command.History(HISTORY_DEFAULT);
+        }
+        try {
+            int count = Integer.parseInt(rest);
+            if (count >= 1 && count <= HISTORY_MAX) {
+                return new Command.History(count);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage hint
+        }
+        return new Command.Invalid("usage: /history [N], where N is 1-" + HISTORY_MAX + " messages (default "
+                + HISTORY_DEFAULT + ")");
     }
 
     private static Command noArguments(String word, String rest, Command command) {

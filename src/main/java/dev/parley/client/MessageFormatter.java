@@ -21,13 +21,14 @@ import java.util.List;
 /**
  * Renders server messages as console lines: {@code [TestRoom #12] Alice: hello} for chat,
  * {@code * Bob joined TestRoom} for membership notices, {@code ! ROOM_FULL: reason} for every
- * refusal. Text that came from other users is made printable first, so a chat line cannot move
+ * refusal; a room's recent messages under its member list when the client enters it. Text that came from other users is made printable first, so a chat line cannot move
  * the cursor or recolour the terminal.
  */
 final class MessageFormatter {
 
     static final String MEMBERS_HEADER = "--- members ---";
     static final String ROOMS_HEADER = "--- rooms ---";
+    static final String RECENT_HEADER = "--- recent ---";
     static final String FOOTER = "---------------";
 
     private MessageFormatter() {
@@ -39,8 +40,7 @@ final class MessageFormatter {
      */
     static List<String> format(MessageLite message, ClientState state) {
         if (message instanceof ChatNotify m) {
-            return List.of(roomTag(m.getRoomId(), state) + " " + printable(m.getSender().getName()) + ": "
-                    + printable(m.getText()));
+            return List.of(chat(m, state.roomName(m.getRoomId())));
         } else if (message instanceof MemberJoinedNotify m) {
             return List.of("* " + printable(m.getMember().getName()) + " joined " + roomName(m.getRoomId(), state));
         } else if (message instanceof MemberLeftNotify m) {
@@ -49,11 +49,11 @@ final class MessageFormatter {
             return roomList(m.getRoomsList());
         } else if (message instanceof CreateRoomResponse m) {
             return m.getResult() == Result.OK
-                    ? entered("Created", m.getRoom(), m.getMembersList(), state.playerId())
+                    ? entered("Created", m.getRoom(), m.getMembersList(), List.of(), state.playerId())
                     : List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
         } else if (message instanceof JoinRoomResponse m) {
             return m.getResult() == Result.OK
-                    ? entered("Joined", m.getRoom(), m.getMembersList(), state.playerId())
+                    ? entered("Joined", m.getRoom(), m.getMembersList(), m.getRecentList(), state.playerId())
                     : List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
         } else if (message instanceof LeaveRoomResponse m) {
             if (m.getResult() != Result.OK) {
@@ -71,6 +71,39 @@ final class MessageFormatter {
         return List.of();
     }
 
+    /**
+     * The lines of {@code /history}: the messages of {@code room} (ascending seq) between a
+     * header with their count and the footer.
+     */
+    static List<String> history(RoomInfo room, List<ChatNotify> messages) {
+        if (messages.isEmpty()) {
+            return List.of("No messages in " + roomLabel(room) + " yet.");
+        }
+        List<String> lines = new ArrayList<>(messages.size() + 2);
+        lines.add("--- history (" + messages.size() + ") ---");
+        for (ChatNotify m : messages) {
+            lines.add(chat(m, room.getRoomId() == m.getRoomId() ? room.getName() : null));
+        }
+        lines.add(FOOTER);
+        return lines;
+    }
+
+    /** The notice of a reconnect that put the client back into {@code room}; its missed messages follow. */
+    static String resumed(RoomInfo room, int missed) {
+        return "* reconnected; resumed " + printable(room.getName()) + " (" + missed + " missed)";
+    }
+
+    /** The line of a reconnect that could not get back into {@code room}. */
+    static String notRejoined(RoomInfo room, String why) {
+        return "! could not rejoin " + roomLabel(room) + ": " + why;
+    }
+
+    /** {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null). */
+    static String chat(ChatNotify m, String roomName) {
+        String tag = roomName == null ? "#" + m.getRoomId() : printable(roomName) + " #" + m.getRoomId();
+        return "[" + tag + "] " + printable(m.getSender().getName()) + ": " + printable(m.getText());
+    }
+
     /** The line for a successful login. */
     static String loggedIn(LoginResponse r) {
         return "Logged in as " + printable(r.getName()) + " (id " + r.getPlayerId() + "). Type /help for commands.";
@@ -86,7 +119,8 @@ final class MessageFormatter {
         return "! " + describe(result, resultValue, reason);
     }
 
-    private static List<String> entered(String verb, RoomInfo room, List<Member> members, long self) {
+    private static List<String> entered(String verb, RoomInfo room, List<Member> members, List<ChatNotify> recent,
+                                        long self) {
         List<String> lines = new ArrayList<>();
         lines.add(verb + " room " + roomLabel(room) + " (" + room.getMemberCount() + "/" + room.getMaxMembers()
                 + "). Type to chat, /leave to leave.");
@@ -98,6 +132,12 @@ final class MessageFormatter {
         if (unlisted > 0) {
             // the server lists only as many members as fit one frame
             lines.add("- ... and " + unlisted + " more");
+        }
+        if (!recent.isEmpty()) {
+            lines.add(RECENT_HEADER);
+            for (ChatNotify m : recent) {
+                lines.add(chat(m, m.getRoomId() == room.getRoomId() ? room.getName() : null));
+            }
         }
         lines.add(FOOTER);
         return lines;
@@ -122,12 +162,6 @@ final class MessageFormatter {
         }
         lines.add(FOOTER);
         return lines;
-    }
-
-    /** {@code [TestRoom #12]}, or {@code [#12]} for a room this client has not entered. */
-    private static String roomTag(long roomId, ClientState state) {
-        String name = state.roomName(roomId);
-        return "[" + (name == null ? "#" + roomId : printable(name) + " #" + roomId) + "]";
     }
 
     private static String roomName(long roomId, ClientState state) {

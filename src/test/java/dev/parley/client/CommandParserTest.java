@@ -37,6 +37,34 @@ class CommandParserTest {
     }
 
     @Test
+    void historyTakesAnOptionalCount() {
+        assertThat(CommandParser.parse("/history")).isEqualTo(new Command.History(20));
+        assertThat(CommandParser.parse("/HISTORY 5")).isEqualTo(new Command.History(5));
+        assertThat(CommandParser.parse("/history   1000 ")).isEqualTo(new Command.History(1000));
+        assertThat(CommandParser.parse("/history 1")).isEqualTo(new Command.History(1));
+        for (String bad : new String[]{"/history 0", "/history -1", "/history 1001", "/history ten", "/history 5 6",
+                "/history 99999999999"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isEqualTo(
+                    new Command.Invalid("usage: /history [N], where N is 1-1000 messages (default 20)"));
+        }
+    }
+
+    @Test
+    void reconnectTakesNoArguments() {
+        assertThat(CommandParser.parse("/reconnect")).isEqualTo(new Command.Reconnect());
+        assertThat(CommandParser.parse("/Reconnect now")).isEqualTo(new Command.Invalid("/reconnect takes no arguments"));
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        String help = String.join("\n", CommandParser.HELP);
+        for (String command : new String[]{"/list", "/create NAME", "/join ID", "/leave", "/history [N]", "/reconnect",
+                "/quit", "/help"}) {
+            assertThat(help).contains("  " + command + " ");
+        }
+    }
+
+    @Test
     void unknownCommandGetsAHint() {
         assertThat(CommandParser.parse("/shout hi")).isInstanceOfSatisfying(Command.Invalid.class,
                 i -> assertThat(i.hint()).contains("unknown command /shout").contains("/help").contains("//"));

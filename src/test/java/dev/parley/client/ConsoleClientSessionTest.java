@@ -10,10 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console client in scripted (non-terminal) mode against a real server over loopback:
- * each client reads its commands from a {@link ScriptedInput} and prints to a captured stream.
+ * each client is a {@link ConsoleSession}.
  */
 class ConsoleClientSessionTest {
 
@@ -41,37 +38,14 @@ class ConsoleClientSessionTest {
         server.close();
     }
 
-    /** One console client running on a thread of its own. */
-    private static final class Session {
-        final ScriptedInput in = new ScriptedInput();
-        final CapturedOutput out = new CapturedOutput();
-        final CapturedOutput err = new CapturedOutput();
-        CompletableFuture<Integer> exit;
-
-        Session start(ClientOptions options) {
-            ConsoleClient client = new ConsoleClient(options,
-                    new StreamLineConsole(in, StandardCharsets.UTF_8, out.stream, err.stream));
-            exit = CompletableFuture.supplyAsync(client::run, runnable -> {
-                Thread t = new Thread(runnable, "console-client-under-test");
-                t.setDaemon(true);
-                t.start();
-            });
-            return this;
-        }
-
-        Session start(String name, String password) {
-            return start(ClientOptions.of("127.0.0.1", server.port(), name, password));
-        }
-
-        int exitCode() throws Exception {
-            return exit.get(10, TimeUnit.SECONDS);
-        }
+    private static ConsoleSession session(String name, String password) {
+        return ConsoleSession.start(ClientOptions.of("127.0.0.1", server.port(), name, password));
     }
 
     @Test
     void twoClientsChatInARoomTheFirstCreated() throws Exception {
-        Session alice = new Session().start("alice", "pw-alice");
-        Session bob = new Session().start("bob", "pw-bob");
+        ConsoleSession alice = session("alice", "pw-alice");
+        ConsoleSession bob = session("bob", "pw-bob");
         alice.out.await("Logged in as alice");
         bob.out.await("Logged in as bob");
 
@@ -96,7 +70,7 @@ class ConsoleClientSessionTest {
         assertThat(alice.out.text()).contains("[TestRoom #" + roomId + "] alice: hello from alice"); // the sender sees it too
 
         // the room holds ROOM_MAX members: a third is refused with the server's reason
-        Session carol = new Session().start("carol", "pw-carol");
+        ConsoleSession carol = session("carol", "pw-carol");
         carol.in.line("/join " + roomId).end();
         assertThat(carol.exitCode()).isZero();
         assertThat(carol.out.text()).contains("! ROOM_FULL: room:" + roomId + "(TestRoom) is full (" + ROOM_MAX + ")");
@@ -118,7 +92,7 @@ class ConsoleClientSessionTest {
 
     @Test
     void aScriptRunsInOrderAndEndsWithItsInput() throws Exception {
-        Session solo = new Session().start("solo", "pw-solo");
+        ConsoleSession solo = session("solo", "pw-solo");
         solo.in.line("/create Solo Room").line("hello").line("/bogus").line("").line("/leave")
                 .line("after leaving").line("/join 999999").line("/help").end();
         assertThat(solo.exitCode()).isZero();
@@ -144,7 +118,7 @@ class ConsoleClientSessionTest {
 
     @Test
     void missingNameAndPasswordAreReadFromInput() throws Exception {
-        Session erin = new Session().start(null, null);
+        ConsoleSession erin = session(null, null);
         erin.in.line("erin").line("s3cret").line("/quit");
         assertThat(erin.exitCode()).isZero();
         assertThat(erin.err.text()).isEqualTo("name: password: ");
@@ -154,7 +128,7 @@ class ConsoleClientSessionTest {
     @Test
     void aRefusedLoginExitsWithTheResultAndReason() throws Exception {
         server.login("dave").close(); // registers dave with password pw-dave
-        Session dave = new Session().start("dave", "wrong");
+        ConsoleSession dave = session("dave", "wrong");
         assertThat(dave.exitCode()).isEqualTo(ConsoleClient.EXIT_LOGIN_FAILED);
         assertThat(dave.err.text()).isEqualTo("parley: login failed: INVALID_CREDENTIALS: unknown name or wrong password\n");
         assertThat(dave.out.text()).isEmpty();
@@ -162,7 +136,7 @@ class ConsoleClientSessionTest {
 
     @Test
     void anUnreachableServerExitsWithOneLine() throws Exception {
-        Session nobody = new Session().start(ClientOptions.of("127.0.0.1", closedPort(), "x", "y"));
+        ConsoleSession nobody = ConsoleSession.start(ClientOptions.of("127.0.0.1", closedPort(), "x", "y"));
         assertThat(nobody.exitCode()).isEqualTo(ConsoleClient.EXIT_CANNOT_CONNECT);
         assertThat(nobody.err.text()).startsWith("parley: cannot connect to 127.0.0.1:").hasLineCount(1);
     }
@@ -170,14 +144,14 @@ class ConsoleClientSessionTest {
     @Test
     void chatTooLongForAFrameIsRefusedLocallyInsteadOfGettingDisconnected() throws Exception {
         String longLine = "x".repeat(9_000);
-        Session frank = new Session().start("frank", "pw-frank");
+        ConsoleSession frank = session("frank", "pw-frank");
         frank.in.line("/create Long").line(longLine).line("still here").end();
         assertThat(frank.exitCode()).isZero();
         assertThat(frank.out.text()).contains("! message too long: it needs a 9009-byte frame; the server takes 8192 (--max-frame)")
                 .contains("] frank: still here");
 
         // told the server takes bigger frames than it does, the client sends it and the server hangs up
-        Session gina = new Session().start(ClientOptions.of("127.0.0.1", server.port(), "gina", "pw-gina")
+        ConsoleSession gina = ConsoleSession.start(ClientOptions.of("127.0.0.1", server.port(), "gina", "pw-gina")
                 .withMaxFrameBytes(65_535));
         gina.in.line(longLine);
         assertThat(gina.exitCode()).isEqualTo(ConsoleClient.EXIT_CONNECTION_LOST);
@@ -209,6 +183,13 @@ class ConsoleClientSessionTest {
             int badPort = Main.run("client", "--port", "0");
             assertThat(badPort).isEqualTo(2);
             assertThat(err.text()).contains("parley: --port must be 1-65535, was 0");
+
+            int badReconnect = Main.run("client", "--reconnect-for", "-1s");
+            assertThat(badReconnect).isEqualTo(2);
+            assertThat(err.text()).contains("parley: --reconnect-for must not be negative, was PT-1S");
+
+            assertThat(Main.run("client", "--help")).isZero();
+            assertThat(out.text()).contains("/history [N], /reconnect").contains("--reconnect-for=DURATION");
         } finally {
             System.setIn(stdin);
             System.setOut(stdout);

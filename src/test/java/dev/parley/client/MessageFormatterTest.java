@@ -3,6 +3,7 @@ package dev.parley.client;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
 import dev.parley.protocol.pb.LoginResponse;
@@ -15,6 +16,8 @@ import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.protocol.pb.RoomListResponse;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,6 +102,50 @@ class MessageFormatterTest {
                 .setRoom(room(13, "Raid", 1, 1000)).addMembers(BOB).build();
         assertThat(MessageFormatter.format(created, s)).startsWith(
                 "Created room Raid #13 (1/1000). Type to chat, /leave to leave.", "--- members ---", "- Bob (id 6, you)");
+    }
+
+    @Test
+    void joiningShowsTheRoomsRecentMessagesUnderTheMembers() {
+        JoinRoomResponse joined = JoinRoomResponse.newBuilder().setResult(Result.OK).setRoom(TEST_ROOM)
+                .addMembers(ALICE).addMembers(BOB)
+                .addRecent(chat(12, 7, ALICE, "earlier")).addRecent(chat(12, 8, BOB, "just now\u001b")).build();
+        // the state does not know the room yet: the names come from the response
+        assertThat(MessageFormatter.format(joined, new ClientState())).containsExactly(
+                "Joined room TestRoom #12 (2/10). Type to chat, /leave to leave.",
+                "--- members ---",
+                "- Alice (id 5)",
+                "- Bob (id 6)",
+                "--- recent ---",
+                "[TestRoom #12] Alice: earlier",
+                "[TestRoom #12] Bob: just now\uFFFD",
+                "---------------");
+    }
+
+    @Test
+    void historyIsABlockInSeqOrderWithItsCount() {
+        assertThat(MessageFormatter.history(TEST_ROOM, List.of(chat(12, 3, ALICE, "one"), chat(12, 4, BOB, "two"))))
+                .containsExactly("--- history (2) ---", "[TestRoom #12] Alice: one", "[TestRoom #12] Bob: two",
+                        "---------------");
+        assertThat(MessageFormatter.history(TEST_ROOM, List.of())).containsExactly("No messages in TestRoom #12 yet.");
+    }
+
+    @Test
+    void aResumeNamesTheRoomAndWhatWasMissed() {
+        assertThat(MessageFormatter.resumed(room(2, "Raid Night", 2, 1000), 3))
+                .isEqualTo("* reconnected; resumed Raid Night (3 missed)");
+        assertThat(MessageFormatter.notRejoined(room(2, "Raid Night", 2, 1000), "ROOM_NOT_FOUND: no room 2"))
+                .isEqualTo("! could not rejoin Raid Night #2: ROOM_NOT_FOUND: no room 2");
+    }
+
+    @Test
+    void historyResponsesAreNotShownAsNotices() {
+        // the reader that asked for them shows them, as one block
+        assertThat(MessageFormatter.format(HistoryResponse.newBuilder().setRoomId(12)
+                .addMessages(chat(12, 1, ALICE, "x")).build(), aliceInTestRoom())).isEmpty();
+    }
+
+    private static ChatNotify chat(long roomId, long seq, Member sender, String text) {
+        return ChatNotify.newBuilder().setRoomId(roomId).setSeq(seq).setSender(sender).setText(text).build();
     }
 
     @Test
