@@ -3,7 +3,8 @@ package dev.parley.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The periodic one-line KPI log, the successor of the original server's 10-second table:
  * requests, notifies, deliveries, socket reads and flushes, bytes, deliveries per flush, room
- * job-queue depth and peak, pooled direct memory, connections, logins and handling latency.
+ * job-queue depth and peak, direct memory of the buffer allocator, connections, logins and handling latency.
  * It also samples the job queues (the event loops' pending tasks) every 100 ms for the
  * {@code parley.jobqueue.*} gauges.
  */
@@ -50,9 +51,8 @@ public final class StatsReporter implements AutoCloseable {
                 .description("Tasks waiting on the event loops that run the rooms' job queues").register(registry);
         Gauge.builder("parley.jobqueue.peak", this, r -> r.queuePeak)
                 .description("Highest job-queue depth sampled since start").register(registry);
-        Gauge.builder("parley.direct.memory.used", PooledByteBufAllocator.DEFAULT,
-                        a -> a.metric().usedDirectMemory())
-                .baseUnit("bytes").description("Pooled direct memory in use").register(registry);
+        Gauge.builder("parley.direct.memory.used", this, r -> usedDirectMemory())
+                .baseUnit("bytes").description("Direct memory held by the buffer allocator").register(registry);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-stats");
             t.setDaemon(true);
@@ -64,6 +64,11 @@ public final class StatsReporter implements AutoCloseable {
         if (intervalMillis > 0) {
             timer.scheduleAtFixedRate(this::report, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Direct memory held by Netty's default allocator (adaptive in Netty 4.2, or pooled if configured). */
+    static long usedDirectMemory() {
+        return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p ? p.metric().usedDirectMemory() : -1;
     }
 
     private void sample() {
@@ -121,7 +126,7 @@ public final class StatsReporter implements AutoCloseable {
                         + "logins %.1f/s | %s",
                 d.requests / secs, d.notifies / secs, d.deliveries / secs, d.reads / secs, d.flushes / secs,
                 d.bytesIn / secs / 1e6, d.bytesOut / secs / 1e6, perFlush, queueDepth, peak,
-                PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() / 1048576.0,
+                usedDirectMemory() / 1048576.0,
                 (int) registry.get("parley.connections").gauge().value(), d.logins / secs, latency);
     }
 
