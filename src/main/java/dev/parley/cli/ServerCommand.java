@@ -38,7 +38,8 @@ public final class ServerCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--transport", paramLabel = "io_uring|epoll|nio", converter = TransportConverter.class,
-            description = "Force a socket transport (default: io_uring if the kernel allows it, else epoll, else nio).")
+            description = "Force a socket transport (default: io_uring if the kernel allows it, else epoll, else nio). "
+                    + "Use epoll for more than a few thousand connections: see docs/PERFORMANCE.md.")
     Transport transport;
 
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads (default: one per core).")
