@@ -5,54 +5,24 @@ import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.Result;
-import dev.parley.server.ServerConfig;
+import dev.parley.testing.BackendContract;
 import dev.parley.testing.Chat;
-import dev.parley.testing.StoreBackend;
 import dev.parley.testing.StoredMessages;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** History paging and resume against a real database; run for H2 and PostgreSQL by the subclasses. */
-abstract class HistoryContract {
+abstract class HistoryContract extends BackendContract {
 
-    @TempDir
-    Path dir;
-    StoreBackend backend;
-
-    abstract StoreBackend newBackend();
-
-    @BeforeEach
-    void openBackend() {
-        backend = newBackend();
-    }
-
-    @AfterEach
-    void closeBackend() {
-        backend.close();
-    }
-
-    TestServer start(Consumer<ServerConfig> tweak) throws IOException, InterruptedException {
-        return TestServer.start(dir, c -> {
-            backend.configure(c);
-            c.rateLimit = 0;
-            tweak.accept(c);
-        });
-    }
 
     /** Sends n messages and waits until the sender has them back. */
     static List<ChatNotify> chat(TestClient c, int from, int n) {

@@ -5,7 +5,7 @@ import dev.parley.testing.StoreBackend;
 /** {@link HistoryContract} on embedded H2. */
 class HistoryH2Test extends HistoryContract {
     @Override
-    StoreBackend newBackend() {
+    protected StoreBackend newBackend() {
         return StoreBackend.h2();
     }
 }

@@ -5,7 +5,7 @@ import dev.parley.testing.StoreBackend;
 /** {@link HistoryContract} on a PostgreSQL database of its own; fails if PostgreSQL is not running. */
 class HistoryPostgresTest extends HistoryContract {
     @Override
-    StoreBackend newBackend() {
+    protected StoreBackend newBackend() {
         return StoreBackend.postgres();
     }
 }

@@ -7,20 +7,15 @@ import dev.parley.protocol.pb.LeaveRoomResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.server.ServerConfig;
+import dev.parley.testing.BackendContract;
 import dev.parley.testing.Chat;
-import dev.parley.testing.StoreBackend;
 import dev.parley.testing.StoredMessages;
 import dev.parley.testing.StoredMessages.Row;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import io.micrometer.core.instrument.DistributionSummary;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,31 +27,8 @@ import java.util.function.Consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The chat log against a real database; run for H2 and PostgreSQL by the subclasses. */
-abstract class ChatLogContract {
+abstract class ChatLogContract extends BackendContract {
 
-    @TempDir
-    Path dir;
-    StoreBackend backend;
-
-    abstract StoreBackend newBackend();
-
-    @BeforeEach
-    void openBackend() {
-        backend = newBackend();
-    }
-
-    @AfterEach
-    void closeBackend() {
-        backend.close();
-    }
-
-    TestServer start(Consumer<ServerConfig> tweak) throws IOException, InterruptedException {
-        return TestServer.start(dir, c -> {
-            backend.configure(c);
-            c.rateLimit = 0;
-            tweak.accept(c);
-        });
-    }
 
     @Test
     void tenThousandMessagesFromSeveralRoomsAreStoredOnceAndInOrder() throws Exception {

@@ -5,7 +5,7 @@ import dev.parley.testing.StoreBackend;
 /** {@link ChatLogContract} on embedded H2. */
 class ChatLogH2Test extends ChatLogContract {
     @Override
-    StoreBackend newBackend() {
+    protected StoreBackend newBackend() {
         return StoreBackend.h2();
     }
 }

@@ -9,18 +9,14 @@ import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.testing.BackendContract;
 import dev.parley.testing.Chat;
 import dev.parley.testing.ServerProcess;
-import dev.parley.testing.StoreBackend;
 import dev.parley.testing.StoredMessages;
 import dev.parley.testing.StoredMessages.Row;
 import dev.parley.testing.TestClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,27 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * messages of the last flush interval; a permanent room keeps its id and continues its seq
  * without reusing the seq of a lost message; SIGTERM with messages in flight loses nothing.
  */
-abstract class CrashRecoveryContract {
+abstract class CrashRecoveryContract extends BackendContract {
 
     /** The promise is one flush interval; this much more covers the commit itself and a loaded machine. */
     static final long FLUSH_MS = 20;
     static final long SLACK_MS = 100;
 
-    @TempDir
-    Path dir;
-    StoreBackend backend;
-
-    abstract StoreBackend newBackend();
-
-    @BeforeEach
-    void openBackend() {
-        backend = newBackend();
-    }
-
-    @AfterEach
-    void closeBackend() {
-        backend.close();
-    }
 
     ServerProcess start(String flushInterval) throws Exception {
         List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("data").toString(),

@@ -5,7 +5,7 @@ import dev.parley.testing.StoreBackend;
 /** {@link CrashRecoveryContract} on embedded H2. */
 class CrashRecoveryH2Test extends CrashRecoveryContract {
     @Override
-    StoreBackend newBackend() {
+    protected StoreBackend newBackend() {
         return StoreBackend.h2();
     }
 }
