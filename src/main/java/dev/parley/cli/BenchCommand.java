@@ -4,12 +4,11 @@ import dev.parley.loadgen.Bench;
 import dev.parley.loadgen.BenchConfig;
 import dev.parley.loadgen.Durations;
 import dev.parley.loadgen.LoadgenConfig;
-import dev.parley.loadgen.PayloadMix;
 import dev.parley.loadgen.Progress;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,26 +24,8 @@ import java.util.concurrent.Callable;
                 "See docs/loadgen.md."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--duration", defaultValue = "60s", description = "Measured time (default: ${DEFAULT-VALUE}).")
-    String duration;
-
-    @Option(names = "--warmup", defaultValue = "10s",
-            description = "Load before measuring; with --find-max, before the first step (default: ${DEFAULT-VALUE}).")
-    String warmup;
-
-    @Option(names = "--clients", defaultValue = "500", description = "Connections (default: ${DEFAULT-VALUE}).")
-    int clients;
-
-    @Option(names = "--rooms", defaultValue = "10", description = "Rooms (default: ${DEFAULT-VALUE}).")
-    int rooms;
-
-    @Option(names = "--rps", defaultValue = "10",
-            description = "Chat messages per second per client; with --find-max the first step (default: ${DEFAULT-VALUE}).")
-    double rps;
-
-    @Option(names = "--payload-mix", defaultValue = LoadgenConfig.DEFAULT_MIX, paramLabel = "SIZE[-MAX]:WEIGHT,...",
-            description = "Chat text sizes and shares (default: ${DEFAULT-VALUE}).")
-    String payloadMix;
+    @CommandLine.Mixin
+    WorkloadOptions workload;
 
     @Option(names = "--server-jvm-args", paramLabel = "\"ARGS\"",
             description = "JVM options for the server, space-separated, e.g. \"-XX:+UseZGC -Xmx2g\".")
@@ -57,15 +38,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--java", paramLabel = "PATH",
             description = "java binary for the server, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java (default: this JVM's).")
     String java;
-
-    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report here.")
-    Path report;
-
-    @Option(names = "--chart", paramLabel = "FILE.html", description = "Write an HTML chart here.")
-    Path chart;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Loadgen event loop threads (default: one per core).")
-    int threads;
 
     @Option(names = "--find-max", description = "Ramp the rate until p99 or loss fails; report the best step.")
     boolean findMax;
@@ -88,18 +60,12 @@ public final class BenchCommand implements Callable<Integer> {
     BenchConfig toConfig() {
         BenchConfig b = new BenchConfig();
         LoadgenConfig c = b.load;
-        c.clients = clients;
-        c.rooms = rooms;
-        c.rps = rps;
-        c.payloadMix = PayloadMix.parse(payloadMix);
-        c.duration = Durations.parse(duration);
-        c.warmup = Durations.parse(warmup);
-        c.threads = threads;
+        workload.applyTo(c);
         b.java = java;
         b.serverJvmArgs = split(serverJvmArgs);
         b.serverArgs = split(serverArgs);
-        b.report = report;
-        b.chart = chart;
+        b.report = workload.report;
+        b.chart = workload.chart;
         b.findMax = findMax;
         b.stepDuration = Durations.parse(stepDuration);
         b.stepWarmup = Durations.parse(stepWarmup);

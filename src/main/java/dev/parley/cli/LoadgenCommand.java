@@ -5,7 +5,6 @@ import dev.parley.loadgen.HtmlChart;
 import dev.parley.loadgen.LoadReport;
 import dev.parley.loadgen.Loadgen;
 import dev.parley.loadgen.LoadgenConfig;
-import dev.parley.loadgen.PayloadMix;
 import dev.parley.loadgen.PhaseListener;
 import dev.parley.loadgen.PhaseResult;
 import dev.parley.loadgen.Progress;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code parley loadgen}: drives a running server with chat traffic and measures every delivery. */
@@ -33,41 +31,18 @@ public final class LoadgenCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    WorkloadOptions workload;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--port", defaultValue = "7777", description = "Server port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--clients", defaultValue = "500", description = "Connections, one player each (default: ${DEFAULT-VALUE}).")
-    int clients;
-
-    @Option(names = "--rooms", defaultValue = "10", description = "Rooms; clients are spread evenly (default: ${DEFAULT-VALUE}).")
-    int rooms;
-
-    @Option(names = "--rps", defaultValue = "10", description = "Chat messages per second per client (default: ${DEFAULT-VALUE}).")
-    double rps;
-
-    @Option(names = "--payload-mix", defaultValue = LoadgenConfig.DEFAULT_MIX, paramLabel = "SIZE[-MAX]:WEIGHT,...",
-            description = "Chat text sizes in bytes and their shares (default: ${DEFAULT-VALUE}).")
-    String payloadMix;
-
-    @Option(names = "--duration", defaultValue = "60s", description = "Measured time, whole seconds (default: ${DEFAULT-VALUE}).")
-    String duration;
-
-    @Option(names = "--warmup", defaultValue = "10s",
-            description = "Load before measuring, excluded from the figures but checked for loss (default: ${DEFAULT-VALUE}).")
-    String warmup;
-
     @Option(names = "--drain", defaultValue = "5s",
             description = "Wait after the last send for outstanding deliveries before counting them lost (default: ${DEFAULT-VALUE}).")
     String drain;
-
-    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report here.")
-    Path report;
-
-    @Option(names = "--chart", paramLabel = "FILE.html", description = "Write an HTML chart (inline SVG) here.")
-    Path chart;
 
     @Option(names = "--source-addresses", paramLabel = "A[-B],...",
             description = "Local addresses to connect from, e.g. 127.0.0.1-127.0.0.8: each adds ~28k ephemeral ports "
@@ -79,9 +54,6 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     @Option(names = "--run-id", description = "Tag in player and room names lg-<run>-<i> (default: random).")
     String runId;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Client event loop threads (default: one per core).")
-    int threads;
 
     @Option(names = "--transport", paramLabel = "epoll|nio|io_uring", converter = ServerCommand.TransportConverter.class,
             description = "Client socket transport (default: epoll if available, else nio).")
@@ -95,12 +67,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         LoadgenConfig c = new LoadgenConfig();
         c.host = host;
         c.port = port;
-        c.clients = clients;
-        c.rooms = rooms;
-        c.rps = rps;
-        c.payloadMix = PayloadMix.parse(payloadMix);
-        c.duration = Durations.parse(duration);
-        c.warmup = Durations.parse(warmup);
+        workload.applyTo(c);
         c.drain = Durations.parse(drain);
         c.setupTimeout = Durations.parse(setupTimeout);
         c.sourceAddresses = SourceAddresses.parse(sourceAddresses);
@@ -108,10 +75,9 @@ public final class LoadgenCommand implements Callable<Integer> {
         if (runId != null) {
             c.runId = runId;
         }
-        c.threads = threads;
         c.transport = transport;
-        c.report = report;
-        c.chart = chart;
+        c.report = workload.report;
+        c.chart = workload.chart;
         c.validate();
         return c;
     }

@@ -1,0 +1,54 @@
+package dev.parley.cli;
+
+import dev.parley.loadgen.Durations;
+import dev.parley.loadgen.LoadgenConfig;
+import dev.parley.loadgen.PayloadMix;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The load profile and report options that {@code loadgen} and {@code bench} share (a picocli mixin). */
+final class WorkloadOptions {
+
+    @Option(names = "--clients", defaultValue = "500", description = "Connections, one player each (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--rooms", defaultValue = "10", description = "Rooms; clients are spread evenly (default: ${DEFAULT-VALUE}).")
+    int rooms;
+
+    @Option(names = "--rps", defaultValue = "10",
+            description = "Chat messages per second per client; with bench --find-max the first step (default: ${DEFAULT-VALUE}).")
+    double rps;
+
+    @Option(names = "--payload-mix", defaultValue = LoadgenConfig.DEFAULT_MIX, paramLabel = "SIZE[-MAX]:WEIGHT,...",
+            description = "Chat text sizes in bytes and their shares (default: ${DEFAULT-VALUE}).")
+    String payloadMix;
+
+    @Option(names = "--duration", defaultValue = "60s", description = "Measured time, whole seconds (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "10s",
+            description = "Load before measuring, excluded from the figures but checked for loss; with bench --find-max, "
+                    + "before the first step (default: ${DEFAULT-VALUE}).")
+    String warmup;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report here.")
+    Path report;
+
+    @Option(names = "--chart", paramLabel = "FILE.html", description = "Write an HTML chart (inline SVG) here.")
+    Path chart;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Load client event loop threads (default: one per core).")
+    int threads;
+
+    /** Sets the load profile (not the report files, which each command places itself). */
+    void applyTo(LoadgenConfig c) {
+        c.clients = clients;
+        c.rooms = rooms;
+        c.rps = rps;
+        c.payloadMix = PayloadMix.parse(payloadMix);
+        c.duration = Durations.parse(duration);
+        c.warmup = Durations.parse(warmup);
+        c.threads = threads;
+    }
+}
