@@ -76,10 +76,6 @@ public final class LoginService {
         }
     }
 
-    public int onlineCount() {
-        return online.size();
-    }
-
     private record Outcome(Account account, Result result, String reason) {
     }
 

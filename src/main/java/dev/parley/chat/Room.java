@@ -9,7 +9,6 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -145,11 +144,6 @@ public final class Room {
     /** Job queue only. The seq of the last accepted message. */
     long lastSeq() {
         return seq;
-    }
-
-    /** Job queue only. Current members in join order. */
-    List<ChatSession> members() {
-        return Collections.unmodifiableList(members);
     }
 
     /** Job queue only. The members as wire objects. */

@@ -21,14 +21,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Which side this decoder runs on decides which message types it accepts. */
     public enum Side { SERVER, CLIENT }
 
-    public static final int HEADER_BYTES = Frames.HEADER_BYTES;
-
     private final Side side;
     private final int maxFrameLength;
     private boolean failed;
 
     public FrameDecoder(Side side, int maxFrameLength) {
-        if (maxFrameLength < HEADER_BYTES || maxFrameLength > Frames.MAX_FRAME_LENGTH) {
+        if (maxFrameLength < Frames.HEADER_BYTES || maxFrameLength > Frames.MAX_FRAME_LENGTH) {
             throw new IllegalArgumentException("max frame length must be within 4.." + Frames.MAX_FRAME_LENGTH
                     + ", was " + maxFrameLength);
         }
@@ -42,13 +40,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        if (in.readableBytes() < HEADER_BYTES) {
+        if (in.readableBytes() < Frames.HEADER_BYTES) {
             return;
         }
         int start = in.readerIndex();
         int length = in.getUnsignedShort(start);
         int type = in.getUnsignedShort(start + 2);
-        if (length < HEADER_BYTES) {
+        if (length < Frames.HEADER_BYTES) {
             throw fail(in, "frame length " + length + " is shorter than the 4-byte header", type);
         }
         if (length > maxFrameLength) {
@@ -66,7 +64,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         MessageLite message;
         try {
-            message = kind.parser().parseFrom(in.nioBuffer(start + HEADER_BYTES, length - HEADER_BYTES));
+            message = kind.parser().parseFrom(in.nioBuffer(start + Frames.HEADER_BYTES, length - Frames.HEADER_BYTES));
         } catch (InvalidProtocolBufferException e) {
             throw fail(in, "body of " + kind.msgType() + " does not parse: " + e.getMessage(), type);
         }
