@@ -1,10 +1,10 @@
 package dev.parley.cli;
 
-import dev.parley.client.ClientOptions;
-import dev.parley.client.ConsoleClient;
-import dev.parley.client.LineConsole;
-import dev.parley.client.StreamLineConsole;
-import dev.parley.client.TerminalLineConsole;
+import dev.parley.client.console.ClientOptions;
+import dev.parley.client.console.ConsoleClient;
+import dev.parley.client.console.LineConsole;
+import dev.parley.client.console.StreamLineConsole;
+import dev.parley.client.console.TerminalLineConsole;
 import dev.parley.protocol.Frames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -10,7 +10,7 @@ import dev.parley.loadgen.PhaseResult;
 import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.ResultPrinter;
 import dev.parley.loadgen.SourceAddresses;
-import dev.parley.net.Transport;
+import dev.parley.socket.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

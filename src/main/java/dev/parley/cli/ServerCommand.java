@@ -1,6 +1,6 @@
 package dev.parley.cli;
 
-import dev.parley.net.Transport;
+import dev.parley.socket.Transport;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import picocli.CommandLine;

@@ -7,7 +7,7 @@ import java.time.Duration;
  * reconnecting is spent. Short at first, because a dropped connection or a restarting server is
  * usually back within a second; capped, so a server that is down for a while is not hammered.
  */
-final class Backoff {
+public final class Backoff {
 
     static final Duration FIRST = Duration.ofMillis(500);
     static final Duration MAX = Duration.ofSeconds(10);
@@ -16,7 +16,7 @@ final class Backoff {
     private Duration next = FIRST;
 
     /** @param giveUpAfter how long after the connection was lost the client stops trying */
-    Backoff(Duration giveUpAfter) {
+    public Backoff(Duration giveUpAfter) {
         this.giveUpAfter = giveUpAfter;
     }
 
@@ -24,7 +24,7 @@ final class Backoff {
      * The wait before the next attempt, given the time {@code elapsed} since the connection was
      * lost; null when that time is spent. The last wait is cut to end when the time does.
      */
-    Duration next(Duration elapsed) {
+    public Duration next(Duration elapsed) {
         Duration left = giveUpAfter.minus(elapsed);
         if (left.isNegative() || left.isZero()) {
             return null;

@@ -18,23 +18,23 @@ import java.util.concurrent.ConcurrentMap;
  * (where a resume continues). It outlives a connection: a reconnect picks up from here. Written
  * on the connection's event loop, read from the input thread too, hence volatile.
  */
-final class ClientState {
+public final class ClientState {
 
     private volatile long playerId;
     private volatile RoomInfo room;
     private final ConcurrentMap<Long, Long> lastSeen = new ConcurrentHashMap<>();
 
-    long playerId() {
+    public long playerId() {
         return playerId;
     }
 
     /** The room the server last confirmed this client entered, or null. */
-    RoomInfo room() {
+    public RoomInfo room() {
         return room;
     }
 
     /** The name of room {@code roomId} if it is the current room, else null. */
-    String roomName(long roomId) {
+    public String roomName(long roomId) {
         RoomInfo r = room;
         return r != null && r.getRoomId() == roomId ? r.getName() : null;
     }
@@ -43,23 +43,23 @@ final class ClientState {
      * The highest seq of room {@code roomId} this client has shown, or null if it has never been
      * in that room. 0 means it saw the room while it had no messages (or showed none of them).
      */
-    Long lastSeen(long roomId) {
+    public Long lastSeen(long roomId) {
         return lastSeen.get(roomId);
     }
 
     /** A chat message of the room was shown to the user. */
-    void seen(ChatNotify message) {
+    public void seen(ChatNotify message) {
         lastSeen.merge(message.getRoomId(), message.getSeq(), Math::max);
     }
 
     /** A resume put the client back into {@code resumed} (its missed messages are recorded by {@link #seen}). */
-    void entered(RoomInfo resumed) {
+    public void entered(RoomInfo resumed) {
         room = resumed;
         lastSeen.merge(resumed.getRoomId(), 0L, Math::max);
     }
 
     /** The client is in no room (a resume could not rejoin it). */
-    void leftRoom() {
+    public void leftRoom() {
         room = null;
     }
 
@@ -67,7 +67,7 @@ final class ClientState {
      * Follows a message from the server that was shown to the user; messages that change nothing
      * are ignored.
      */
-    void apply(MessageLite message) {
+    public void apply(MessageLite message) {
         if (message instanceof ChatNotify m) {
             seen(m);
         } else if (message instanceof LoginResponse r && r.getResult() == Result.OK) {

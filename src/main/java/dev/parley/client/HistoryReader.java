@@ -1,5 +1,7 @@
 package dev.parley.client;
 
+import dev.parley.client.console.MessageFormatter;
+
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ErrorNotify;
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
  * read in ascending seq. Reads queue up and run one at a time, and each read has at most one
  * request outstanding: a {@code HistoryResponse} does not say which request it answers.
  */
-final class HistoryReader {
+public final class HistoryReader {
 
     /** Messages asked for per forward page; the server caps it at its --history-max. */
     static final int FORWARD_PAGE = 200;
@@ -29,12 +31,12 @@ final class HistoryReader {
     private boolean closed;
 
     /** @param send sends a request on the connection */
-    HistoryReader(Consumer<MessageLite> send) {
+    public HistoryReader(Consumer<MessageLite> send) {
         this.send = send;
     }
 
     /** The latest {@code count} messages of the room (fewer if it has fewer), read backwards. */
-    CompletableFuture<List<ChatNotify>> latest(long roomId, int count) {
+    public CompletableFuture<List<ChatNotify>> latest(long roomId, int count) {
         return start(new Backwards(roomId, count));
     }
 
@@ -42,7 +44,7 @@ final class HistoryReader {
      * Every message with {@code afterSeq < seq} (and {@code seq < beforeSeq} unless that is null),
      * read forwards: the part of a resume that {@code recent} did not hold.
      */
-    CompletableFuture<List<ChatNotify>> between(long roomId, long afterSeq, Long beforeSeq) {
+    public CompletableFuture<List<ChatNotify>> between(long roomId, long afterSeq, Long beforeSeq) {
         return start(new Forwards(roomId, afterSeq, beforeSeq));
     }
 
@@ -50,7 +52,7 @@ final class HistoryReader {
      * Offers a message from the server; true if it belongs to a read (a history response, or an
      * {@code ErrorNotify} about a history request), which then needs no other handling.
      */
-    synchronized boolean offer(MessageLite message) {
+    public synchronized boolean offer(MessageLite message) {
         Read head = reads.peekFirst();
         if (message instanceof HistoryResponse r) {
             if (head == null) {
@@ -78,7 +80,7 @@ final class HistoryReader {
     }
 
     /** The connection closed: every read fails, and reads started later fail at once. */
-    synchronized void close() {
+    public synchronized void close() {
         closed = true;
         Read r;
         while ((r = reads.pollFirst()) != null) {
@@ -113,20 +115,20 @@ final class HistoryReader {
     }
 
     /** A refused or failed history read; the message is {@code RESULT: reason}. */
-    static final class HistoryException extends RuntimeException {
+    public static final class HistoryException extends RuntimeException {
         private final Result result;
 
-        HistoryException(Result result, String message) {
+        public HistoryException(Result result, String message) {
             super(message, null, false, false);
             this.result = result;
         }
 
-        static HistoryException of(Result result, int resultValue, String reason) {
+        public static HistoryException of(Result result, int resultValue, String reason) {
             return new HistoryException(result, MessageFormatter.describe(result, resultValue, reason));
         }
 
         /** The server's result, or null when the connection closed. */
-        Result result() {
+        public Result result() {
             return result;
         }
     }

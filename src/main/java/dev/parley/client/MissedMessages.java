@@ -10,12 +10,12 @@ import java.util.TreeMap;
  * The messages a resume shows: those the history pages filled in and those {@code recent} held,
  * each once, in seq order, and only those after the last one the client had shown.
  */
-final class MissedMessages {
+public final class MissedMessages {
 
     private MissedMessages() {
     }
 
-    static List<ChatNotify> merge(long lastSeen, List<ChatNotify> gap, List<ChatNotify> recent) {
+    public static List<ChatNotify> merge(long lastSeen, List<ChatNotify> gap, List<ChatNotify> recent) {
         TreeMap<Long, ChatNotify> bySeq = new TreeMap<>();
         for (List<ChatNotify> part : List.of(gap, recent)) {
             for (ChatNotify m : part) {

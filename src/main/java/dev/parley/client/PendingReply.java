@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * a predicate. One at a time, which is all the console needs, since a scripted console sends its
  * next command only after the reply to the previous one.
  */
-final class PendingReply {
+public final class PendingReply {
 
     private Predicate<MessageLite> expected;
     private CompletableFuture<MessageLite> reply = CompletableFuture.completedFuture(null);
@@ -20,7 +20,7 @@ final class PendingReply {
      * Starts waiting for a message matching {@code expected}; call before sending the request.
      * After {@link #cancel()} the wait ends at once with null.
      */
-    synchronized CompletableFuture<MessageLite> expect(Predicate<MessageLite> expected) {
+    public synchronized CompletableFuture<MessageLite> expect(Predicate<MessageLite> expected) {
         if (cancelled) {
             return CompletableFuture.completedFuture(null);
         }
@@ -30,7 +30,7 @@ final class PendingReply {
     }
 
     /** Offers a received message; completes the wait and returns true if it is the expected reply. */
-    synchronized boolean offer(MessageLite message) {
+    public synchronized boolean offer(MessageLite message) {
         if (expected != null && expected.test(message)) {
             expected = null;
             reply.complete(message);
@@ -40,14 +40,14 @@ final class PendingReply {
     }
 
     /** The connection closed: no reply will come; the wait ends with null, and so does every later one. */
-    synchronized void cancel() {
+    public synchronized void cancel() {
         cancelled = true;
         expected = null;
         reply.complete(null);
     }
 
     /** The current (or last) wait. */
-    synchronized CompletableFuture<MessageLite> current() {
+    public synchronized CompletableFuture<MessageLite> current() {
         return reply;
     }
 }

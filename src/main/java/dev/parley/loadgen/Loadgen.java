@@ -1,6 +1,6 @@
 package dev.parley.loadgen;
 
-import dev.parley.net.Transport;
+import dev.parley.socket.Transport;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;

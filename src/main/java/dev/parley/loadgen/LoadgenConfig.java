@@ -1,6 +1,6 @@
 package dev.parley.loadgen;
 
-import dev.parley.net.Transport;
+import dev.parley.socket.Transport;
 
 import java.net.InetAddress;
 import java.nio.file.Path;

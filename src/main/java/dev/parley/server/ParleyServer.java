@@ -1,19 +1,20 @@
 package dev.parley.server;
 
-import dev.parley.chat.HistoryService;
-import dev.parley.chat.LoginService;
-import dev.parley.chat.PermanentRooms;
-import dev.parley.chat.RoomRegistry;
-import dev.parley.chat.RoomService;
-import dev.parley.metrics.AdminServer;
+import dev.parley.history.HistoryService;
+import dev.parley.account.LoginService;
+import dev.parley.room.PermanentRooms;
+import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.room.RoomService;
+import dev.parley.admin.AdminServer;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
-import dev.parley.net.ServerInitializer;
-import dev.parley.net.Transport;
+import dev.parley.transport.ClientChannelInitializer;
+import dev.parley.socket.Transport;
 import dev.parley.store.AccountStore;
-import dev.parley.store.ChatLog;
+import dev.parley.chatlog.ChatLog;
 import dev.parley.store.Database;
-import dev.parley.store.PasswordHasher;
+import dev.parley.store.MessageStore;
+import dev.parley.account.PasswordHasher;
 import dev.parley.store.RoomIdAllocator;
 import dev.parley.store.RoomStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -99,13 +100,14 @@ public final class ParleyServer implements AutoCloseable {
         try {
             chatLog = openChatLog(config, database, meterRegistry);
             RoomStore roomStore = new RoomStore(database);
-            RoomRegistry registry = new RoomRegistry(new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
-            HistoryService history = new HistoryService(registry, chatLog, blocking, config.joinHistory, config.historyMax);
+            MessageStore messageStore = new MessageStore(database);
+            LocalRoomDirectory registry = new LocalRoomDirectory(new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
+            HistoryService history = new HistoryService(registry, chatLog, messageStore::range, blocking, config.joinHistory, config.historyMax);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             rooms = new RoomService(registry, ioGroup,
                     new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms), metrics, history);
-            PermanentRooms.open(config.permanentRooms, roomStore, registry::nextId, registry, history, ioGroup,
+            PermanentRooms.open(config.permanentRooms, roomStore, messageStore, registry::nextId, registry, history, ioGroup,
                     config.roomMaxMembers, metrics);
             logins = new LoginService(new AccountStore(database), new PasswordHasher(config.passwordIterations),
                     config.autoRegister, blocking, metrics);
@@ -117,7 +119,7 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
-                    .childHandler(new ServerInitializer(logins, rooms, metrics, config.maxFrameBytes,
+                    .childHandler(new ClientChannelInitializer(logins, rooms, metrics, config.maxFrameBytes,
                             config.rateLimit, config.slowReaderGraceMillis, channels));
             serverChannel = bind(bootstrap, config);
             stats = new StatsReporter(metrics, ioGroup, config.statsIntervalMillis);
@@ -139,7 +141,7 @@ public final class ParleyServer implements AutoCloseable {
     private static ChatLog openChatLog(ServerConfig config, Database database, PrometheusMeterRegistry registry)
             throws IOException, SQLException {
         if (!config.chatLog) {
-            return ChatLog.off(database);
+            return ChatLog.off();
         }
         return ChatLog.open(new ChatLog.Settings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
                 database, registry);

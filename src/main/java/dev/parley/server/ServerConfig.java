@@ -1,9 +1,9 @@
 package dev.parley.server;
 
-import dev.parley.chat.Names;
-import dev.parley.net.Transport;
+import dev.parley.content.Names;
+import dev.parley.socket.Transport;
 import dev.parley.protocol.Frames;
-import dev.parley.store.PasswordHasher;
+import dev.parley.account.PasswordHasher;
 
 import java.nio.file.Path;
 import java.time.Duration;

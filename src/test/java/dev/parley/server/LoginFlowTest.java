@@ -149,7 +149,7 @@ class LoginFlowTest {
 
     @Test
     void theDefaultKdfCostWorksEndToEnd(@TempDir Path other) throws Exception {
-        try (TestServer real = TestServer.start(other, c -> c.passwordIterations = dev.parley.store.PasswordHasher.DEFAULT_ITERATIONS)) {
+        try (TestServer real = TestServer.start(other, c -> c.passwordIterations = dev.parley.account.PasswordHasher.DEFAULT_ITERATIONS)) {
             try (TestClient c = real.client()) {
                 c.loginOk("Slow", "hash-me");
             }

@@ -1,0 +1,441 @@
+package dev.parley.chatlog;
+
+import dev.parley.store.Database;
+import dev.parley.store.MessageStore;
+
+import dev.parley.protocol.pb.ChatNotify;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+
+/**
+ * Moves accepted chat messages from a bounded in-memory queue into the database, in batches,
+ * on a thread of its own: rooms only enqueue, so a slow database never delays delivery.
+ *
+ * <p>Order is strictly first in, first out, so a room's messages reach the database in seq
+ * order and {@link StoredSeq} can say "everything up to here is stored". A failed batch is
+ * retried with backoff while the queue keeps filling; once the queue is half full, or the batch
+ * has waited {@link #SPILL_AFTER_NANOS}, it and everything after it go to the {@link SpillFile}
+ * instead, until the file has been replayed into the database. Database calls run on a second
+ * thread that the writer waits on in slices, so even a database that hangs (rather than fails)
+ * cannot stop the writer from spilling. Inserts are idempotent: a write that timed out here but
+ * committed there is harmless when replayed.
+ *
+ * <p>With {@code sync} ("stored before delivered") each entry's {@code onStored} runs, in queue
+ * order, once its batch is committed or forced to the spill file; batches are then written as
+ * soon as messages wait (group commit) rather than once per flush interval.
+ */
+final class ChatLogWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatLogWriter.class);
+
+    /** Messages per database transaction at most. */
+    static final int MAX_BATCH = 2000;
+    /** Messages per replay transaction at most. */
+    static final int MAX_REPLAY = 5000;
+    /** A batch that could not be stored for this long is spilled, so it survives a crash. */
+    static final long SPILL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Graceful shutdown waits this long for the database before spilling the rest. */
+    static final long CLOSE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** One accepted message on its way to the database. */
+    record Entry(ChatNotify message, StoredSeq stored, Runnable onStored) {
+    }
+
+    private final LinkedBlockingQueue<Entry> queue;
+    private final int capacity;
+    private final MessageStore store;
+    private final SpillFile spill;
+    private final LongFunction<StoredSeq> rooms;
+    private final ChatLogMetrics metrics;
+    private final long flushNanos;
+    private final boolean sync;
+    private final ExecutorService db;
+    private final Thread thread;
+    /** How often waits look up: about the flush interval, within 5..100 ms. */
+    private final long slice;
+
+    private volatile boolean closing;
+    private volatile long closeDeadline;
+    private volatile boolean cleanlyClosed;
+
+    // writer thread only
+    private Future<?> lastDbTask;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
+    private long replayNotBefore;
+    private boolean failing;
+    private boolean spilling;
+
+    ChatLogWriter(int capacity, MessageStore store, SpillFile spill, LongFunction<StoredSeq> rooms,
+                  ChatLogMetrics metrics, long flushNanos, boolean sync) {
+        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.store = store;
+        this.spill = spill;
+        this.rooms = rooms;
+        this.metrics = metrics;
+        this.flushNanos = flushNanos;
+        this.sync = sync;
+        this.db = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "parley-chatlog-db");
+            t.setDaemon(true); // a database call hung at exit must not keep the JVM alive
+            return t;
+        });
+        this.thread = new Thread(this::run, "parley-chatlog");
+        // a JVM that exits without close() has crashed as far as the log is concerned
+        this.thread.setDaemon(true);
+        this.slice = Math.min(Math.max(flushNanos, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Any thread. False when the queue is full (or the log is closing): the message is not accepted. */
+    boolean offer(Entry entry) {
+        return !closing && queue.offer(entry);
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    /**
+     * Stores or spills everything queued, replays what it can of the spill file, and stops.
+     * Returns true when every message is in the database or the spill file.
+     */
+    boolean close() {
+        closeDeadline = System.nanoTime() + CLOSE_DEADLINE_NANOS;
+        closing = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_DEADLINE_NANOS) + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        db.shutdownNow();
+        return cleanlyClosed && !thread.isAlive();
+    }
+
+    private void run() {
+        List<Entry> batch = new ArrayList<>(MAX_BATCH);
+        long nextFlush = System.nanoTime() + flushNanos;
+        while (true) {
+            try {
+                if (!closing) {
+                    awaitWork(nextFlush);
+                }
+                nextFlush = System.nanoTime() + flushNanos;
+                boolean any = false;
+                // what waits now, in batches; later arrivals wait for the next flush
+                for (int pending = queue.size(); pending > 0; ) {
+                    batch.clear();
+                    int n = queue.drainTo(batch, Math.min(MAX_BATCH, pending));
+                    if (n == 0) {
+                        break;
+                    }
+                    any = true;
+                    pending -= n;
+                    process(batch);
+                }
+                if (!any && spill.hasPending()) {
+                    replayOnce();
+                }
+                if (closing && queue.isEmpty()
+                        && (!spill.hasPending() || pastCloseDeadline() || failing || databaseBusy())) {
+                    break; // what could not be replayed stays in the spill file for the next start
+                }
+            } catch (Throwable t) {
+                // a bug, not the database: keep the thread (and so every later message) alive
+                log.error("chat log writer error; continuing", t);
+                LockSupport.parkNanos(MIN_BACKOFF_NANOS);
+            }
+        }
+        finish();
+    }
+
+    /** Async: one flush interval. Sync: until the first message arrives. */
+    private void awaitWork(long nextFlush) throws InterruptedException {
+        if (sync) {
+            Entry first = queue.poll(50, TimeUnit.MILLISECONDS);
+            if (first != null) {
+                List<Entry> one = new ArrayList<>(MAX_BATCH);
+                one.add(first);
+                queue.drainTo(one, MAX_BATCH - 1);
+                process(one);
+            }
+            return;
+        }
+        long wait;
+        while (!closing && queue.size() < MAX_BATCH && (wait = nextFlush - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, wait);
+        }
+    }
+
+    private void process(List<Entry> batch) {
+        if (spill.hasPending()) {
+            spillEntries(batch);
+            replayOnce();
+        } else {
+            writeDirect(batch);
+        }
+    }
+
+    private void writeDirect(List<Entry> batch) {
+        List<ChatNotify> messages = messages(batch);
+        long started = System.nanoTime();
+        while (true) {
+            Object outcome = await(submit(messages), started, true);
+            if (outcome == null) {
+                stored(batch);
+                return;
+            }
+            if (outcome == GIVE_UP) {
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                noteFailure(new TimeoutException("no answer from the database within " + waited + " ms"));
+                spillEntries(batch);
+                return;
+            }
+            metrics.retries.increment();
+            noteFailure((Throwable) outcome);
+            if (!sleepUnlessSpillDue(started)) {
+                spillEntries(batch);
+                return;
+            }
+        }
+    }
+
+    private static final Object GIVE_UP = new Object();
+
+    /**
+     * Waits for a database task in slices of the flush interval: null when it succeeded, its
+     * failure, or {@link #GIVE_UP} when spilling became due (a direct write) or closing ran out
+     * of time. Meanwhile, in spill mode, the queue keeps moving into the spill file.
+     */
+    private Object await(Future<?> task, long started, boolean direct) {
+        while (true) {
+            try {
+                task.get(slice, TimeUnit.NANOSECONDS);
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            } catch (TimeoutException e) {
+                if (direct ? spillDue(started) : pastCloseDeadline()) {
+                    return GIVE_UP;
+                }
+                if (!direct) {
+                    moveQueueToSpill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return GIVE_UP;
+            }
+        }
+    }
+
+    private boolean spillDue(long started) {
+        return queue.size() >= capacity / 2
+                || System.nanoTime() - started >= SPILL_AFTER_NANOS
+                || pastCloseDeadline();
+    }
+
+    private boolean pastCloseDeadline() {
+        return closing && System.nanoTime() - closeDeadline > 0;
+    }
+
+    /** Backs off before a retry; false when spilling became due instead. */
+    private boolean sleepUnlessSpillDue(long started) {
+        long until = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        long left;
+        while ((left = until - System.nanoTime()) > 0) {
+            if (spillDue(started)) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(left, slice));
+        }
+        return !spillDue(started);
+    }
+
+    private Future<?> submit(List<ChatNotify> messages) {
+        Future<?> f = db.submit(() -> {
+            store.insert(messages);
+            return null;
+        });
+        lastDbTask = f;
+        return f;
+    }
+
+    private void stored(List<Entry> batch) {
+        for (Entry e : batch) {
+            e.stored().advance(e.message().getSeq());
+        }
+        metrics.written.increment(batch.size());
+        metrics.batchSize.record(batch.size());
+        recovered();
+        acknowledge(batch);
+    }
+
+    private void spillEntries(List<Entry> batch) {
+        List<ChatNotify> messages = messages(batch);
+        while (true) {
+            try {
+                spill.append(messages);
+                if (sync) {
+                    spill.force();
+                }
+                break;
+            } catch (IOException e) {
+                if (pastCloseDeadline()) {
+                    log.error("chat log: cannot write the spill file {} ({}); {} message(s) are lost",
+                            spill.path(), e.toString(), messages.size());
+                    return;
+                }
+                // the disk is full or gone as well: hold on, the queue fills and new chat is refused
+                log.error("chat log: cannot write the spill file {} ({}); retrying", spill.path(), e.toString());
+                LockSupport.parkNanos(MAX_BACKOFF_NANOS);
+            }
+        }
+        if (!spilling) {
+            spilling = true;
+            log.warn("chat log: the database is not keeping up; spilling messages to {} until it does", spill.path());
+        }
+        metrics.spilled.increment(messages.size());
+        acknowledge(batch);
+    }
+
+    /** Spill mode: whatever waits in the queue goes behind what is already in the file. */
+    private void moveQueueToSpill() {
+        List<Entry> batch = new ArrayList<>();
+        while (queue.drainTo(batch, MAX_BATCH) > 0) {
+            spillEntries(batch);
+            batch.clear();
+        }
+    }
+
+    /** A write that timed out still holds the database thread. */
+    private boolean databaseBusy() {
+        return lastDbTask != null && !lastDbTask.isDone();
+    }
+
+    private void replayOnce() {
+        if (databaseBusy()) {
+            return;
+        }
+        if (System.nanoTime() - replayNotBefore < 0 && !closing) {
+            return;
+        }
+        SpillFile.Chunk chunk;
+        try {
+            chunk = spill.read(MAX_REPLAY);
+        } catch (IOException e) {
+            log.error("chat log: cannot read the spill file {}; it is kept for the next start", spill.path(), e);
+            replayNotBefore = System.nanoTime() + MAX_BACKOFF_NANOS;
+            failing = true;
+            return;
+        }
+        if (!chunk.messages().isEmpty()) {
+            Object outcome = await(submit(chunk.messages()), System.nanoTime(), false);
+            if (outcome != null) {
+                metrics.retries.increment();
+                if (outcome != GIVE_UP) {
+                    noteFailure((Throwable) outcome);
+                }
+                failing = true;
+                replayNotBefore = System.nanoTime() + backoffNanos;
+                backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+                return;
+            }
+            spill.consume(chunk);
+            for (ChatNotify m : chunk.messages()) {
+                StoredSeq s = rooms.apply(m.getRoomId());
+                if (s != null) {
+                    s.advance(m.getSeq());
+                }
+            }
+            int n = chunk.messages().size();
+            metrics.replayed.increment(n);
+            metrics.written.increment(n);
+            metrics.batchSize.record(n);
+            recovered();
+        }
+        if (!spill.hasPending()) {
+            try {
+                spill.reset();
+                spilling = false;
+                log.info("chat log: the spill file is replayed; writing to the database directly again");
+            } catch (IOException e) {
+                log.error("chat log: cannot truncate the spill file {}", spill.path(), e);
+            }
+        }
+    }
+
+    private void noteFailure(Throwable t) {
+        if (!failing) {
+            failing = true;
+            log.warn("chat log: database write failed ({}); retrying, and spilling to {} if it persists",
+                    t.toString(), spill.path());
+        }
+    }
+
+    private void recovered() {
+        backoffNanos = MIN_BACKOFF_NANOS;
+        if (failing) {
+            failing = false;
+            log.info("chat log: database writes succeed again");
+        }
+    }
+
+    private void acknowledge(List<Entry> batch) {
+        if (!sync) {
+            return;
+        }
+        for (Entry e : batch) {
+            try {
+                e.onStored().run();
+            } catch (RuntimeException ex) {
+                log.warn("chat log: delivery after storing failed", ex);
+            }
+        }
+    }
+
+    private void finish() {
+        List<Entry> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        if (!rest.isEmpty()) {
+            spillEntries(rest);
+        }
+        try {
+            spill.force();
+            cleanlyClosed = true;
+        } catch (IOException e) {
+            log.error("chat log: cannot force the spill file {}", spill.path(), e);
+        }
+        if (spill.hasPending()) {
+            log.warn("chat log: {} byte(s) of messages stay in {}; they are replayed at the next start",
+                    spill.pendingBytes(), spill.path());
+        }
+    }
+
+    private static List<ChatNotify> messages(List<Entry> batch) {
+        List<ChatNotify> list = new ArrayList<>(batch.size());
+        for (Entry e : batch) {
+            list.add(e.message());
+        }
+        return list;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.parley.client.console;
+
+/** One line the user typed, understood: a slash command, a chat line, or a mistake to explain. */
+sealed interface Command {
+
+    /** {@code /list}: ask for the rooms. */
+    record ListRooms() implements Command {
+    }
+
+    /** {@code /create NAME}: create a room and enter it. */
+    record CreateRoom(String name) implements Command {
+    }
+
+    /** {@code /join ID}: enter an existing room. */
+    record JoinRoom(long roomId) implements Command {
+    }
+
+    /** {@code /leave}: leave the current room. */
+    record LeaveRoom() implements Command {
+    }
+
+    /** {@code /history [N]}: show the last {@code count} messages of the current room. */
+    record History(int count) implements Command {
+    }
+
+    /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */
+    record Reconnect() implements Command {
+    }
+
+    /** {@code /quit}: disconnect and exit. */
+    record Quit() implements Command {
+    }
+
+    /** {@code /help}: show the commands. */
+    record Help() implements Command {
+    }
+
+    /** Any other line: chat text for the current room. */
+    record Chat(String text) implements Command {
+    }
+
+    /** A blank line: nothing to do (the server would refuse empty chat text). */
+    record Blank() implements Command {
+    }
+
+    /** A line that looks like a command but is not one; {@code hint} says what to type instead. */
+    record Invalid(String hint) implements Command {
+    }
+}

@@ -1,0 +1,107 @@
+package dev.parley.client.console;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a typed line into a {@link Command}. A line starting with {@code /} is a command
+ * (case-insensitive); {@code //} escapes a chat line that itself starts with {@code /}; anything
+ * else is chat, sent exactly as typed.
+ */
+final class CommandParser {
+
+    /** Messages {@code /history} shows without a count. */
+    static final int HISTORY_DEFAULT = 20;
+    /** The most {@code /history} shows; more than a server page is read in several pages. */
+    static final int HISTORY_MAX = 1000;
+
+    /** What {@code /help} prints. */
+    static final List<String> HELP = List.of(
+            "Commands:",
+            "  /list          rooms on the server: id, name, members/max",
+            "  /create NAME   create a room and enter it",
+            "  /join ID       enter room ID (an id from /list)",
+            "  /leave         leave the room you are in",
+            "  /history [N]   the last N messages of your room (default " + HISTORY_DEFAULT
+                    + ", at most " + HISTORY_MAX + ")",
+            "  /reconnect     reconnect, log in again and resume your room without missing a message",
+            "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
+            "  /help          this list",
+            "Any other line is chat for your room; start it with // to send a line that begins with /.");
+
+    private CommandParser() {
+    }
+
+    static Command parse(String line) {
+        if (line.isBlank()) {
+            return new Command.Blank();
+        }
+        if (line.startsWith("//")) {
+            return new Command.Chat(line.substring(1));
+        }
+        if (!line.startsWith("/")) {
+            return new Command.Chat(line);
+        }
+        String body = line.substring(1).strip();
+        int space = indexOfWhitespace(body);
+        String word = (space < 0 ? body : body.substring(0, space)).toLowerCase(Locale.ROOT);
+        String rest = space < 0 ? "" : body.substring(space).strip();
+        return switch (word) {
+            case "list" -> noArguments(word, rest, new Command.ListRooms());
+            case "leave" -> noArguments(word, rest, new Command.LeaveRoom());
+            case "reconnect" -> noArguments(word, rest, new Command.Reconnect());
+            case "history" -> history(rest);
+            case "quit", "exit" -> noArguments(word, rest, new Command.Quit());
+            case "help", "?" -> new Command.Help();
+            case "create" -> rest.isEmpty()
+                    ? new Command.Invalid("usage: /create NAME (the room name may contain spaces)")
+                    : new Command.CreateRoom(rest);
+            case "join" -> join(rest);
+            case "" -> new Command.Invalid("a command name must follow '/'; type /help for the commands");
+            default -> new Command.Invalid("unknown command /" + word
+                    + "; type /help for the commands, or start with // to send it as chat");
+        };
+    }
+
+    private static Command join(String rest) {
+        String digits = rest.startsWith("#") ? rest.substring(1) : rest;
+        try {
+            long id = Long.parseLong(digits);
+            if (id > 0) {
+                return new Command.JoinRoom(id);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage hint
+        }
+        return new Command.Invalid("usage: /join ID, where ID is a room number from /list (e.g. /join 3)");
+    }
+
+    private static Command history(String rest) {
+        if (rest.isEmpty()) {
+            return new Command.History(HISTORY_DEFAULT);
+        }
+        try {
+            int count = Integer.parseInt(rest);
+            if (count >= 1 && count <= HISTORY_MAX) {
+                return new Command.History(count);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage hint
+        }
+        return new Command.Invalid("usage: /history [N], where N is 1-" + HISTORY_MAX + " messages (default "
+                + HISTORY_DEFAULT + ")");
+    }
+
+    private static Command noArguments(String word, String rest, Command command) {
+        return rest.isEmpty() ? command : new Command.Invalid("/" + word + " takes no arguments");
+    }
+
+    private static int indexOfWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.parley.client.console;
+
+import dev.parley.client.ClientState;
+
+import com.google.protobuf.MessageLite;
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.LeaveRoomResponse;
+import dev.parley.protocol.pb.LoginResponse;
+import dev.parley.protocol.pb.Member;
+import dev.parley.protocol.pb.MemberJoinedNotify;
+import dev.parley.protocol.pb.MemberLeftNotify;
+import dev.parley.protocol.pb.MsgType;
+import dev.parley.protocol.pb.Result;
+import dev.parley.protocol.pb.RoomInfo;
+import dev.parley.protocol.pb.RoomListResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders server messages as console lines: {@code [TestRoom #12] Alice: hello} for chat,
+ * {@code * Bob joined TestRoom} for membership notices, {@code ! ROOM_FULL: reason} for every
+ * refusal; a room's recent messages under its member list when the client enters it. Text that came from other users is made printable first, so a chat line cannot move
+ * the cursor or recolour the terminal.
+ */
+public final class MessageFormatter {
+
+    static final String MEMBERS_HEADER = "--- members ---";
+    static final String ROOMS_HEADER = "--- rooms ---";
+    static final String RECENT_HEADER = "--- recent ---";
+    static final String FOOTER = "---------------";
+
+    private MessageFormatter() {
+    }
+
+    /**
+     * The lines for {@code message}, given what the client knew before it arrived. Messages the
+     * console does not show (pongs; the login response, which the login step reports) give none.
+     */
+    static List<String> format(MessageLite message, ClientState state) {
+        if (message instanceof ChatNotify m) {
+            return List.of(chat(m, state.roomName(m.getRoomId())));
+        } else if (message instanceof MemberJoinedNotify m) {
+            return List.of("* " + printable(m.getMember().getName()) + " joined " + roomName(m.getRoomId(), state));
+        } else if (message instanceof MemberLeftNotify m) {
+            return List.of("* " + printable(m.getMember().getName()) + " left " + roomName(m.getRoomId(), state));
+        } else if (message instanceof RoomListResponse m) {
+            return roomList(m.getRoomsList());
+        } else if (message instanceof CreateRoomResponse m) {
+            return m.getResult() == Result.OK
+                    ? entered("Created", m.getRoom(), m.getMembersList(), List.of(), state.playerId())
+                    : List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
+        } else if (message instanceof JoinRoomResponse m) {
+            return m.getResult() == Result.OK
+                    ? entered("Joined", m.getRoom(), m.getMembersList(), m.getRecentList(), state.playerId())
+                    : List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
+        } else if (message instanceof LeaveRoomResponse m) {
+            if (m.getResult() != Result.OK) {
+                return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
+            }
+            RoomInfo room = state.room();
+            return List.of(room == null ? "Left the room." : "Left room " + roomLabel(room) + ".");
+        } else if (message instanceof ErrorNotify m) {
+            String line = refusal(m.getResult(), m.getResultValue(), m.getReason());
+            if (m.getResult() == Result.NOT_IN_ROOM && m.getRequestType() == MsgType.CHAT_REQUEST) {
+                line += " (/create NAME or /join ID first)";
+            }
+            return List.of(line);
+        }
+        return List.of();
+    }
+
+    /**
+     * The lines of {@code /history}: the messages of {@code room} (ascending seq) between a
+     * header with their count and the footer.
+     */
+    static List<String> history(RoomInfo room, List<ChatNotify> messages) {
+        if (messages.isEmpty()) {
+            return List.of("No messages in " + roomLabel(room) + " yet.");
+        }
+        List<String> lines = new ArrayList<>(messages.size() + 2);
+        lines.add("--- history (" + messages.size() + ") ---");
+        for (ChatNotify m : messages) {
+            lines.add(chat(m, room.getRoomId() == m.getRoomId() ? room.getName() : null));
+        }
+        lines.add(FOOTER);
+        return lines;
+    }
+
+    /** The notice of a reconnect that put the client back into {@code room}; its missed messages follow. */
+    static String resumed(RoomInfo room, int missed) {
+        return "* reconnected; resumed " + printable(room.getName()) + " (" + missed + " missed)";
+    }
+
+    /** The line of a reconnect that could not get back into {@code room}. */
+    static String notRejoined(RoomInfo room, String why) {
+        return "! could not rejoin " + roomLabel(room) + ": " + why;
+    }
+
+    /** {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null). */
+    static String chat(ChatNotify m, String roomName) {
+        String tag = roomName == null ? "#" + m.getRoomId() : printable(roomName) + " #" + m.getRoomId();
+        return "[" + tag + "] " + printable(m.getSender().getName()) + ": " + printable(m.getText());
+    }
+
+    /** The line for a successful login. */
+    static String loggedIn(LoginResponse r) {
+        return "Logged in as " + printable(r.getName()) + " (id " + r.getPlayerId() + "). Type /help for commands.";
+    }
+
+    /** {@code RESULT: reason}, for a refusal of any kind. */
+    public static String describe(Result result, int resultValue, String reason) {
+        String name = result == Result.UNRECOGNIZED ? "result " + resultValue : result.name();
+        return reason.isEmpty() ? name : name + ": " + printable(reason);
+    }
+
+    private static String refusal(Result result, int resultValue, String reason) {
+        return "! " + describe(result, resultValue, reason);
+    }
+
+    private static List<String> entered(String verb, RoomInfo room, List<Member> members, List<ChatNotify> recent,
+                                        long self) {
+        List<String> lines = new ArrayList<>();
+        lines.add(verb + " room " + roomLabel(room) + " (" + room.getMemberCount() + "/" + room.getMaxMembers()
+                + "). Type to chat, /leave to leave.");
+        lines.add(MEMBERS_HEADER);
+        for (Member m : members) {
+            lines.add("- " + printable(m.getName()) + " (id " + m.getPlayerId() + (m.getPlayerId() == self ? ", you)" : ")"));
+        }
+        int unlisted = room.getMemberCount() - members.size();
+        if (unlisted > 0) {
+            // the server lists only as many members as fit one frame
+            lines.add("- ... and " + unlisted + " more");
+        }
+        if (!recent.isEmpty()) {
+            lines.add(RECENT_HEADER);
+            for (ChatNotify m : recent) {
+                lines.add(chat(m, m.getRoomId() == room.getRoomId() ? room.getName() : null));
+            }
+        }
+        lines.add(FOOTER);
+        return lines;
+    }
+
+    private static List<String> roomList(List<RoomInfo> rooms) {
+        if (rooms.isEmpty()) {
+            return List.of("No rooms yet; /create NAME makes one.");
+        }
+        int idWidth = 0;
+        int nameWidth = 0;
+        for (RoomInfo r : rooms) {
+            idWidth = Math.max(idWidth, Long.toString(r.getRoomId()).length() + 1);
+            nameWidth = Math.max(nameWidth, printable(r.getName()).codePointCount(0, printable(r.getName()).length()));
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(ROOMS_HEADER);
+        for (RoomInfo r : rooms) {
+            String name = printable(r.getName());
+            lines.add(pad("#" + r.getRoomId(), idWidth) + "  " + pad(name, nameWidth) + "  "
+                    + r.getMemberCount() + "/" + r.getMaxMembers());
+        }
+        lines.add(FOOTER);
+        return lines;
+    }
+
+    private static String roomName(long roomId, ClientState state) {
+        String name = state.roomName(roomId);
+        return name == null ? "room #" + roomId : printable(name);
+    }
+
+    private static String roomLabel(RoomInfo room) {
+        return printable(room.getName()) + " #" + room.getRoomId();
+    }
+
+    private static String pad(String s, int width) {
+        int n = s.codePointCount(0, s.length());
+        return n >= width ? s : s + " ".repeat(width - n);
+    }
+
+    /**
+     * {@code s} with tabs as spaces and every other control character (escape sequences, line
+     * breaks, bells) as U+FFFD, so one message is one harmless line.
+     */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (b == null) {
+                    b = new StringBuilder(s.length()).append(s, 0, i);
+                }
+                b.append(c == '\t' ? ' ' : '\uFFFD');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+}

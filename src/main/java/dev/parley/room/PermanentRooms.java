@@ -1,0 +1,69 @@
+package dev.parley.room;
+
+import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.history.HistoryService;
+
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.chatlog.ChatLog;
+import dev.parley.store.MessageStore;
+import dev.parley.store.RoomStore;
+import io.netty.util.concurrent.EventExecutorGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Creates the rooms named by {@code --permanent-rooms} at start. A name keeps its room id
+ * across restarts, and the room continues its seq from the chat log (further ahead after a
+ * crash, see {@link ChatLog#continueSeq}); its latest messages are loaded into its tail, so a
+ * join right after a restart gets them without a database read. Permanent rooms stay when
+ * empty.
+ */
+public final class PermanentRooms {
+
+    private static final Logger log = LoggerFactory.getLogger(PermanentRooms.class);
+
+    private PermanentRooms() {
+    }
+
+    /** Blocking; call at start, before clients connect. */
+    public static void open(List<String> names, RoomStore roomStore, MessageStore messages, LongSupplier ids,
+                            LocalRoomDirectory registry, HistoryService history, EventExecutorGroup executors, int maxMembers,
+                            ServerMetrics metrics) throws SQLException {
+        ChatLog chatLog = history.chatLog();
+        for (String name : names) {
+            Optional<RoomStore.PermanentRoom> found = roomStore.findPermanent(name);
+            long id;
+            long lastSeq;
+            if (found.isPresent()) {
+                id = found.get().id();
+                long base = Math.max(messages.maxSeq(id), found.get().seqBase());
+                lastSeq = chatLog.continueSeq(base);
+                if (lastSeq != found.get().seqBase()) {
+                    roomStore.setSeqBase(id, lastSeq);
+                }
+            } else {
+                id = ids.getAsLong();
+                if (id == 0) {
+                    throw new SQLException("no room id could be reserved for permanent room " + name);
+                }
+                roomStore.addPermanent(id, name);
+                lastSeq = 0;
+            }
+            int keep = history.joinHistory();
+            List<ChatNotify> preload = keep > 0 ? messages.latest(id, keep) : List.of();
+            // every message above the floor is in the tail
+            long floor = keep == 0 ? lastSeq : preload.size() < keep ? 0 : preload.get(0).getSeq() - 1;
+            Room room = new Room(id, name, maxMembers, executors.next(), true, lastSeq,
+                    history.open(id, lastSeq, preload, floor));
+            registry.add(room);
+            metrics.roomCreated();
+            log.info("permanent {} continues at seq {}", room, lastSeq);
+        }
+    }
+}

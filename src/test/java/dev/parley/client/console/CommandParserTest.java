@@ -1,0 +1,90 @@
+package dev.parley.client.console;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandParserTest {
+
+    @Test
+    void slashCommandsAreRecognisedInAnyCase() {
+        assertThat(CommandParser.parse("/list")).isEqualTo(new Command.ListRooms());
+        assertThat(CommandParser.parse("/LIST")).isEqualTo(new Command.ListRooms());
+        assertThat(CommandParser.parse("/leave")).isEqualTo(new Command.LeaveRoom());
+        assertThat(CommandParser.parse("/quit")).isEqualTo(new Command.Quit());
+        assertThat(CommandParser.parse("/exit")).isEqualTo(new Command.Quit());
+        assertThat(CommandParser.parse("/help")).isEqualTo(new Command.Help());
+        assertThat(CommandParser.parse("  /list  ")).isInstanceOf(Command.Chat.class); // a leading space makes it chat
+    }
+
+    @Test
+    void createTakesTheRestOfTheLineAsTheRoomName() {
+        assertThat(CommandParser.parse("/create TestRoom")).isEqualTo(new Command.CreateRoom("TestRoom"));
+        assertThat(CommandParser.parse("/create   Friday night raid  ")).isEqualTo(new Command.CreateRoom("Friday night raid"));
+        assertThat(CommandParser.parse("/create")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("usage: /create NAME"));
+        assertThat(CommandParser.parse("/create   ")).isInstanceOf(Command.Invalid.class);
+    }
+
+    @Test
+    void joinTakesAPositiveRoomId() {
+        assertThat(CommandParser.parse("/join 12")).isEqualTo(new Command.JoinRoom(12));
+        assertThat(CommandParser.parse("/join #12")).isEqualTo(new Command.JoinRoom(12));
+        for (String bad : new String[]{"/join", "/join abc", "/join 0", "/join -3", "/join 1 2", "/join 99999999999999999999"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).contains("usage: /join ID"));
+        }
+    }
+
+    @Test
+    void historyTakesAnOptionalCount() {
+        assertThat(CommandParser.parse("/history")).isEqualTo(new Command.History(20));
+        assertThat(CommandParser.parse("/HISTORY 5")).isEqualTo(new Command.History(5));
+        assertThat(CommandParser.parse("/history   1000 ")).isEqualTo(new Command.History(1000));
+        assertThat(CommandParser.parse("/history 1")).isEqualTo(new Command.History(1));
+        for (String bad : new String[]{"/history 0", "/history -1", "/history 1001", "/history ten", "/history 5 6",
+                "/history 99999999999"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isEqualTo(
+                    new Command.Invalid("usage: /history [N], where N is 1-1000 messages (default 20)"));
+        }
+    }
+
+    @Test
+    void reconnectTakesNoArguments() {
+        assertThat(CommandParser.parse("/reconnect")).isEqualTo(new Command.Reconnect());
+        assertThat(CommandParser.parse("/Reconnect now")).isEqualTo(new Command.Invalid("/reconnect takes no arguments"));
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        String help = String.join("\n", CommandParser.HELP);
+        for (String command : new String[]{"/list", "/create NAME", "/join ID", "/leave", "/history [N]", "/reconnect",
+                "/quit", "/help"}) {
+            assertThat(help).contains("  " + command + " ");
+        }
+    }
+
+    @Test
+    void unknownCommandGetsAHint() {
+        assertThat(CommandParser.parse("/shout hi")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("unknown command /shout").contains("/help").contains("//"));
+        assertThat(CommandParser.parse("/")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("/help"));
+        assertThat(CommandParser.parse("/list now")).isEqualTo(new Command.Invalid("/list takes no arguments"));
+    }
+
+    @Test
+    void otherLinesAreChatSentAsTyped() {
+        assertThat(CommandParser.parse("hello")).isEqualTo(new Command.Chat("hello"));
+        assertThat(CommandParser.parse(" spaced out ")).isEqualTo(new Command.Chat(" spaced out "));
+        assertThat(CommandParser.parse("don't \\escape !! this")).isEqualTo(new Command.Chat("don't \\escape !! this"));
+        assertThat(CommandParser.parse("//list is a command")).isEqualTo(new Command.Chat("/list is a command"));
+        assertThat(CommandParser.parse("안녕하세요")).isEqualTo(new Command.Chat("안녕하세요"));
+    }
+
+    @Test
+    void blankLinesAreIgnored() {
+        assertThat(CommandParser.parse("")).isEqualTo(new Command.Blank());
+        assertThat(CommandParser.parse("   \t")).isEqualTo(new Command.Blank());
+    }
+}

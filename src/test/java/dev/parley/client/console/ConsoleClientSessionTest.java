@@ -1,0 +1,205 @@
+package dev.parley.client.console;
+
+import dev.parley.cli.Main;
+import dev.parley.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console client in scripted (non-terminal) mode against a real server over loopback:
+ * each client is a {@link ConsoleSession}.
+ */
+class ConsoleClientSessionTest {
+
+    private static final int ROOM_MAX = 2;
+
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = TestServer.start(dataDir, c -> c.roomMaxMembers = ROOM_MAX);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static ConsoleSession session(String name, String password) {
+        return ConsoleSession.start(ClientOptions.of("127.0.0.1", server.port(), name, password));
+    }
+
+    @Test
+    void twoClientsChatInARoomTheFirstCreated() throws Exception {
+        ConsoleSession alice = session("alice", "pw-alice");
+        ConsoleSession bob = session("bob", "pw-bob");
+        alice.out.await("Logged in as alice");
+        bob.out.await("Logged in as bob");
+
+        alice.in.line("/create TestRoom");
+        String created = alice.out.await("---------------");
+        Matcher id = Pattern.compile("Created room TestRoom #(\\d+) \\(1/" + ROOM_MAX + "\\)").matcher(created);
+        assertThat(id.find()).as(created).isTrue();
+        long roomId = Long.parseLong(id.group(1));
+        assertThat(created).contains("--- members ---\n- alice (id ");
+
+        bob.in.line("/list");
+        assertThat(bob.out.await("---------------")).containsPattern("#" + roomId + " +TestRoom +1/" + ROOM_MAX);
+        bob.in.line("/join " + roomId);
+        String joined = bob.out.await("Joined room TestRoom #" + roomId);
+        assertThat(bob.out.await("- bob (id ")).containsPattern("--- members ---\n- alice \\(id \\d+\\)\n- bob \\(id \\d+, you\\)");
+        alice.out.await("* bob joined TestRoom");
+
+        alice.in.line("hello from alice");
+        bob.out.await("[TestRoom #" + roomId + "] alice: hello from alice");
+        bob.in.line("hi alice, / is not a command here");
+        alice.out.await("[TestRoom #" + roomId + "] bob: hi alice, / is not a command here");
+        assertThat(alice.out.text()).contains("[TestRoom #" + roomId + "] alice: hello from alice"); // the sender sees it too
+
+        // the room holds ROOM_MAX members: a third is refused with the server's reason
+        ConsoleSession carol = session("carol", "pw-carol");
+        carol.in.line("/join " + roomId).end();
+        assertThat(carol.exitCode()).isZero();
+        assertThat(carol.out.text()).contains("! ROOM_FULL: room:" + roomId + "(TestRoom) is full (" + ROOM_MAX + ")");
+
+        bob.in.line("/leave");
+        bob.out.await("Left room TestRoom #" + roomId + ".");
+        alice.out.await("* bob left TestRoom");
+        bob.in.line("/shout hello");
+        bob.out.await("! unknown command /shout; type /help for the commands");
+        bob.in.end();
+        assertThat(bob.exitCode()).isZero();
+
+        alice.in.line("/quit");
+        assertThat(alice.exitCode()).isZero();
+        assertThat(alice.err.text()).isEmpty();
+        assertThat(bob.err.text()).isEmpty();
+        assertThat(joined).doesNotContain("alice: hello"); // nothing from before bob joined
+    }
+
+    @Test
+    void aScriptRunsInOrderAndEndsWithItsInput() throws Exception {
+        ConsoleSession solo = session("solo", "pw-solo");
+        solo.in.line("/create Solo Room").line("hello").line("/bogus").line("").line("/leave")
+                .line("after leaving").line("/join 999999").line("/help").end();
+        assertThat(solo.exitCode()).isZero();
+        String text = solo.out.text();
+        Matcher m = Pattern.compile("Created room Solo Room #(\\d+) ").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        String room = "Solo Room #" + m.group(1);
+        assertThat(text.replaceAll("\\(id \\d+", "(id N")).isEqualTo(String.join("\n",
+                "Logged in as solo (id N). Type /help for commands.",
+                "Created room " + room + " (1/" + ROOM_MAX + "). Type to chat, /leave to leave.",
+                "--- members ---",
+                "- solo (id N, you)",
+                "---------------",
+                "[" + room + "] solo: hello",
+                "! unknown command /bogus; type /help for the commands, or start with // to send it as chat",
+                "Left room " + room + ".",
+                "! NOT_IN_ROOM: not in a room (/create NAME or /join ID first)",
+                "! ROOM_NOT_FOUND: no room 999999",
+                String.join("\n", CommandParser.HELP),
+                ""));
+        assertThat(solo.err.text()).isEmpty();
+    }
+
+    @Test
+    void missingNameAndPasswordAreReadFromInput() throws Exception {
+        ConsoleSession erin = session(null, null);
+        erin.in.line("erin").line("s3cret").line("/quit");
+        assertThat(erin.exitCode()).isZero();
+        assertThat(erin.err.text()).isEqualTo("name: password: ");
+        assertThat(erin.out.text()).startsWith("Logged in as erin (id ");
+    }
+
+    @Test
+    void aRefusedLoginExitsWithTheResultAndReason() throws Exception {
+        server.login("dave").close(); // registers dave with password pw-dave
+        ConsoleSession dave = session("dave", "wrong");
+        assertThat(dave.exitCode()).isEqualTo(ConsoleClient.EXIT_LOGIN_FAILED);
+        assertThat(dave.err.text()).isEqualTo("parley: login failed: INVALID_CREDENTIALS: unknown name or wrong password\n");
+        assertThat(dave.out.text()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableServerExitsWithOneLine() throws Exception {
+        ConsoleSession nobody = ConsoleSession.start(ClientOptions.of("127.0.0.1", closedPort(), "x", "y"));
+        assertThat(nobody.exitCode()).isEqualTo(ConsoleClient.EXIT_CANNOT_CONNECT);
+        assertThat(nobody.err.text()).startsWith("parley: cannot connect to 127.0.0.1:").hasLineCount(1);
+    }
+
+    @Test
+    void chatTooLongForAFrameIsRefusedLocallyInsteadOfGettingDisconnected() throws Exception {
+        String longLine = "x".repeat(9_000);
+        ConsoleSession frank = session("frank", "pw-frank");
+        frank.in.line("/create Long").line(longLine).line("still here").end();
+        assertThat(frank.exitCode()).isZero();
+        assertThat(frank.out.text()).contains("! message too long: it needs a 9009-byte frame; the server takes 8192 (--max-frame)")
+                .contains("] frank: still here");
+
+        // told the server takes bigger frames than it does, the client sends it and the server hangs up
+        ConsoleSession gina = ConsoleSession.start(ClientOptions.of("127.0.0.1", server.port(), "gina", "pw-gina")
+                .withMaxFrameBytes(65_535));
+        gina.in.line(longLine);
+        assertThat(gina.exitCode()).isEqualTo(ConsoleClient.EXIT_CONNECTION_LOST);
+        assertThat(gina.out.text()).contains("! PROTOCOL_VIOLATION: ");
+        assertThat(gina.err.text()).isEqualTo("parley: the server closed the connection\n");
+    }
+
+    @Test
+    void thePicocliCommandRunsTheClient() throws Exception {
+        InputStream stdin = System.in;
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        CapturedOutput out = new CapturedOutput();
+        CapturedOutput err = new CapturedOutput();
+        try {
+            System.setIn(new ScriptedInput().line("/create Cli Room").line("hi from the jar").end());
+            System.setOut(out.stream);
+            System.setErr(err.stream);
+            int code = Main.run("client", "--host", "127.0.0.1", "--port", String.valueOf(server.port()),
+                    "--name", "hank", "--password", "pw-hank");
+            assertThat(code).as(err.text()).isZero();
+            assertThat(out.text()).contains("Logged in as hank").containsPattern("\\[Cli Room #\\d+] hank: hi from the jar");
+
+            System.setIn(new ScriptedInput().end());
+            int unreachable = Main.run("client", "--port", String.valueOf(closedPort()), "--name", "x", "--password", "y");
+            assertThat(unreachable).isEqualTo(ConsoleClient.EXIT_CANNOT_CONNECT);
+            assertThat(err.text()).contains("parley: cannot connect to 127.0.0.1:");
+
+            int badPort = Main.run("client", "--port", "0");
+            assertThat(badPort).isEqualTo(2);
+            assertThat(err.text()).contains("parley: --port must be 1-65535, was 0");
+
+            int badReconnect = Main.run("client", "--reconnect-for", "-1s");
+            assertThat(badReconnect).isEqualTo(2);
+            assertThat(err.text()).contains("parley: --reconnect-for must not be negative, was PT-1S");
+
+            assertThat(Main.run("client", "--help")).isZero();
+            assertThat(out.text()).contains("/history [N], /reconnect").contains("--reconnect-for=DURATION");
+        } finally {
+            System.setIn(stdin);
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.parley.room;
+
+import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.session.ClientSession;
+
+import com.google.protobuf.MessageLite;
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.ChatRequest;
+import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.JoinRoomRequest;
+import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.LeaveRoomResponse;
+import dev.parley.protocol.pb.MemberJoinedNotify;
+import dev.parley.protocol.pb.MemberLeftNotify;
+import dev.parley.protocol.pb.Result;
+import dev.parley.protocol.pb.RoomListResponse;
+import dev.parley.testing.Wire;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Room rules without sockets: sessions on EmbeddedChannels, job queues run inline, replies
+ * decoded from what each channel wrote.
+ */
+class RoomServiceTest {
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final RoomService rooms = new RoomService(new LocalRoomDirectory(0), ImmediateEventExecutor.INSTANCE,
+            new RoomService.Limits(3, 16, 2), new ServerMetrics(meters));
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private long nextId = 1;
+
+    @AfterEach
+    void releaseChannels() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    private ClientSession player(String name) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        channels.add(ch);
+        ClientSession s = new ClientSession(ch, 0);
+        s.bind(nextId++, name);
+        return s;
+    }
+
+    private List<MessageLite> received(ClientSession s) {
+        // every embedded channel has a loop of its own; the batched flush may wait on any of them
+        channels.forEach(EmbeddedChannel::runPendingTasks);
+        return Wire.written((EmbeddedChannel) s.channel());
+    }
+
+    private <T extends MessageLite> T only(ClientSession s, Class<T> type) {
+        List<MessageLite> got = received(s);
+        assertThat(got).hasSize(1).first().isInstanceOf(type);
+        return type.cast(got.get(0));
+    }
+
+    private long create(ClientSession s, String name) {
+        rooms.create(s, CreateRoomRequest.newBuilder().setName(name).build());
+        CreateRoomResponse r = only(s, CreateRoomResponse.class);
+        assertThat(r.getResult()).isEqualTo(Result.OK);
+        return r.getRoom().getRoomId();
+    }
+
+    private void join(ClientSession s, long roomId) {
+        rooms.join(s, JoinRoomRequest.newBuilder().setRoomId(roomId).build());
+    }
+
+    @Test
+    void creatorIsTheOnlyMemberOfANewRoomWithTheDefaultMaximum() {
+        ClientSession alice = player("alice");
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("TestRoom").build());
+        CreateRoomResponse r = only(alice, CreateRoomResponse.class);
+        assertThat(r.getResult()).isEqualTo(Result.OK);
+        assertThat(r.getRoom().getName()).isEqualTo("TestRoom");
+        assertThat(r.getRoom().getMaxMembers()).isEqualTo(3);
+        assertThat(r.getRoom().getMemberCount()).isEqualTo(1);
+        assertThat(r.getMembersList()).containsExactly(alice.member());
+    }
+
+    @Test
+    void aPlayerIsInAtMostOneRoom() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        long r1 = create(alice, "one");
+        long r2 = create(bob, "two");
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("three").build());
+        assertThat(only(alice, CreateRoomResponse.class).getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
+        join(alice, r2);
+        assertThat(only(alice, JoinRoomResponse.class).getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
+        join(alice, r1);
+        assertThat(only(alice, JoinRoomResponse.class).getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
+    }
+
+    @Test
+    void joinListsEveryMemberAndNotifiesTheOthers() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        ClientSession carol = player("carol");
+        long id = create(alice, "r");
+        join(bob, id);
+        only(alice, MemberJoinedNotify.class);
+        received(bob);
+        join(carol, id);
+        JoinRoomResponse r = only(carol, JoinRoomResponse.class);
+        assertThat(r.getResult()).isEqualTo(Result.OK);
+        assertThat(r.getMembersList()).containsExactly(alice.member(), bob.member(), carol.member());
+        assertThat(r.getRoom().getMemberCount()).isEqualTo(3);
+        assertThat(only(alice, MemberJoinedNotify.class).getMember()).isEqualTo(carol.member());
+        assertThat(only(bob, MemberJoinedNotify.class).getMember()).isEqualTo(carol.member());
+    }
+
+    @Test
+    void joinRefusesUnknownAndFullRooms() {
+        ClientSession alice = player("alice");
+        join(alice, 999);
+        JoinRoomResponse unknown = only(alice, JoinRoomResponse.class);
+        assertThat(unknown.getResult()).isEqualTo(Result.ROOM_NOT_FOUND);
+        assertThat(alice.room()).isNull();
+
+        long id = create(alice, "small");
+        join(player("bob"), id);
+        join(player("carol"), id);
+        ClientSession dave = player("dave");
+        join(dave, id);
+        JoinRoomResponse full = only(dave, JoinRoomResponse.class);
+        assertThat(full.getResult()).isEqualTo(Result.ROOM_FULL);
+        assertThat(full.getReason()).contains("full");
+        // a refused join leaves the player free to go elsewhere
+        assertThat(dave.room()).isNull();
+        rooms.create(dave, CreateRoomRequest.newBuilder().setName("own").build());
+        assertThat(only(dave, CreateRoomResponse.class).getResult()).isEqualTo(Result.OK);
+    }
+
+    @Test
+    void createValidatesNameAndMaximum() {
+        ClientSession alice = player("alice");
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("").build());
+        assertThat(only(alice, CreateRoomResponse.class).getResult()).isEqualTo(Result.INVALID_REQUEST);
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("bad\u0007name").build());
+        assertThat(only(alice, CreateRoomResponse.class).getResult()).isEqualTo(Result.INVALID_REQUEST);
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("big").setMaxMembers(4).build());
+        assertThat(only(alice, CreateRoomResponse.class).getReason()).contains("at most 3");
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("ok").setMaxMembers(2).build());
+        assertThat(only(alice, CreateRoomResponse.class).getRoom().getMaxMembers()).isEqualTo(2);
+    }
+
+    @Test
+    void theRoomLimitGivesServerBusy() {
+        create(player("a"), "one");
+        create(player("b"), "two");
+        ClientSession c = player("c");
+        rooms.create(c, CreateRoomRequest.newBuilder().setName("three").build());
+        assertThat(only(c, CreateRoomResponse.class).getResult()).isEqualTo(Result.SERVER_BUSY);
+    }
+
+    @Test
+    void chatIsNumberedPerRoomAndReachesEveryMemberSenderIncluded() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        long id = create(alice, "r");
+        join(bob, id);
+        received(alice);
+        received(bob);
+        for (int i = 1; i <= 3; i++) {
+            rooms.chat(i % 2 == 0 ? bob : alice, ChatRequest.newBuilder().setText("m" + i).setClientMsgId(100 + i).build(), 0);
+        }
+        for (ClientSession s : List.of(alice, bob)) {
+            List<MessageLite> got = received(s);
+            assertThat(got).hasSize(3).allMatch(m -> m instanceof ChatNotify);
+            for (int i = 0; i < 3; i++) {
+                ChatNotify n = (ChatNotify) got.get(i);
+                assertThat(n.getSeq()).isEqualTo(i + 1);
+                assertThat(n.getRoomId()).isEqualTo(id);
+                assertThat(n.getText()).isEqualTo("m" + (i + 1));
+                assertThat(n.getClientMsgId()).isEqualTo(101 + i);
+                assertThat(n.getSender()).isEqualTo(i % 2 == 1 ? bob.member() : alice.member());
+                assertThat(n.getServerTimeMs()).isPositive();
+            }
+        }
+        assertThat(meters.get("parley.deliveries").counter().count()).isEqualTo(1 + 6); // joined notice + 3 x 2
+    }
+
+    @Test
+    void chatOutsideARoomOrWithBadTextIsRefusedWithTheClientMsgId() {
+        ClientSession alice = player("alice");
+        rooms.chat(alice, ChatRequest.newBuilder().setText("hi").setClientMsgId(7).build(), 0);
+        ErrorNotify e = only(alice, ErrorNotify.class);
+        assertThat(e.getResult()).isEqualTo(Result.NOT_IN_ROOM);
+        assertThat(e.getClientMsgId()).isEqualTo(7);
+
+        create(alice, "r");
+        rooms.chat(alice, ChatRequest.newBuilder().setText("").setClientMsgId(8).build(), 0);
+        assertThat(only(alice, ErrorNotify.class)).extracting(ErrorNotify::getResult, ErrorNotify::getClientMsgId)
+                .containsExactly(Result.INVALID_REQUEST, 8L);
+        // the limit is 16 bytes of UTF-8: 8 two-byte characters fit, 9 do not
+        rooms.chat(alice, ChatRequest.newBuilder().setText("é".repeat(9)).setClientMsgId(9).build(), 0);
+        assertThat(only(alice, ErrorNotify.class).getReason()).contains("18 bytes").contains("16");
+        rooms.chat(alice, ChatRequest.newBuilder().setText("é".repeat(8)).setClientMsgId(10).build(), 0);
+        assertThat(only(alice, ChatNotify.class).getSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void leaveAnswersTheLeaverAndNotifiesTheRest() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        long id = create(alice, "r");
+        join(bob, id);
+        received(alice);
+        received(bob);
+        rooms.leave(bob);
+        assertThat(only(bob, LeaveRoomResponse.class).getResult()).isEqualTo(Result.OK);
+        assertThat(only(alice, MemberLeftNotify.class).getMember()).isEqualTo(bob.member());
+        rooms.leave(bob);
+        assertThat(only(bob, LeaveRoomResponse.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
+        // bob no longer receives the room's chat
+        rooms.chat(alice, ChatRequest.newBuilder().setText("still here").build(), 0);
+        assertThat(received(bob)).isEmpty();
+    }
+
+    @Test
+    void disconnectLeavesSilentlyAndTheLastMemberTakesTheRoomAway() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        long id = create(alice, "r");
+        join(bob, id);
+        received(alice);
+        rooms.disconnected(bob);
+        assertThat(only(alice, MemberLeftNotify.class).getMember().getName()).isEqualTo("bob");
+        rooms.list(alice);
+        assertThat(only(alice, RoomListResponse.class).getRoomsList()).hasSize(1);
+        rooms.leave(alice);
+        received(alice);
+        rooms.list(alice);
+        assertThat(only(alice, RoomListResponse.class).getRoomsList()).isEmpty();
+        join(player("carol"), id);
+        assertThat(rooms.registry().get(id)).isNull();
+    }
+
+    @Test
+    void roomIdsAreNotReusedAfterARoomIsGone() {
+        ClientSession alice = player("alice");
+        long first = create(alice, "a");
+        rooms.leave(alice);
+        received(alice);
+        assertThat(create(alice, "b")).isGreaterThan(first);
+    }
+
+    @Test
+    void listShowsRoomsInIdOrderWithCounts() {
+        ClientSession a = player("a");
+        ClientSession b = player("b");
+        long r1 = create(a, "first");
+        long r2 = create(b, "second");
+        ClientSession c = player("c");
+        join(c, r2);
+        received(c);
+        rooms.list(c);
+        RoomListResponse list = only(c, RoomListResponse.class);
+        assertThat(list.getRoomsList()).extracting(ri -> ri.getRoomId()).containsExactly(r1, r2);
+        assertThat(list.getRooms(1).getMemberCount()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.parley.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A loopback TCP proxy in front of a real server, for network faults a test controls: while
+ * {@linkplain #hold() held}, new connections are accepted but wait to be forwarded until
+ * {@link #release()}, so a client's reconnect happens exactly when the test wants it; when the
+ * server closes a connection, the proxy closes the client's side too.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    private TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        daemon(this::acceptLoop, "proxy-accept");
+    }
+
+    /** A proxy on a free loopback port forwarding to loopback port {@code targetPort}. */
+    public static TcpProxy to(int targetPort) throws IOException {
+        return new TcpProxy(targetPort);
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Connections accepted from now on wait for {@link #release()}. */
+    public void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    public void release() {
+        gate.countDown();
+    }
+
+    @Override
+    public void close() {
+        release();
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        sockets.forEach(TcpProxy::closeQuietly);
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                sockets.add(client);
+                CountDownLatch waitFor = gate;
+                daemon(() -> forward(client, waitFor), "proxy-forward");
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void forward(Socket client, CountDownLatch waitFor) {
+        Socket server = null;
+        try {
+            waitFor.await();
+            server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.add(server);
+            Socket upstream = server;
+            daemon(() -> pipe(client, upstream), "proxy-up");
+            pipe(upstream, client);
+        } catch (IOException | InterruptedException e) {
+            closeQuietly(client);
+            if (server != null) {
+                closeQuietly(server);
+            }
+        }
+    }
+
+    /** Copies until either side ends, then closes both, as a dropped connection would. */
+    private void pipe(Socket from, Socket to) {
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // one side is gone: close both below
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+            sockets.remove(from);
+            sockets.remove(to);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    private static void daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+}
