@@ -1,5 +1,7 @@
 package dev.parley.room;
 
+import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.session.ClientSession;
 
 import dev.parley.metrics.ServerMetrics;
@@ -53,14 +55,17 @@ public class FanOutBenchmark {
     @Setup
     public void setup() {
         metrics = new ServerMetrics(new SimpleMeterRegistry());
-        room = new Room(1, "bench", members, ImmediateEventExecutor.INSTANCE);
+        RoomContext context = RoomContext.unlogged(new LocalRoomDirectory(1), metrics);
+        room = new Room(1, "bench", members, ImmediateEventExecutor.INSTANCE, false, RoomSequence.startingAfter(0),
+                context.history().open(1), context);
         for (int i = 0; i < members; i++) {
             EmbeddedChannel ch = new EmbeddedChannel();
             channels.add(ch);
-            ClientSession s = new ClientSession(ch, 0);
+            ClientSession s = new ClientSession(ch, metrics, 0);
             s.bind(i + 1, "member-" + i);
-            room.add(s);
+            room.join(s, JoinRoomRequest.getDefaultInstance());
         }
+        drain(); // the join responses and notices
         notify = ChatNotify.newBuilder().setRoomId(1).setSeq(1).setText("x".repeat(64))
                 .setSender(Member.newBuilder().setPlayerId(1).setName("member-0").build()).build();
     }
@@ -73,7 +78,11 @@ public class FanOutBenchmark {
     @Benchmark
     public void broadcast() {
         ByteBuf frame = Frames.encode(PooledByteBufAllocator.DEFAULT, notify);
-        room.broadcast(frame, null, metrics, 0);
+        room.broadcast(frame, null, 0);
+        drain();
+    }
+
+    private void drain() {
         for (EmbeddedChannel ch : channels) {
             ch.runPendingTasks(); // the batched flush
             for (Object o; (o = ch.readOutbound()) != null; ) {

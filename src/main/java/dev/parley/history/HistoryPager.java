@@ -14,7 +14,7 @@ import java.util.List;
  * The paging rules of {@code HistoryRequest}, as pure functions over a room's tail snapshot
  * and the rows read from the database below its floor (see docs/protocol.md, "History and resume").
  */
-final class HistoryPager {
+public final class HistoryPager {
 
     /** Room id, result and has_more of a HistoryResponse, generously. */
     private static final int RESPONSE_OVERHEAD = 32;
@@ -26,7 +26,7 @@ final class HistoryPager {
      * One read: messages with {@code after < seq < before}; the first {@code limit} of them when
      * {@code forward}, else the last {@code limit}.
      */
-    record Query(long after, long before, int limit, boolean forward) {
+    public record Query(long after, long before, int limit, boolean forward) {
 
         /** Null when the request is contradictory. */
         static Query of(HistoryRequest r, int defaultLimit, int maxLimit) {

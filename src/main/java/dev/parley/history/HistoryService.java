@@ -1,8 +1,5 @@
 package dev.parley.history;
 
-import dev.parley.cluster.LocalRoomDirectory;
-import dev.parley.room.Room;
-import dev.parley.session.ClientSession;
 
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.HistoryRequest;
@@ -16,18 +13,21 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * History: answers {@code HistoryRequest} and gives each room its {@link RoomHistory}.
+ * History reads beyond what a join returns: validates a {@code HistoryRequest}, opens each
+ * room's {@link RoomHistory} tail, and answers a read from a tail snapshot merged with the
+ * database.
  *
- * <p>A request is checked on the session's event loop, then on the room's job queue (is the
- * player a member, or the room permanent?) where the room's tail is read; what the tail cannot
- * answer is read from the database on the blocking executor and merged with the tail snapshot
- * taken on the job queue: the database below the tail's floor, the tail above it. So messages
- * that are accepted but still in the chat log's queue are neither missed nor duplicated.
+ * <p>Threads: {@link #answer} runs on the room's job queue, where the tail is read; what the
+ * tail cannot answer is read from the database on the blocking executor and merged with the
+ * tail snapshot taken on the job queue: the database below the tail's floor, the tail above it.
+ * So messages that are accepted but still in the chat log's queue are neither missed nor
+ * duplicated. The reply is sent from whichever thread finishes.
  */
 public final class HistoryService {
 
@@ -37,8 +37,11 @@ public final class HistoryService {
 
     /** Messages a request with limit 0 gets. */
     public static final int DEFAULT_LIMIT = 50;
+    /** Messages a join returns, and each room keeps in memory, unless configured otherwise. */
+    public static final int DEFAULT_JOIN_HISTORY = 20;
+    /** The most messages one request returns, unless configured otherwise. */
+    public static final int DEFAULT_HISTORY_MAX = 200;
 
-    private final LocalRoomDirectory registry;
     private final ChatLog chatLog;
     private final MessageReader stored;
     private final Executor blocking;
@@ -47,21 +50,16 @@ public final class HistoryService {
     private volatile boolean readFailureLogged;
 
     /**
+     * @param stored      reads the database (MessageReader.NONE without a chat log)
      * @param joinHistory messages a join gets in {@code recent}, and that each room keeps in memory
      * @param historyMax  the most messages one request returns
      */
-    public HistoryService(LocalRoomDirectory registry, ChatLog chatLog, MessageReader stored, Executor blocking,
-                          int joinHistory, int historyMax) {
-        this.registry = registry;
+    public HistoryService(ChatLog chatLog, MessageReader stored, Executor blocking, int joinHistory, int historyMax) {
         this.chatLog = chatLog;
         this.stored = stored;
         this.blocking = blocking;
         this.joinHistory = joinHistory;
         this.historyMax = historyMax;
-    }
-
-    public ChatLog chatLog() {
-        return chatLog;
     }
 
     public int joinHistory() {
@@ -79,57 +77,38 @@ public final class HistoryService {
     }
 
     /** The room is gone. */
-    public void closed(Room room) {
-        chatLog.closeRoom(room.id());
+    public void closed(long roomId) {
+        chatLog.closeRoom(roomId);
     }
 
-    /** Event loop of {@code s}. */
-    public void request(ClientSession s, HistoryRequest req) {
-        long roomId = req.getRoomId();
-        HistoryPager.Query q = HistoryPager.Query.of(req, Math.min(DEFAULT_LIMIT, historyMax), historyMax);
-        if (q == null) {
-            s.send(failure(Result.INVALID_REQUEST, roomId, "after_seq must be below before_seq"));
-            return;
-        }
-        Room room = registry.get(roomId);
-        if (room == null) {
-            s.send(failure(Result.ROOM_NOT_FOUND, roomId, "no room " + roomId));
-            return;
-        }
-        try {
-            room.executor().execute(() -> onRoomQueue(room, s, q));
-        } catch (RejectedExecutionException e) {
-            s.send(failure(Result.SERVER_BUSY, roomId, "the server is shutting down"));
-        }
+    /** The page a request asks for, within this server's limits; null when it is malformed. Any thread. */
+    public HistoryPager.Query query(HistoryRequest req) {
+        return HistoryPager.Query.of(req, Math.min(DEFAULT_LIMIT, historyMax), historyMax);
     }
 
-    /** Job queue of {@code room}. */
-    private void onRoomQueue(Room room, ClientSession s, HistoryPager.Query q) {
-        if (room.isClosed()) {
-            s.send(failure(Result.ROOM_NOT_FOUND, room.id(), "no room " + room.id()));
-            return;
-        }
-        if (!room.isPermanent() && !room.contains(s)) {
-            s.send(failure(Result.NOT_IN_ROOM, room.id(), "not a member of " + room));
-            return;
-        }
-        RoomHistory.Snapshot tail = room.history().snapshot();
+    /**
+     * Job queue of the room: answers {@code q} from the room's tail, or from the tail and the
+     * database, to {@code reply}.
+     */
+    public void answer(long roomId, HistoryPager.Query q, RoomHistory room, Consumer<HistoryResponse> reply) {
+        RoomHistory.Snapshot tail = room.snapshot();
         if (!chatLog.enabled() || !HistoryPager.needsStore(q, tail)) {
-            s.send(ok(room.id(), HistoryPager.page(q, tail, List.of())));
+            reply.accept(ok(roomId, HistoryPager.page(q, tail, List.of())));
             return;
         }
-        StoredSeq stored = room.history().stored();
+        StoredSeq storedSeq = room.stored();
         try {
-            blocking.execute(() -> readStored(room.id(), s, q, tail, stored));
+            blocking.execute(() -> readStored(roomId, reply, q, tail, storedSeq));
         } catch (RejectedExecutionException e) {
-            s.send(failure(Result.SERVER_BUSY, room.id(), "too many requests in progress; try again shortly"));
+            reply.accept(failure(Result.SERVER_BUSY, roomId, "too many requests in progress; try again shortly"));
         }
     }
 
     /** Blocking executor. */
-    private void readStored(long roomId, ClientSession s, HistoryPager.Query q, RoomHistory.Snapshot tail, StoredSeq stored) {
-        if (!awaitStored(stored, HistoryPager.storedNeeded(q, tail))) {
-            s.send(failure(Result.SERVER_BUSY, roomId,
+    private void readStored(long roomId, Consumer<HistoryResponse> reply, HistoryPager.Query q, RoomHistory.Snapshot tail,
+                            StoredSeq storedSeq) {
+        if (!awaitStored(storedSeq, HistoryPager.storedNeeded(q, tail))) {
+            reply.accept(failure(Result.SERVER_BUSY, roomId,
                     "these messages are still on their way to the database; try again shortly"));
             return;
         }
@@ -142,10 +121,10 @@ public final class HistoryService {
                 readFailureLogged = true;
                 log.warn("history of room:{} cannot be read from the database: {}", roomId, e.toString());
             }
-            s.send(failure(Result.INTERNAL_ERROR, roomId, "history is unavailable: the database cannot be read"));
+            reply.accept(failure(Result.INTERNAL_ERROR, roomId, "history is unavailable: the database cannot be read"));
             return;
         }
-        s.send(ok(roomId, HistoryPager.page(q, tail, rows)));
+        reply.accept(ok(roomId, HistoryPager.page(q, tail, rows)));
     }
 
     /**
@@ -169,7 +148,8 @@ public final class HistoryService {
                 .addAllMessages(page.messages()).setHasMore(page.hasMore()).build();
     }
 
-    private static HistoryResponse failure(Result result, long roomId, String reason) {
+    /** A refused history read. */
+    public static HistoryResponse failure(Result result, long roomId, String reason) {
         return HistoryResponse.newBuilder().setResult(result).setRoomId(roomId).setReason(reason).build();
     }
 }

@@ -1,25 +1,24 @@
 package dev.parley.room;
 
-import dev.parley.session.ClientSession;
-
 import dev.parley.metrics.ServerMetrics;
-import dev.parley.session.FlushBatcher;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivers one encoded frame to the members of a room that one event loop serves. It runs on
- * that loop, so it writes to the channels directly (no task per recipient) and leaves the
- * flush to the loop's {@link FlushBatcher}. Owns one reference to the frame.
+ * that loop, so it hands the frame to each member directly (no task per recipient), and each
+ * member leaves the flush to its loop's batch ({@link RoomMember#deliver}). Owns one reference
+ * to the frame.
  */
 final class FanOut implements Runnable {
 
     private final ByteBuf frame;
-    private final ClientSession[] members;
-    private final ClientSession skip;
+    private final RoomMember[] members;
+    private final RoomMember skip;
     private final Broadcast broadcast;
 
-    FanOut(ByteBuf frame, ClientSession[] members, ClientSession skip, Broadcast broadcast) {
+    FanOut(ByteBuf frame, RoomMember[] members, RoomMember skip, Broadcast broadcast) {
         this.frame = frame;
         this.members = members;
         this.skip = skip;
@@ -28,14 +27,10 @@ final class FanOut implements Runnable {
 
     @Override
     public void run() {
-        FlushBatcher flusher = FlushBatcher.current();
         int delivered = 0;
         try {
-            for (ClientSession m : members) {
-                Channel ch = m.channel();
-                if (m != skip && ch.isActive()) {
-                    ch.write(frame.retainedDuplicate(), ch.voidPromise());
-                    flusher.mark(m, broadcast.metrics);
+            for (RoomMember m : members) {
+                if (m != skip && m.deliver(frame)) {
                     delivered++;
                 }
             }
@@ -56,13 +51,13 @@ final class FanOut implements Runnable {
         private final ServerMetrics metrics;
         private final long startNanos;
         private final int frameBytes;
-        private final java.util.concurrent.atomic.AtomicInteger groupsLeft;
+        private final AtomicInteger groupsLeft;
 
         Broadcast(ServerMetrics metrics, long startNanos, int frameBytes, int groups) {
             this.metrics = metrics;
             this.startNanos = startNanos;
             this.frameBytes = frameBytes;
-            this.groupsLeft = new java.util.concurrent.atomic.AtomicInteger(groups);
+            this.groupsLeft = new AtomicInteger(groups);
         }
 
         void groupDone(int delivered) {

@@ -1,11 +1,8 @@
 package dev.parley.room;
 
-import dev.parley.cluster.LocalRoomDirectory;
-import dev.parley.history.HistoryService;
-
-import dev.parley.metrics.ServerMetrics;
-import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.chatlog.ChatLog;
+import dev.parley.history.HistoryService;
+import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.store.MessageStore;
 import dev.parley.store.RoomStore;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -15,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * Creates the rooms named by {@code --permanent-rooms} at start. A name keeps its room id
@@ -32,10 +28,11 @@ public final class PermanentRooms {
     }
 
     /** Blocking; call at start, before clients connect. */
-    public static void open(List<String> names, RoomStore roomStore, MessageStore messages, LongSupplier ids,
-                            LocalRoomDirectory registry, HistoryService history, EventExecutorGroup executors, int maxMembers,
-                            ServerMetrics metrics) throws SQLException {
-        ChatLog chatLog = history.chatLog();
+    public static void open(List<String> names, RoomStore roomStore, MessageStore messages, RoomContext context,
+                            EventExecutorGroup executors, int maxMembers) throws SQLException {
+        ChatLog chatLog = context.chatLog();
+        HistoryService history = context.history();
+        RoomDirectory directory = context.directory();
         for (String name : names) {
             Optional<RoomStore.PermanentRoom> found = roomStore.findPermanent(name);
             long id;
@@ -48,7 +45,7 @@ public final class PermanentRooms {
                     roomStore.setSeqBase(id, lastSeq);
                 }
             } else {
-                id = ids.getAsLong();
+                id = directory.newRoomId();
                 if (id == 0) {
                     throw new SQLException("no room id could be reserved for permanent room " + name);
                 }
@@ -59,10 +56,10 @@ public final class PermanentRooms {
             List<ChatNotify> preload = keep > 0 ? messages.latest(id, keep) : List.of();
             // every message above the floor is in the tail
             long floor = keep == 0 ? lastSeq : preload.size() < keep ? 0 : preload.get(0).getSeq() - 1;
-            Room room = new Room(id, name, maxMembers, executors.next(), true, lastSeq,
-                    history.open(id, lastSeq, preload, floor));
-            registry.add(room);
-            metrics.roomCreated();
+            Room room = new Room(id, name, maxMembers, executors.next(), true, RoomSequence.startingAfter(lastSeq),
+                    history.open(id, lastSeq, preload, floor), context);
+            directory.add(room);
+            context.metrics().roomCreated();
             log.info("permanent {} continues at seq {}", room, lastSeq);
         }
     }

@@ -1,14 +1,29 @@
 package dev.parley.room;
 
+import com.google.protobuf.CodedOutputStream;
+import dev.parley.chatlog.ChatLog;
+import dev.parley.history.HistoryPager;
+import dev.parley.history.HistoryService;
 import dev.parley.history.RoomHistory;
-import dev.parley.session.ClientSession;
-
-import dev.parley.protocol.pb.Member;
-import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.Frames;
+import dev.parley.protocol.Replies;
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.JoinRoomRequest;
+import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.LeaveRoomResponse;
+import dev.parley.protocol.pb.Member;
+import dev.parley.protocol.pb.MemberJoinedNotify;
+import dev.parley.protocol.pb.MemberLeftNotify;
+import dev.parley.protocol.pb.MsgType;
+import dev.parley.protocol.pb.Result;
+import dev.parley.protocol.pb.RoomInfo;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,46 +33,51 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A chat room. All of its state changes and broadcasts run on one {@link EventExecutor} (the
- * room's job queue), so members see one message order and the hot path takes no locks.
- * Methods marked "job queue only" must be called from {@link #executor()}.
+ * A chat room: its members, its message numbering, its in-memory history tail, and the rules
+ * that change them (create, join, leave, chat, history reads).
+ *
+ * <p>Thread: everything that reads or changes room state runs on one {@link EventExecutor},
+ * the room's job queue ({@link #submit}), so every member sees one message order and the hot
+ * path takes no locks. Those methods assert it. Identity ({@link #id()}, {@link #name()} ...)
+ * and {@link #info()} may be read from any thread.
  */
 public final class Room {
+
+    private static final Logger log = LoggerFactory.getLogger(Room.class);
 
     private final long id;
     private final String name;
     private final int maxMembers;
     private final EventExecutor executor;
     private final boolean permanent;
+    private final RoomSequence sequence;
     private final RoomHistory history;
+    private final RoomContext context;
 
     // job queue only
-    private final ArrayList<ClientSession> members = new ArrayList<>();
-    private final Set<ClientSession> memberSet = new HashSet<>();
+    private final ArrayList<RoomMember> members = new ArrayList<>();
+    private final Set<RoomMember> memberSet = new HashSet<>();
     private LoopGroup[] groups = new LoopGroup[0];
-    private long seq;
     private boolean closed;
 
     /** Written on the job queue, read by room listings on any thread. */
     private volatile int memberCount;
 
-    public Room(long id, String name, int maxMembers, EventExecutor executor) {
-        this(id, name, maxMembers, executor, false, 0, RoomHistory.unlogged(0));
-    }
-
     /**
      * @param permanent stays when empty
-     * @param lastSeq   the seq the room continues after (0 for a new room)
+     * @param sequence  the room's numbering, continuing where the room left off
+     * @param history   the room's tail, preloaded for a room that continues
      */
-    public Room(long id, String name, int maxMembers, EventExecutor executor, boolean permanent, long lastSeq,
-                RoomHistory history) {
+    public Room(long id, String name, int maxMembers, EventExecutor executor, boolean permanent,
+                RoomSequence sequence, RoomHistory history, RoomContext context) {
         this.id = id;
         this.name = name;
         this.maxMembers = maxMembers;
         this.executor = executor;
         this.permanent = permanent;
-        this.seq = lastSeq;
+        this.sequence = sequence;
         this.history = history;
+        this.context = context;
     }
 
     public long id() {
@@ -72,10 +92,6 @@ public final class Room {
         return maxMembers;
     }
 
-    public EventExecutor executor() {
-        return executor;
-    }
-
     public int memberCount() {
         return memberCount;
     }
@@ -84,78 +100,181 @@ public final class Room {
         return permanent;
     }
 
-    /** The latest messages; job queue only, except its stored seq. */
-    public RoomHistory history() {
-        return history;
-    }
-
     public RoomInfo info() {
         return RoomInfo.newBuilder().setRoomId(id).setName(name)
                 .setMemberCount(memberCount).setMaxMembers(maxMembers).setPermanent(permanent).build();
     }
 
-    /** Job queue only. */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /** Job queue only. Marks the room gone; later joins find it closed. */
-    void close() {
-        closed = true;
-    }
-
-    /** Job queue only. */
-    boolean isFull() {
-        return members.size() >= maxMembers;
-    }
-
-    /** Job queue only. */
-    public boolean contains(ClientSession session) {
-        return memberSet.contains(session);
-    }
-
-    /** Job queue only. */
-    void add(ClientSession session) {
-        if (memberSet.add(session)) {
-            members.add(session);
-            addToGroup(session);
-            memberCount = members.size();
-        }
-    }
-
-    /** Job queue only. Returns false if the session was not a member. */
-    boolean remove(ClientSession session) {
-        if (!memberSet.remove(session)) {
+    /** Runs {@code job} on this room's queue; false when the server is shutting down. Any thread. */
+    public boolean submit(Runnable job) {
+        try {
+            executor.execute(job);
+            return true;
+        } catch (RejectedExecutionException e) {
             return false;
         }
-        members.remove(session);
-        removeFromGroup(session);
-        memberCount = members.size();
-        return true;
     }
 
-    /** Job queue only. */
-    boolean isEmpty() {
-        return members.isEmpty();
+    private boolean onQueue() {
+        return executor.inEventLoop();
     }
 
-    /** Job queue only. The next message number: 1, 2, 3, ... */
-    long nextSeq() {
-        return ++seq;
+    /** Job queue. The room's first member enters; called once, before the room is listed. */
+    void create(RoomMember creator) {
+        assert onQueue();
+        add(creator);
+        creator.send(CreateRoomResponse.newBuilder().setResult(Result.OK)
+                .setRoom(info()).addMembers(creator.member()).build());
+    }
+
+    /**
+     * Job queue. A member asks to enter: refused when the room is gone or full; else it gets the
+     * member list and its recent messages (or, resuming, those after {@code last_seen_seq}), and
+     * the others see it join.
+     */
+    void join(RoomMember m, JoinRoomRequest req) {
+        assert onQueue();
+        Result refusal = closed ? Result.ROOM_NOT_FOUND : members.size() >= maxMembers ? Result.ROOM_FULL : null;
+        if (refusal != null) {
+            String why = refusal == Result.ROOM_FULL ? this + " is full (" + maxMembers + ")" : "no room " + id;
+            m.loop().execute(() -> {
+                m.rooms().left(this);
+                m.send(RoomService.joinFailed(refusal, why));
+            });
+            return;
+        }
+        add(m);
+        JoinRoomResponse.Builder ok = JoinRoomResponse.newBuilder().setResult(Result.OK).setRoom(info());
+        addMembersWithinFrame(ok);
+        history.addRecent(ok, req);
+        m.send(ok.build());
+        MemberJoinedNotify notice = MemberJoinedNotify.newBuilder().setRoomId(id).setMember(m.member()).build();
+        broadcast(Frames.encode(m.alloc(), notice), m, 0);
+    }
+
+    /**
+     * Job queue. A member leaves (or its connection closed: no response). The last member of a
+     * room that is not permanent closes it.
+     */
+    void leave(RoomMember m, boolean respond) {
+        assert onQueue();
+        if (!remove(m)) {
+            if (respond) {
+                m.send(LeaveRoomResponse.newBuilder().setResult(Result.NOT_IN_ROOM)
+                        .setReason("not a member of " + this).build());
+            }
+            return;
+        }
+        if (respond) {
+            m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).build());
+        }
+        if (members.isEmpty() && !permanent) {
+            close();
+            return;
+        }
+        MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(id).setMember(m.member()).build();
+        broadcast(Frames.encode(m.alloc(), notice), null, 0);
+    }
+
+    /**
+     * Job queue. A member's chat message: numbered, handed to the chat log, delivered to every
+     * member (with {@code --log-sync}, once stored).
+     *
+     * @param decodedNanos {@link System#nanoTime()} when the request was decoded, for the handling latency
+     */
+    void chat(RoomMember m, String text, long cmid, long decodedNanos) {
+        assert onQueue();
+        if (!memberSet.contains(m)) {
+            m.send(Replies.error(Result.NOT_IN_ROOM, "not a member of " + this, MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        if (!sequence.owned()) {
+            // only a cluster node that lost the room can get here: numbering now would fork the order
+            m.send(Replies.error(Result.SERVER_BUSY, "the room is moving to another node; try again shortly",
+                    MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        ChatNotify notify = ChatNotify.newBuilder().setRoomId(id).setSeq(sequence.last() + 1)
+                .setSender(m.member()).setText(text).setClientMsgId(cmid)
+                .setServerTimeMs(System.currentTimeMillis()).build();
+        // The chat log takes the message before its seq is used: refused, it leaves no hole.
+        ChatLog chatLog = context.chatLog();
+        ByteBufAllocator alloc = m.alloc();
+        Runnable onStored = chatLog.sync() ? () -> submit(() -> deliver(notify, alloc, decodedNanos)) : null;
+        if (!chatLog.append(history.stored(), notify, onStored)) {
+            m.send(Replies.error(Result.SERVER_BUSY, "the chat log is full; try again shortly", MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        sequence.advance();
+        context.metrics().chatMessage();
+        if (onStored == null) {
+            deliver(notify, alloc, decodedNanos);
+        }
+    }
+
+    /** Job queue. A history read: members (or anyone, for a permanent room) get a page. */
+    void readHistory(RoomMember m, HistoryPager.Query q) {
+        assert onQueue();
+        if (closed) {
+            m.send(HistoryService.failure(Result.ROOM_NOT_FOUND, id, "no room " + id));
+        } else if (!permanent && !memberSet.contains(m)) {
+            m.send(HistoryService.failure(Result.NOT_IN_ROOM, id, "not a member of " + this));
+        } else {
+            context.history().answer(id, q, history, m::send);
+        }
+    }
+
+    /** Job queue: the message is accepted, or with --log-sync stored. */
+    private void deliver(ChatNotify notify, ByteBufAllocator alloc, long decodedNanos) {
+        assert onQueue();
+        history.delivered(notify);
+        broadcast(Frames.encode(alloc, notify), null, decodedNanos);
+    }
+
+    /** Job queue. The room is gone: later joins find it closed; queued messages are stored all the same. */
+    private void close() {
+        closed = true;
+        context.directory().remove(this);
+        context.history().closed(id);
+        context.metrics().roomRemoved();
+        log.debug("{} is empty and gone", this);
     }
 
     /** Job queue only. The seq of the last accepted message. */
     long lastSeq() {
-        return seq;
+        assert onQueue();
+        return sequence.last();
     }
 
-    /** Job queue only. The members as wire objects. */
-    List<Member> memberList() {
-        List<Member> list = new ArrayList<>(members.size());
-        for (ClientSession s : members) {
-            list.add(s.member());
+    private void add(RoomMember m) {
+        if (memberSet.add(m)) {
+            members.add(m);
+            addToGroup(m);
+            memberCount = members.size();
         }
-        return list;
+    }
+
+    private boolean remove(RoomMember m) {
+        if (!memberSet.remove(m)) {
+            return false;
+        }
+        members.remove(m);
+        removeFromGroup(m);
+        memberCount = members.size();
+        return true;
+    }
+
+    /** A room of 1000 members with long non-ASCII names could outgrow one frame: list what fits. */
+    private void addMembersWithinFrame(JoinRoomResponse.Builder b) {
+        int budget = Frames.MAX_BODY_BYTES - b.build().getSerializedSize();
+        for (RoomMember rm : members) {
+            Member m = rm.member();
+            budget -= CodedOutputStream.computeMessageSize(JoinRoomResponse.MEMBERS_FIELD_NUMBER, m);
+            if (budget < 0) {
+                return;
+            }
+            b.addMembers(m);
+        }
     }
 
     /**
@@ -164,7 +283,8 @@ public final class Room {
      * the same bytes. Consumes {@code frame}. {@code startNanos} (0 = untimed) is when the
      * request that caused it was decoded.
      */
-    void broadcast(ByteBuf frame, ClientSession skip, ServerMetrics metrics, long startNanos) {
+    void broadcast(ByteBuf frame, RoomMember skip, long startNanos) {
+        ServerMetrics metrics = context.metrics();
         LoopGroup[] gs = groups;
         metrics.notifyBroadcast();
         if (gs.length == 0) {
@@ -191,27 +311,27 @@ public final class Room {
     }
 
     /** Job queue only. Keeps members grouped by the event loop that serves them. */
-    private void addToGroup(ClientSession s) {
-        EventLoop loop = s.channel().eventLoop();
+    private void addToGroup(RoomMember s) {
+        EventExecutor loop = s.loop();
         for (LoopGroup g : groups) {
             if (g.loop == loop) {
                 g.members = append(g.members, s);
                 return;
             }
         }
-        LoopGroup g = new LoopGroup(loop, new ClientSession[]{s});
+        LoopGroup g = new LoopGroup(loop, new RoomMember[]{s});
         LoopGroup[] next = Arrays.copyOf(groups, groups.length + 1);
         next[groups.length] = g;
         groups = next;
     }
 
     /** Job queue only. */
-    private void removeFromGroup(ClientSession s) {
-        EventLoop loop = s.channel().eventLoop();
+    private void removeFromGroup(RoomMember s) {
+        EventExecutor loop = s.loop();
         for (int i = 0; i < groups.length; i++) {
             LoopGroup g = groups[i];
             if (g.loop == loop) {
-                ClientSession[] rest = without(g.members, s);
+                RoomMember[] rest = without(g.members, s);
                 if (rest.length > 0) {
                     g.members = rest;
                 } else {
@@ -225,16 +345,16 @@ public final class Room {
         }
     }
 
-    private static ClientSession[] append(ClientSession[] a, ClientSession s) {
-        ClientSession[] b = Arrays.copyOf(a, a.length + 1);
+    private static RoomMember[] append(RoomMember[] a, RoomMember s) {
+        RoomMember[] b = Arrays.copyOf(a, a.length + 1);
         b[a.length] = s;
         return b;
     }
 
-    private static ClientSession[] without(ClientSession[] a, ClientSession s) {
-        ClientSession[] b = new ClientSession[a.length - 1];
+    private static RoomMember[] without(RoomMember[] a, RoomMember s) {
+        RoomMember[] b = new RoomMember[a.length - 1];
         int j = 0;
-        for (ClientSession x : a) {
+        for (RoomMember x : a) {
             if (x != s) {
                 b[j++] = x;
             }
@@ -247,10 +367,10 @@ public final class Room {
      * leave, so a FanOut task running on another loop keeps a consistent snapshot.
      */
     private static final class LoopGroup {
-        final EventLoop loop;
-        ClientSession[] members;
+        final EventExecutor loop;
+        RoomMember[] members;
 
-        LoopGroup(EventLoop loop, ClientSession[] members) {
+        LoopGroup(EventExecutor loop, RoomMember[] members) {
             this.loop = loop;
             this.members = members;
         }

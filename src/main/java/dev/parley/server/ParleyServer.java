@@ -9,6 +9,14 @@ import dev.parley.admin.AdminServer;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
 import dev.parley.transport.ClientChannelInitializer;
+import dev.parley.account.Presence;
+import dev.parley.cluster.LocalPresence;
+import dev.parley.room.RoomContext;
+import dev.parley.room.RoomDirectory;
+import dev.parley.session.LoginFlow;
+import dev.parley.session.SessionPolicies;
+import dev.parley.session.Sessions;
+import java.time.Duration;
 import dev.parley.socket.Transport;
 import dev.parley.store.AccountStore;
 import dev.parley.chatlog.ChatLog;
@@ -67,7 +75,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ChatLog chatLog;
     private final ChannelGroup channels = new DefaultChannelGroup("parley-sessions", GlobalEventExecutor.INSTANCE);
     private final RoomService rooms;
-    private final LoginService logins;
+    private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
     private final StatsReporter stats;
     private final JvmGcMetrics jvmGc;
@@ -101,16 +109,21 @@ public final class ParleyServer implements AutoCloseable {
             chatLog = openChatLog(config, database, meterRegistry);
             RoomStore roomStore = new RoomStore(database);
             MessageStore messageStore = new MessageStore(database);
-            LocalRoomDirectory registry = new LocalRoomDirectory(new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
-            HistoryService history = new HistoryService(registry, chatLog, messageStore::range, blocking, config.joinHistory, config.historyMax);
+            RoomDirectory directory = new LocalRoomDirectory(
+                    new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
+            HistoryService history = new HistoryService(chatLog, messageStore::range, blocking,
+                    config.joinHistory, config.historyMax);
+            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
-            rooms = new RoomService(registry, ioGroup,
-                    new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms), metrics, history);
-            PermanentRooms.open(config.permanentRooms, roomStore, messageStore, registry::nextId, registry, history, ioGroup,
-                    config.roomMaxMembers, metrics);
-            logins = new LoginService(new AccountStore(database), new PasswordHasher(config.passwordIterations),
-                    config.autoRegister, blocking, metrics);
+            rooms = new RoomService(roomContext, ioGroup,
+                    new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms));
+            PermanentRooms.open(config.permanentRooms, roomStore, messageStore, roomContext, ioGroup,
+                    config.roomMaxMembers);
+            LoginService logins = new LoginService(new AccountStore(database),
+                    new PasswordHasher(config.passwordIterations), config.autoRegister, blocking);
+            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics), rooms, metrics,
+                    new SessionPolicies(config.rateLimit, Duration.ofMillis(config.slowReaderGraceMillis)));
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
                     .channel(transport.serverChannelClass())
@@ -119,12 +132,11 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
-                    .childHandler(new ClientChannelInitializer(logins, rooms, metrics, config.maxFrameBytes,
-                            config.rateLimit, config.slowReaderGraceMillis, channels));
+                    .childHandler(new ClientChannelInitializer(sessions, metrics, config.maxFrameBytes, channels));
             serverChannel = bind(bootstrap, config);
             stats = new StatsReporter(metrics, ioGroup, config.statsIntervalMillis);
             admin = config.adminPort < 0 ? null : new AdminServer(config.adminHost, config.adminPort, meterRegistry,
-                    () -> Map.of("connections", channels.size(), "rooms", rooms.registry().size(),
+                    () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
                             "transport", transport.cliName()));
             started = true;
         } catch (SQLException e) {

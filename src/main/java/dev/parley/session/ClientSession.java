@@ -1,34 +1,42 @@
 package dev.parley.session;
 
-import dev.parley.room.Room;
-
 import com.google.protobuf.MessageLite;
+import dev.parley.account.OnlinePlayer;
+import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.Member;
+import dev.parley.room.Membership;
+import dev.parley.room.RoomMember;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
- * One client connection and the player bound to it.
+ * One client connection and the player bound to it: what rooms see as a {@link RoomMember} and
+ * presence as an {@link OnlinePlayer}.
  *
- * <p>Threading: {@link #room}, the login state and the rate limiter belong to the channel's
- * event loop. The player identity is published once at login (volatile) and read by room
- * job queues afterwards.
+ * <p>Threading: the login state, the rate limiter and {@link #rooms()} belong to the channel's
+ * event loop. The player identity is published once at login (volatile) and read by room job
+ * queues afterwards. {@link #send} is safe from any thread.
  */
-public final class ClientSession implements FlushBatcher.Flushable {
+public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatcher.Flushable {
 
     private final Channel channel;
+    private final ServerMetrics metrics;
     private final RateLimiter rateLimiter;
+    private final Membership rooms = new Membership();
     private volatile Member member;
+    // event loop only
     private boolean loginPending;
-    /** The room this session is in or joining; event loop only. */
-    private Room room;
     private boolean rateLimitLogged;
-    /** Event loop only: this channel has writes waiting for the loop's batched flush. */
     private boolean flushPending;
+    private FlushBatcher batcher;
 
-    public ClientSession(Channel channel, int requestsPerSecond) {
+    /** @param requestsPerSecond the connection's rate limit (burst twice that); 0 = unlimited */
+    public ClientSession(Channel channel, ServerMetrics metrics, int requestsPerSecond) {
         this.channel = channel;
+        this.metrics = metrics;
         this.rateLimiter = requestsPerSecond > 0 ? new RateLimiter(requestsPerSecond, 2L * requestsPerSecond) : null;
     }
 
@@ -52,57 +60,81 @@ public final class ClientSession implements FlushBatcher.Flushable {
     }
 
     /** The logged-in player, or null before login. */
+    @Override
     public Member member() {
         return member;
     }
 
+    @Override
     public long playerId() {
         Member m = member;
         return m == null ? 0 : m.getPlayerId();
     }
 
+    @Override
     public String name() {
         Member m = member;
         return m == null ? null : m.getName();
     }
 
+    @Override
+    public EventExecutor loop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    @Override
+    public Membership rooms() {
+        return rooms;
+    }
+
+    /** Event loop only. Binds the player; from now on the session is logged in. */
     public void bind(long playerId, String name) {
         member = Member.newBuilder().setPlayerId(playerId).setName(name).build();
     }
 
-    public boolean loginPending() {
+    boolean loginPending() {
         return loginPending;
     }
 
-    public void loginPending(boolean pending) {
+    void loginPending(boolean pending) {
         loginPending = pending;
     }
 
-    public Room room() {
-        return room;
-    }
-
-    public void room(Room room) {
-        this.room = room;
-    }
-
     /** Takes one request token; false when the connection is over its rate. */
-    public boolean tryAcquire(long nowNanos) {
+    boolean tryAcquire(long nowNanos) {
         return rateLimiter == null || rateLimiter.tryAcquire(nowNanos);
     }
 
     /** True the first time only, so a flooding client is logged once, not per request. */
-    public boolean firstRateLimitLog() {
+    boolean firstRateLimitLog() {
         boolean first = !rateLimitLogged;
         rateLimitLogged = true;
         return first;
     }
 
-    /** Encodes and sends one message to this client. Safe from any thread. */
+    @Override
     public void send(MessageLite message) {
         if (channel.isActive()) {
             channel.writeAndFlush(Frames.encode(channel.alloc(), message), channel.voidPromise());
         }
+    }
+
+    @Override
+    public boolean deliver(ByteBuf frame) {
+        if (!channel.isActive()) {
+            return false;
+        }
+        channel.write(frame.retainedDuplicate(), channel.voidPromise());
+        if (batcher == null) {
+            batcher = FlushBatcher.current(); // deliveries run on this channel's loop only
+        }
+        batcher.mark(this, metrics);
+        return true;
     }
 
     @Override

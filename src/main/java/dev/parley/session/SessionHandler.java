@@ -1,7 +1,6 @@
 package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
-import dev.parley.account.LoginService;
 import dev.parley.protocol.Replies;
 import dev.parley.room.RoomService;
 import dev.parley.metrics.ServerMetrics;
@@ -32,13 +31,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The last inbound handler of a client connection: applies the connection-level policies
  * (login gate, rate limit, protocol violations, slow readers) and routes each request to the
- * login or room service. One instance per connection.
+ * login flow or the room service. One instance per connection; runs on the connection's event
+ * loop, like everything it calls.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
 
-    private final LoginService logins;
+    private final LoginFlow logins;
     private final RoomService rooms;
     private final ServerMetrics metrics;
     private final int rateLimit;
@@ -46,18 +46,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private ClientSession session;
     private ScheduledFuture<?> slowReaderCheck;
 
-    public SessionHandler(LoginService logins, RoomService rooms, ServerMetrics metrics, int rateLimit,
-                          long slowReaderGraceMillis) {
-        this.slowReaderGraceMillis = slowReaderGraceMillis;
+    SessionHandler(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
         this.logins = logins;
         this.rooms = rooms;
         this.metrics = metrics;
-        this.rateLimit = rateLimit;
+        this.rateLimit = policies.rateLimit();
+        this.slowReaderGraceMillis = policies.slowReaderGrace().toMillis();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        session = new ClientSession(ctx.channel(), rateLimit);
+        session = new ClientSession(ctx.channel(), metrics, rateLimit);
         metrics.connectionOpened();
         ctx.fireChannelActive();
     }

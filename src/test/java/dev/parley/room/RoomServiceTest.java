@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoomServiceTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final RoomService rooms = new RoomService(new LocalRoomDirectory(0), ImmediateEventExecutor.INSTANCE,
-            new RoomService.Limits(3, 16, 2), new ServerMetrics(meters));
+    private final ServerMetrics metrics = new ServerMetrics(meters);
+    private final RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
+            ImmediateEventExecutor.INSTANCE, new RoomService.Limits(3, 16, 2));
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private long nextId = 1;
 
@@ -49,7 +50,7 @@ class RoomServiceTest {
     private ClientSession player(String name) {
         EmbeddedChannel ch = new EmbeddedChannel();
         channels.add(ch);
-        ClientSession s = new ClientSession(ch, 0);
+        ClientSession s = new ClientSession(ch, metrics, 0);
         s.bind(nextId++, name);
         return s;
     }
@@ -127,7 +128,7 @@ class RoomServiceTest {
         join(alice, 999);
         JoinRoomResponse unknown = only(alice, JoinRoomResponse.class);
         assertThat(unknown.getResult()).isEqualTo(Result.ROOM_NOT_FOUND);
-        assertThat(alice.room()).isNull();
+        assertThat(alice.rooms().current()).isNull();
 
         long id = create(alice, "small");
         join(player("bob"), id);
@@ -138,7 +139,7 @@ class RoomServiceTest {
         assertThat(full.getResult()).isEqualTo(Result.ROOM_FULL);
         assertThat(full.getReason()).contains("full");
         // a refused join leaves the player free to go elsewhere
-        assertThat(dave.room()).isNull();
+        assertThat(dave.rooms().current()).isNull();
         rooms.create(dave, CreateRoomRequest.newBuilder().setName("own").build());
         assertThat(only(dave, CreateRoomResponse.class).getResult()).isEqualTo(Result.OK);
     }
@@ -245,7 +246,7 @@ class RoomServiceTest {
         rooms.list(alice);
         assertThat(only(alice, RoomListResponse.class).getRoomsList()).isEmpty();
         join(player("carol"), id);
-        assertThat(rooms.registry().get(id)).isNull();
+        assertThat(rooms.directory().find(id)).isNull();
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.account.LoginService;
+import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.room.RoomContext;
+import java.time.Duration;
 import dev.parley.room.RoomService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.FrameDecoder;
@@ -52,11 +55,13 @@ class SessionHandlerTest {
     private EmbeddedChannel channel(int rateLimit) {
         // a direct executor stands in for the blocking pool: the login result still comes back
         // through the channel's event loop, as in production
-        LoginService logins = new LoginService(new AccountStore(db), new PasswordHasher(1000), true, Runnable::run, metrics);
-        RoomService rooms = new RoomService(new LocalRoomDirectory(0), ImmediateEventExecutor.INSTANCE,
-                new RoomService.Limits(10, 4096, 10), metrics);
+        LoginService logins = new LoginService(new AccountStore(db), new PasswordHasher(1000), true, Runnable::run);
+        RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
+                ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10));
+        Sessions sessions = new Sessions(new LoginFlow(logins, new LocalPresence(), metrics), rooms, metrics,
+                new SessionPolicies(rateLimit, Duration.ofSeconds(1)));
         return new EmbeddedChannel(new FrameDecoder(FrameDecoder.Side.SERVER, Frames.DEFAULT_MAX_CLIENT_FRAME),
-                new SessionHandler(logins, rooms, metrics, rateLimit, 1000));
+                sessions.newHandler());
     }
 
     private static List<MessageLite> send(EmbeddedChannel ch, MessageLite m) {

@@ -1,0 +1,24 @@
+package dev.parley.account;
+
+/**
+ * Who is online: at most one connection per player name (names compare regardless of case).
+ * Thread-safe.
+ *
+ * <p>The seam for running several nodes: the single-node presence
+ * ({@code cluster.LocalPresence}) is a map in this JVM; a cluster presence makes a name online
+ * once across all nodes, and reaches a player wherever it is connected.
+ */
+public interface Presence {
+
+    /** Marks {@code name} online on {@code player}; false when it is online already (on another connection). */
+    boolean claim(String name, OnlinePlayer player);
+
+    /** {@code player} went offline; does nothing if another connection holds {@code name} by now. */
+    void release(String name, OnlinePlayer player);
+
+    /** The connection that holds {@code name}, or null when the name is offline. */
+    OnlinePlayer find(String name);
+
+    /** How many players are online. */
+    int online();
+}

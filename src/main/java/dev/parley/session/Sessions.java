@@ -1,0 +1,30 @@
+package dev.parley.session;
+
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.room.RoomService;
+import io.netty.channel.ChannelHandler;
+
+/**
+ * What all sessions of a server share, and the factory of each connection's session handler:
+ * the one thing a transport needs from this package, whatever framing (TCP, WebSocket) or
+ * encryption it puts in front. Immutable; safe from any thread.
+ */
+public final class Sessions {
+
+    private final LoginFlow logins;
+    private final RoomService rooms;
+    private final ServerMetrics metrics;
+    private final SessionPolicies policies;
+
+    public Sessions(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
+        this.logins = logins;
+        this.rooms = rooms;
+        this.metrics = metrics;
+        this.policies = policies;
+    }
+
+    /** A handler for one new connection; it expects decoded protobuf messages as its input. */
+    public ChannelHandler newHandler() {
+        return new SessionHandler(logins, rooms, metrics, policies);
+    }
+}
