@@ -1,6 +1,5 @@
 package dev.parley.history;
 
-import dev.parley.room.Room;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.parley.protocol.pb.ChatNotify;
