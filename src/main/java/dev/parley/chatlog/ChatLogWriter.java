@@ -121,6 +121,7 @@ final class ChatLogWriter {
         this.slice = Math.min(Math.max(flushNanos, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.MILLISECONDS.toNanos(100));
     }
 
+    /** Once, by the opener, after a replay at start. */
     void start() {
         thread.start();
     }
@@ -135,8 +136,9 @@ final class ChatLogWriter {
     }
 
     /**
-     * Stores or spills everything queued, replays what it can of the spill file, and stops.
-     * Returns true when every message is in the database or the spill file.
+     * Once, on the closing thread: stores or spills everything queued, replays what it can of the
+     * spill file within the close deadline, and stops. Returns true when every message is in the
+     * database or the spill file.
      */
     boolean close() {
         closeDeadline = System.nanoTime() + closeDeadlineNanos;
