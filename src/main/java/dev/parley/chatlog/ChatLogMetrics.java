@@ -7,7 +7,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.function.Supplier;
 
-/** The chat log's meters, all named {@code parley.chatlog.*}. */
+/**
+ * The batched chat log's meters, all named {@code parley.chatlog.*} (docs/durability.md lists
+ * them). Counters are updated on the writer thread, {@code refused} on the rooms' threads; the
+ * gauges are read by whoever scrapes the registry.
+ */
 public final class ChatLogMetrics {
 
     final Counter written;

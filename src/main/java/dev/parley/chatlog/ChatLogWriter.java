@@ -1,8 +1,5 @@
 package dev.parley.chatlog;
 
-import dev.parley.store.Database;
-import dev.parley.store.MessageStore;
-
 import dev.parley.protocol.pb.ChatNotify;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,21 +18,32 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 
 /**
- * Moves accepted chat messages from a bounded in-memory queue into the database, in batches,
- * on a thread of its own: rooms only enqueue, so a slow database never delays delivery.
+ * Moves accepted chat messages from a bounded in-memory queue into a {@link MessageSink} (the
+ * database), in batches, on a thread of its own ({@code parley-chatlog}): rooms only enqueue, so
+ * a slow database never delays delivery. Sink calls run on a second thread
+ * ({@code parley-chatlog-db}) that the writer waits on in slices, so even a sink that hangs
+ * (rather than fails) cannot stop the writer from spilling.
  *
- * <p>Order is strictly first in, first out, so a room's messages reach the database in seq
- * order and {@link StoredSeq} can say "everything up to here is stored". A failed batch is
- * retried with backoff while the queue keeps filling; once the queue is half full, or the batch
- * has waited {@link #SPILL_AFTER_NANOS}, it and everything after it go to the {@link SpillFile}
- * instead, until the file has been replayed into the database. Database calls run on a second
- * thread that the writer waits on in slices, so even a database that hangs (rather than fails)
- * cannot stop the writer from spilling. Inserts are idempotent: a write that timed out here but
- * committed there is harmless when replayed.
+ * <p>Invariants:
+ * <ul>
+ * <li>Order is strictly first in, first out, across the sink and the spill file: a room's
+ *     messages reach the sink in seq order, so {@link StoredSeq} can say "everything up to here
+ *     is stored". While the {@link SpillFile} holds messages, new batches go behind them into the
+ *     file, never past them into the sink.</li>
+ * <li>A {@link StoredSeq} advances only after the sink has committed the message (directly or
+ *     by replay), never on a spill.</li>
+ * <li>Every entry taken from the queue ends in the sink or the spill file (only a spill file
+ *     that cannot be written even past the close deadline loses messages, and says so).</li>
+ * <li>With {@code sync}, {@code onStored} runs for every entry, in queue order, only once its
+ *     batch is committed or forced (fsync) to the spill file.</li>
+ * </ul>
  *
- * <p>With {@code sync} ("stored before delivered") each entry's {@code onStored} runs, in queue
- * order, once its batch is committed or forced to the spill file; batches are then written as
- * soon as messages wait (group commit) rather than once per flush interval.
+ * <p>A failed batch is retried with backoff while the queue keeps filling; once the queue is
+ * half full, or the batch has waited {@link ChatLogSettings.Timing#spillAfter()}, it and
+ * everything after it go to the spill file instead, until the file has been replayed into the
+ * sink. Inserts are idempotent, so a write that timed out here but committed there is harmless
+ * when replayed. With {@code sync} ("stored before delivered") batches are written as soon as
+ * messages wait (group commit) rather than once per flush interval.
  */
 final class ChatLogWriter {
 
@@ -43,14 +51,12 @@ final class ChatLogWriter {
 
     /** Messages per database transaction at most. */
     static final int MAX_BATCH = 2000;
-    /** Messages per replay transaction at most. */
+    /** Messages per replay transaction at most (also at start). */
     static final int MAX_REPLAY = 5000;
-    /** A batch that could not be stored for this long is spilled, so it survives a crash. */
-    static final long SPILL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Graceful shutdown waits this long for the database before spilling the rest. */
-    static final long CLOSE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Sync mode, idle: how long a wait for the first message lasts before looking up. */
+    private static final long IDLE_POLL_MILLIS = 50;
+    /** close() waits this much beyond the close deadline for the thread (a spill write, say). */
+    private static final long JOIN_GRACE_MILLIS = 10_000;
 
     /** One accepted message on its way to the database. */
     record Entry(ChatNotify message, StoredSeq stored, Runnable onStored) {
@@ -58,12 +64,16 @@ final class ChatLogWriter {
 
     private final LinkedBlockingQueue<Entry> queue;
     private final int capacity;
-    private final MessageStore store;
+    private final MessageSink sink;
     private final SpillFile spill;
     private final LongFunction<StoredSeq> rooms;
     private final ChatLogMetrics metrics;
     private final long flushNanos;
     private final boolean sync;
+    private final long spillAfterNanos;
+    private final long closeDeadlineNanos;
+    private final long minBackoffNanos;
+    private final long maxBackoffNanos;
     private final ExecutorService db;
     private final Thread thread;
     /** How often waits look up: about the flush interval, within 5..100 ms. */
@@ -75,21 +85,31 @@ final class ChatLogWriter {
 
     // writer thread only
     private Future<?> lastDbTask;
-    private long backoffNanos = MIN_BACKOFF_NANOS;
+    private long backoffNanos;
     private long replayNotBefore;
     private boolean failing;
     private boolean spilling;
 
-    ChatLogWriter(int capacity, MessageStore store, SpillFile spill, LongFunction<StoredSeq> rooms,
-                  ChatLogMetrics metrics, long flushNanos, boolean sync) {
+    /**
+     * @param rooms the open rooms' {@link StoredSeq} by room id (null for a closed room), for
+     *              messages replayed from the spill file
+     */
+    ChatLogWriter(ChatLogSettings settings, MessageSink sink, SpillFile spill, LongFunction<StoredSeq> rooms,
+                  ChatLogMetrics metrics) {
+        this.capacity = settings.queueCapacity();
         this.queue = new LinkedBlockingQueue<>(capacity);
-        this.capacity = capacity;
-        this.store = store;
+        this.sink = sink;
         this.spill = spill;
         this.rooms = rooms;
         this.metrics = metrics;
-        this.flushNanos = flushNanos;
-        this.sync = sync;
+        this.flushNanos = settings.flushInterval().toNanos();
+        this.sync = settings.sync();
+        ChatLogSettings.Timing timing = settings.timing();
+        this.spillAfterNanos = timing.spillAfter().toNanos();
+        this.closeDeadlineNanos = timing.closeDeadline().toNanos();
+        this.minBackoffNanos = timing.minBackoff().toNanos();
+        this.maxBackoffNanos = timing.maxBackoff().toNanos();
+        this.backoffNanos = minBackoffNanos;
         this.db = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "parley-chatlog-db");
             t.setDaemon(true); // a database call hung at exit must not keep the JVM alive
@@ -101,6 +121,7 @@ final class ChatLogWriter {
         this.slice = Math.min(Math.max(flushNanos, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.MILLISECONDS.toNanos(100));
     }
 
+    /** Once, by the opener, after a replay at start. */
     void start() {
         thread.start();
     }
@@ -115,15 +136,16 @@ final class ChatLogWriter {
     }
 
     /**
-     * Stores or spills everything queued, replays what it can of the spill file, and stops.
-     * Returns true when every message is in the database or the spill file.
+     * Once, on the closing thread: stores or spills everything queued, replays what it can of the
+     * spill file within the close deadline, and stops. Returns true when every message is in the
+     * database or the spill file.
      */
     boolean close() {
-        closeDeadline = System.nanoTime() + CLOSE_DEADLINE_NANOS;
+        closeDeadline = System.nanoTime() + closeDeadlineNanos;
         closing = true;
         LockSupport.unpark(thread);
         try {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_DEADLINE_NANOS) + 10_000);
+            thread.join(TimeUnit.NANOSECONDS.toMillis(closeDeadlineNanos) + JOIN_GRACE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -162,7 +184,7 @@ final class ChatLogWriter {
             } catch (Throwable t) {
                 // a bug, not the database: keep the thread (and so every later message) alive
                 log.error("chat log writer error; continuing", t);
-                LockSupport.parkNanos(MIN_BACKOFF_NANOS);
+                LockSupport.parkNanos(minBackoffNanos);
             }
         }
         finish();
@@ -171,7 +193,7 @@ final class ChatLogWriter {
     /** Async: one flush interval. Sync: until the first message arrives. */
     private void awaitWork(long nextFlush) throws InterruptedException {
         if (sync) {
-            Entry first = queue.poll(50, TimeUnit.MILLISECONDS);
+            Entry first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
             if (first != null) {
                 List<Entry> one = new ArrayList<>(MAX_BATCH);
                 one.add(first);
@@ -249,7 +271,7 @@ final class ChatLogWriter {
 
     private boolean spillDue(long started) {
         return queue.size() >= capacity / 2
-                || System.nanoTime() - started >= SPILL_AFTER_NANOS
+                || System.nanoTime() - started >= spillAfterNanos
                 || pastCloseDeadline();
     }
 
@@ -260,7 +282,7 @@ final class ChatLogWriter {
     /** Backs off before a retry; false when spilling became due instead. */
     private boolean sleepUnlessSpillDue(long started) {
         long until = System.nanoTime() + backoffNanos;
-        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        backoffNanos = Math.min(backoffNanos * 2, maxBackoffNanos);
         long left;
         while ((left = until - System.nanoTime()) > 0) {
             if (spillDue(started)) {
@@ -273,7 +295,7 @@ final class ChatLogWriter {
 
     private Future<?> submit(List<ChatNotify> messages) {
         Future<?> f = db.submit(() -> {
-            store.insert(messages);
+            sink.insert(messages);
             return null;
         });
         lastDbTask = f;
@@ -307,7 +329,7 @@ final class ChatLogWriter {
                 }
                 // the disk is full or gone as well: hold on, the queue fills and new chat is refused
                 log.error("chat log: cannot write the spill file {} ({}); retrying", spill.path(), e.toString());
-                LockSupport.parkNanos(MAX_BACKOFF_NANOS);
+                LockSupport.parkNanos(maxBackoffNanos);
             }
         }
         if (!spilling) {
@@ -344,7 +366,7 @@ final class ChatLogWriter {
             chunk = spill.read(MAX_REPLAY);
         } catch (IOException e) {
             log.error("chat log: cannot read the spill file {}; it is kept for the next start", spill.path(), e);
-            replayNotBefore = System.nanoTime() + MAX_BACKOFF_NANOS;
+            replayNotBefore = System.nanoTime() + maxBackoffNanos;
             failing = true;
             return;
         }
@@ -357,7 +379,7 @@ final class ChatLogWriter {
                 }
                 failing = true;
                 replayNotBefore = System.nanoTime() + backoffNanos;
-                backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+                backoffNanos = Math.min(backoffNanos * 2, maxBackoffNanos);
                 return;
             }
             spill.consume(chunk);
@@ -393,7 +415,7 @@ final class ChatLogWriter {
     }
 
     private void recovered() {
-        backoffNanos = MIN_BACKOFF_NANOS;
+        backoffNanos = minBackoffNanos;
         if (failing) {
             failing = false;
             log.info("chat log: database writes succeed again");
@@ -405,6 +427,9 @@ final class ChatLogWriter {
             return;
         }
         for (Entry e : batch) {
+            if (e.onStored() == null) {
+                continue;
+            }
             try {
                 e.onStored().run();
             } catch (RuntimeException ex) {

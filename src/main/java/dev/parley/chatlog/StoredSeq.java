@@ -3,12 +3,13 @@ package dev.parley.chatlog;
 /**
  * How far a room's messages are in the database: every message of the room up to
  * {@link #get()} (in this run) is stored. Advanced only by the chat log's writer thread, in seq
- * order; read by the room and by history reads, which must not trust the database beyond it.
+ * order and only after a commit; read (volatile) by the room and by history reads, which must
+ * not trust the database beyond it. It never goes back.
  */
 public final class StoredSeq {
 
     /** For a server without a chat log: nothing will ever be stored, nothing waits to be. */
-    static final StoredSeq ALL = new StoredSeq(Long.MAX_VALUE);
+    private static final StoredSeq UNLOGGED = new StoredSeq(Long.MAX_VALUE);
 
     private volatile long value;
 
@@ -19,7 +20,7 @@ public final class StoredSeq {
 
     /** The state of every room of a server without a chat log. */
     public static StoredSeq unlogged() {
-        return ALL;
+        return UNLOGGED;
     }
 
     public long get() {

@@ -19,7 +19,9 @@ import dev.parley.session.Sessions;
 import java.time.Duration;
 import dev.parley.socket.Transport;
 import dev.parley.store.AccountStore;
+import dev.parley.chatlog.BatchedChatLog;
 import dev.parley.chatlog.ChatLog;
+import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.store.Database;
 import dev.parley.store.MessageStore;
 import dev.parley.account.PasswordHasher;
@@ -151,12 +153,12 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private static ChatLog openChatLog(ServerConfig config, Database database, PrometheusMeterRegistry registry)
-            throws IOException, SQLException {
+            throws IOException {
         if (!config.chatLog) {
             return ChatLog.off();
         }
-        return ChatLog.open(new ChatLog.Settings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
-                database, registry);
+        return BatchedChatLog.open(new ChatLogSettings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
+                new MessageStore(database)::insert, registry);
     }
 
     private static Channel bind(ServerBootstrap bootstrap, ServerConfig config) throws IOException, InterruptedException {

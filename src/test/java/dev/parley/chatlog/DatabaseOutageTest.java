@@ -116,8 +116,8 @@ class DatabaseOutageTest {
             } finally {
                 server.close(); // the database is away: everything goes to the spill file
             }
-            assertThat(dir.resolve("data").resolve(ChatLog.SPILL)).exists();
-            assertThat(dir.resolve("data").resolve(ChatLog.MARKER)).as("a clean shutdown").doesNotExist();
+            assertThat(dir.resolve("data").resolve(BatchedChatLog.SPILL)).exists();
+            assertThat(dir.resolve("data").resolve(BatchedChatLog.MARKER)).as("a clean shutdown").doesNotExist();
 
             h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", h2dir.toString(),
                     "-ifNotExists").start();
@@ -129,7 +129,7 @@ class DatabaseOutageTest {
                 Chat.say(a, "after", 1);
                 assertThat(a.expectSkipping(dev.parley.protocol.pb.ChatNotify.class).getSeq()).isEqualTo(201);
             }
-            assertThat(dir.resolve("data").resolve(ChatLog.SPILL)).as("replayed and removed").doesNotExist();
+            assertThat(dir.resolve("data").resolve(BatchedChatLog.SPILL)).as("replayed and removed").doesNotExist();
         } finally {
             h2.stop();
         }
