@@ -283,6 +283,7 @@ public final class Room {
      * request that caused it was decoded.
      */
     void broadcast(ByteBuf frame, RoomMember skip, long startNanos) {
+        assert onQueue();
         ServerMetrics metrics = context.metrics();
         LoopGroup[] gs = groups;
         metrics.notifyBroadcast();

@@ -108,9 +108,9 @@ public final class ParleyServer implements AutoCloseable {
         blocking = new ThreadPoolExecutor(config.blockingThreads, config.blockingThreads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.loginQueue), new DefaultThreadFactory("parley-blocking"));
         try {
-            chatLog = openChatLog(config, database, meterRegistry);
-            RoomStore roomStore = new RoomStore(database);
             MessageStore messageStore = new MessageStore(database);
+            chatLog = openChatLog(config, messageStore, meterRegistry);
+            RoomStore roomStore = new RoomStore(database);
             RoomDirectory directory = new LocalRoomDirectory(
                     new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
             HistoryService history = new HistoryService(chatLog, messageStore::range, blocking,
@@ -152,13 +152,13 @@ public final class ParleyServer implements AutoCloseable {
                 config.effectiveIoThreads(), config.dbUrl != null ? "external database" : config.dataDir.toAbsolutePath().normalize());
     }
 
-    private static ChatLog openChatLog(ServerConfig config, Database database, PrometheusMeterRegistry registry)
+    private static ChatLog openChatLog(ServerConfig config, MessageStore messageStore, PrometheusMeterRegistry registry)
             throws IOException {
         if (!config.chatLog) {
             return ChatLog.off();
         }
         return BatchedChatLog.open(new ChatLogSettings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
-                new MessageStore(database)::insert, registry);
+                messageStore::insert, registry);
     }
 
     private static Channel bind(ServerBootstrap bootstrap, ServerConfig config) throws IOException, InterruptedException {

@@ -20,14 +20,17 @@ import dev.parley.protocol.pb.RoomListResponse;
 import dev.parley.testing.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Room rules without sockets: sessions on EmbeddedChannels, job queues run inline, replies
@@ -271,5 +274,25 @@ class RoomServiceTest {
         RoomListResponse list = only(c, RoomListResponse.class);
         assertThat(list.getRoomsList()).extracting(ri -> ri.getRoomId()).containsExactly(r1, r2);
         assertThat(list.getRooms(1).getMemberCount()).isEqualTo(2);
+    }
+
+    @Test
+    void roomStateIsTouchedOnlyOnTheRoomsJobQueue() throws Exception {
+        DefaultEventExecutor queue = new DefaultEventExecutor();
+        try {
+            RoomContext context = RoomContext.unlogged(new LocalRoomDirectory(0), metrics);
+            Room room = new Room(1, "confined", 3, queue, false, RoomSequence.startingAfter(0),
+                    context.history().open(1), context);
+            ClientSession alice = player("alice");
+            // called from the test thread, not the room's executor: the confinement check trips
+            assertThatThrownBy(() -> room.join(alice, JoinRoomRequest.getDefaultInstance()))
+                    .isInstanceOf(AssertionError.class);
+            // submitted, it runs on the queue and succeeds
+            assertThat(room.submit(() -> room.join(alice, JoinRoomRequest.getDefaultInstance()))).isTrue();
+            queue.submit(() -> { }).get(5, TimeUnit.SECONDS);
+            assertThat(room.memberCount()).isEqualTo(1);
+        } finally {
+            queue.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 }
