@@ -30,6 +30,9 @@ class ServerCommandTest {
     @Test
     void noFlagsGiveTheConfigDefaults() {
         assertThat(parsed().toConfig()).isEqualTo(ServerConfig.defaults());
+        assertThat(parsed("--no-auto-register").toConfig().accounts().autoRegister()).isFalse();
+        assertThat(parsed("--auto-register").toConfig().accounts().autoRegister()).isTrue();
+        assertThat(parsed("--log-sync").toConfig().chatLog().sync()).isTrue();
     }
 
     @Test
