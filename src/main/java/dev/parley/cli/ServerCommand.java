@@ -1,6 +1,7 @@
 package dev.parley.cli;
 
 import dev.parley.launch.ReadyFile;
+import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import picocli.CommandLine;
@@ -56,7 +57,8 @@ public final class ServerCommand implements Callable<Integer> {
     int ioThreads;
 
     @Option(names = "--max-frame", paramLabel = "BYTES",
-            description = "Largest frame a client may send, header included (default: ${DEFAULT-VALUE}, at most 65535).")
+            description = "Largest frame a client may send, header included (default: ${DEFAULT-VALUE}, at most "
+                    + Frames.MAX_FRAME_LENGTH + ").")
     int maxFrame;
 
     @Option(names = "--max-chat-bytes", paramLabel = "BYTES",
