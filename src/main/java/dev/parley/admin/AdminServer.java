@@ -39,7 +39,7 @@ public final class AdminServer implements AutoCloseable {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
             throw new IOException("cannot open the admin port " + host + ":" + port
-                    + " (--admin-port, -1 for none): " + e.getMessage(), e);
+                    + " (admin-port; -1 for none): " + e.getMessage(), e);
         }
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "parley-admin");

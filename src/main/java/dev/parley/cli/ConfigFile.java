@@ -14,15 +14,23 @@ import java.util.Properties;
 /**
  * Options from a properties file ({@code --config FILE}): each key is a long option name
  * without its dashes ({@code port=7777}, {@code data-dir=/var/lib/parley}). Flags given on
- * the command line override the file. An unknown key is an error, so a typo is not silently
- * ignored.
+ * the command line override the file, and the command's own defaults apply to what neither
+ * sets. An unknown key is an error, so a typo is not silently ignored.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     private final Properties properties;
+    /** The command's own default value provider, or null. */
+    private final CommandLine.IDefaultValueProvider fallback;
 
-    private ConfigFile(Properties properties) {
+    private ConfigFile(Properties properties, CommandLine.IDefaultValueProvider fallback) {
         this.properties = properties;
+        this.fallback = fallback;
+    }
+
+    /** The key of an option: its long name without the dashes. */
+    static String key(OptionSpec option) {
+        return option.longestName().replaceFirst("^--", "");
     }
 
     /**
@@ -54,17 +62,17 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                         "unknown option '" + key + "' in config file " + file);
             }
         }
-        spec.defaultValueProvider(new ConfigFile(p));
+        spec.defaultValueProvider(new ConfigFile(p, spec.defaultValueProvider()));
     }
 
     @Override
-    public String defaultValue(ArgSpec argSpec) {
+    public String defaultValue(ArgSpec argSpec) throws Exception {
         if (argSpec instanceof OptionSpec option) {
-            String value = properties.getProperty(option.longestName().replaceFirst("^--", ""));
+            String value = properties.getProperty(key(option));
             if (value != null) {
                 return value.trim();
             }
         }
-        return argSpec.defaultValue();
+        return fallback != null ? fallback.defaultValue(argSpec) : argSpec.defaultValue();
     }
 }

@@ -1,12 +1,18 @@
 package dev.parley.cli;
 
-import dev.parley.socket.Transport;
+import dev.parley.history.HistoryService;
+import dev.parley.launch.ReadyFile;
+import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.parley.socket.Transport;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +22,13 @@ import java.util.concurrent.Callable;
 
 /** {@code parley server}: runs the chat server until SIGTERM or Ctrl-C. */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+        defaultValueProvider = ServerDefaults.class,
         description = {"Runs the Parley chat server until SIGTERM or Ctrl-C, then shuts down gracefully.",
                 "Any option may also be set in a properties file given with --config (key = option name "
-                        + "without dashes, e.g. room-max-members=500); flags override the file."})
+                        + "without dashes, e.g. room-max-members=500); flags override the file.",
+                "With --ready-file, once the server accepts connections it writes a properties file (atomically: "
+                        + "a temporary file, then a move) with pid, transport, client-port and admin-port (a number, "
+                        + "or none), and deletes it on shutdown; launchers wait for it instead of reading the log."})
 public final class ServerCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -27,13 +37,14 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values.")
     Path config;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "7777", description = "TCP port for clients (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    @Option(names = "--port",
+            description = "TCP port for clients (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = "./data", paramLabel = "DIR",
+    @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the embedded database lives (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
@@ -42,53 +53,55 @@ public final class ServerCommand implements Callable<Integer> {
                     + "Use epoll for more than a few thousand connections: see docs/PERFORMANCE.md.")
     Transport transport;
 
-    @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads (default: one per core).")
+    @Option(names = "--io-threads",
+            description = "Event loop threads (default: ${DEFAULT-VALUE} = one per core).")
     int ioThreads;
 
-    @Option(names = "--max-frame", defaultValue = "8192", paramLabel = "BYTES",
-            description = "Largest frame a client may send, header included (default: ${DEFAULT-VALUE}, at most 65535).")
+    @Option(names = "--max-frame", paramLabel = "BYTES",
+            description = "Largest frame a client may send, header included (default: ${DEFAULT-VALUE}, at most "
+                    + Frames.MAX_FRAME_LENGTH + ").")
     int maxFrame;
 
-    @Option(names = "--max-chat-bytes", defaultValue = "4096", paramLabel = "BYTES",
+    @Option(names = "--max-chat-bytes", paramLabel = "BYTES",
             description = "Largest chat text in UTF-8 bytes (default: ${DEFAULT-VALUE}).")
     int maxChatBytes;
 
-    @Option(names = "--room-max-members", defaultValue = "1000",
+    @Option(names = "--room-max-members",
             description = "Members per room when a create asks for 0, and the most it may ask for (default: ${DEFAULT-VALUE}).")
     int roomMaxMembers;
 
-    @Option(names = "--max-rooms", defaultValue = "10000", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-rooms", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
     int maxRooms;
 
-    @Option(names = "--auto-register", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Create an account on first login with a new name (default: on; --no-auto-register turns it off).")
+    @Option(names = "--auto-register", negatable = true, fallbackValue = "true",
+            description = "Create an account on first login with a new name (default: ${DEFAULT-VALUE}; --no-auto-register turns it off).")
     boolean autoRegister;
 
-    @Option(names = "--password-iterations", defaultValue = "210000",
+    @Option(names = "--password-iterations",
             description = "PBKDF2-HMAC-SHA512 iterations for new password hashes (default: ${DEFAULT-VALUE}).")
     int passwordIterations;
 
-    @Option(names = "--rate-limit", defaultValue = "100", paramLabel = "PER_SECOND",
+    @Option(names = "--rate-limit", paramLabel = "PER_SECOND",
             description = "Requests per second a connection may send, burst twice that; excess gets RATE_LIMITED (default: ${DEFAULT-VALUE}; 0 = off).")
     int rateLimit;
 
-    @Option(names = "--slow-reader-bytes", defaultValue = "1048576", paramLabel = "BYTES",
+    @Option(names = "--slow-reader-bytes", paramLabel = "BYTES",
             description = "Unread bytes queued for one client above which it counts as not keeping up (default: ${DEFAULT-VALUE}).")
     int slowReaderBytes;
 
-    @Option(names = "--slow-reader-grace", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--slow-reader-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration slowReaderGrace;
 
-    @Option(names = "--admin-port", defaultValue = "9777",
+    @Option(names = "--admin-port",
             description = "HTTP port for GET /metrics (Prometheus) and GET /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
     int adminPort;
 
-    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+    @Option(names = "--admin-host",
             description = "Address of the admin port (default: ${DEFAULT-VALUE}, reachable from this machine only).")
     String adminHost;
 
-    @Option(names = "--stats-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often to log the one-line stats (default: ${DEFAULT-VALUE}; 0 = never).")
     Duration statsInterval;
 
@@ -102,19 +115,19 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db-password", description = "Database password.")
     String dbPassword;
 
-    @Option(names = "--db-pool-size", defaultValue = "8", description = "Database connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--db-pool-size", description = "Database connections (default: ${DEFAULT-VALUE}).")
     int dbPoolSize;
 
-    @Option(names = "--blocking-threads", defaultValue = "0",
-            description = "Threads for database and password hashing work (default: one per core, at least 2).")
+    @Option(names = "--blocking-threads",
+            description = "Threads for database and password hashing work (default: ${DEFAULT-VALUE} = one per core, at least 2).")
     int blockingThreads;
 
-    @Option(names = "--chat-log", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOffConverter.class,
+    @Option(names = "--chat-log", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,
             description = "Store every chat message in the database, for history and resume (default: ${DEFAULT-VALUE}). "
                     + "Off: rooms keep only their last --join-history messages in memory.")
     boolean chatLog;
 
-    @Option(names = "--log-flush-interval", paramLabel = "DURATION", defaultValue = "20ms", converter = DurationConverter.class,
+    @Option(names = "--log-flush-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the chat log writes a batch to the database; a crash (kill -9) loses at most "
                     + "the chat of the last interval, e.g. 5ms, 1s (default: ${DEFAULT-VALUE}).")
     Duration logFlushInterval;
@@ -125,7 +138,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + "written as soon as messages wait. Costs latency.")
     boolean logSync;
 
-    @Option(names = "--log-queue", paramLabel = "MESSAGES", defaultValue = "100000",
+    @Option(names = "--log-queue", paramLabel = "MESSAGES",
             description = "Chat messages that may wait for the database. From half full they spill to a file under "
                     + "--data-dir (replayed when the database is back); when full, new chat gets SERVER_BUSY (default: ${DEFAULT-VALUE}).")
     int logQueue;
@@ -135,59 +148,74 @@ public final class ServerCommand implements Callable<Integer> {
                     + "across restarts, and anyone may read its history (e.g. lobby,trade).")
     List<String> permanentRooms;
 
-    @Option(names = "--join-history", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--join-history", paramLabel = "N",
             description = "Recent messages a JoinRoomResponse carries, and the most a resume (last_seen_seq) gets there (default: ${DEFAULT-VALUE}).")
     int joinHistory;
 
-    @Option(names = "--history-max", paramLabel = "N", defaultValue = "200",
-            description = "Most messages one HistoryRequest returns; a limit of 0 means 50 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history-max", paramLabel = "N",
+            description = "Most messages one HistoryRequest returns; a limit of 0 means "
+                    + HistoryService.DEFAULT_LIMIT + " (default: ${DEFAULT-VALUE}).")
     int historyMax;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = "Once accepting connections, write pid, transport, client-port and admin-port here "
+                    + "(see above); for launchers and scripts, e.g. with --port 0.")
+    Path readyFile;
 
     /** Builds the server configuration from the parsed options. */
     ServerConfig toConfig() {
-        ServerConfig c = new ServerConfig();
-        c.host = host;
-        c.port = port;
-        c.dataDir = dataDir;
-        c.transport = transport;
-        c.ioThreads = ioThreads;
-        c.maxFrameBytes = maxFrame;
-        c.maxChatBytes = maxChatBytes;
-        c.roomMaxMembers = roomMaxMembers;
-        c.maxRooms = maxRooms;
-        c.autoRegister = autoRegister;
-        c.passwordIterations = passwordIterations;
-        c.rateLimit = rateLimit;
-        c.slowReaderBytes = slowReaderBytes;
-        c.slowReaderGraceMillis = slowReaderGrace.toMillis();
-        c.adminPort = adminPort;
-        c.adminHost = adminHost;
-        c.statsIntervalMillis = statsInterval.toMillis();
-        c.dbUrl = dbUrl;
-        c.dbUser = dbUser;
-        c.dbPassword = dbPassword;
-        c.dbPoolSize = dbPoolSize;
-        c.chatLog = chatLog;
-        c.logFlushInterval = logFlushInterval;
-        c.logSync = logSync;
-        c.logQueue = logQueue;
-        c.permanentRooms = permanentRooms == null ? List.of() : trimmed(permanentRooms);
-        c.joinHistory = joinHistory;
-        c.historyMax = historyMax;
-        if (blockingThreads > 0) {
-            c.blockingThreads = blockingThreads;
+        return ServerConfig.builder()
+                .host(host).port(port).transport(transport).ioThreads(ioThreads)
+                .maxFrameBytes(maxFrame).rateLimit(rateLimit).slowReaderBytes(slowReaderBytes)
+                .slowReaderGrace(slowReaderGrace)
+                .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
+                .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
+                .autoRegister(autoRegister).passwordIterations(passwordIterations)
+                .dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize)
+                .blockingThreads(blockingThreads)
+                .chatLog(chatLog).logFlushInterval(logFlushInterval).logSync(logSync).logQueue(logQueue)
+                .joinHistory(joinHistory).historyMax(historyMax)
+                .adminHost(adminHost).adminPort(adminPort)
+                .statsInterval(statsInterval)
+                .build();
+    }
+
+    /** Starts the server and, with --ready-file, announces it; on a failed announcement the server is closed. */
+    ParleyServer start() throws IOException, InterruptedException {
+        ParleyServer server = ParleyServer.start(toConfig());
+        if (readyFile != null) {
+            try {
+                InetSocketAddress admin = server.adminAddress();
+                new ReadyFile(ProcessHandle.current().pid(), server.transport().cliName(), server.address().getPort(),
+                        admin == null ? ReadyFile.NO_ADMIN_PORT : admin.getPort()).writeTo(readyFile);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw new IOException("cannot write the ready file " + readyFile + ": " + e.getMessage(), e);
+            }
         }
-        return c;
+        return server;
     }
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig cfg = toConfig();
-        ParleyServer server = ParleyServer.start(cfg);
-        Thread hook = new Thread(server::close, "parley-shutdown");
+        ParleyServer server = start();
+        Thread hook = new Thread(() -> {
+            if (readyFile != null) {
+                deleteQuietly(readyFile); // not ready any more
+            }
+            server.close();
+        }, "parley-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         server.awaitTermination();
         return 0;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the launcher deletes a stale ready file before it starts a server
+        }
     }
 
     private static List<String> trimmed(List<String> names) {

@@ -1,5 +1,7 @@
 package dev.parley.loadgen;
 
+import dev.parley.launch.ServerProcess;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -48,8 +50,8 @@ public final class Bench {
         out.println("starting server: " + java + " " + String.join(" ", cfg.serverJvmArgs)
                 + " -cp <classpath> dev.parley.cli.Main server " + String.join(" ", serverArgs));
         boolean ok = false;
-        ServerProcess server = ServerProcess.start(java, cfg.serverJvmArgs, System.getProperty("java.class.path"),
-                serverArgs, log, cfg.serverStartTimeout);
+        ServerProcess server = ServerProcess.start(ServerProcess.Options.of(serverArgs, log)
+                .withJava(java).withJvmArgs(cfg.serverJvmArgs).withStartTimeout(cfg.serverStartTimeout));
         AtomicBoolean cleaned = new AtomicBoolean();
         Thread hook = new Thread(() -> {
             server.close();

@@ -1,5 +1,7 @@
 package dev.parley.loadgen;
 
+import dev.parley.launch.ServerProcess;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ public final class BenchConfig {
     public int maxSteps = 15;
     public double p99LimitMs = 10;
     public double rampFactor = 1.5;
-    public Duration serverStartTimeout = Duration.ofSeconds(60);
+    public Duration serverStartTimeout = ServerProcess.Options.DEFAULT_START_TIMEOUT;
 
     public void validate() {
         load.validate();

@@ -1,5 +1,7 @@
 package dev.parley.loadgen;
 
+import dev.parley.launch.ServerProcess;
+
 /** Samples the server's and this process's CPU time at the start and end of a measured window. */
 final class CpuWindow implements PhaseListener {
 
@@ -19,13 +21,13 @@ final class CpuWindow implements PhaseListener {
     @Override
     public void measureStarted() {
         wallStart = System.nanoTime();
-        serverStart = server.cpuSeconds();
+        serverStart = ProcStat.cpuSeconds(server.pid());
         selfStart = ProcStat.cpuSeconds(self);
     }
 
     @Override
     public void measureEnded() {
-        serverCpu = server.cpuSeconds() - serverStart;
+        serverCpu = ProcStat.cpuSeconds(server.pid()) - serverStart;
         selfCpu = ProcStat.cpuSeconds(self) - selfStart;
         wall = (System.nanoTime() - wallStart) / 1e9;
     }

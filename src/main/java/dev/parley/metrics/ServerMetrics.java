@@ -85,6 +85,33 @@ public final class ServerMetrics {
         return registry;
     }
 
+    /**
+     * Running totals of the meters the stats line reports, read straight from the meters this
+     * class owns; the stats line takes differences of two of these.
+     */
+    public record Totals(double requests, double notifies, double deliveries, double reads, double flushes,
+                         double bytesIn, double bytesOut, double logins, int connections) {
+
+        /** {@code this - earlier} for every counter; connections (a gauge) as of now. */
+        public Totals minus(Totals earlier) {
+            return new Totals(requests - earlier.requests, notifies - earlier.notifies,
+                    deliveries - earlier.deliveries, reads - earlier.reads, flushes - earlier.flushes,
+                    bytesIn - earlier.bytesIn, bytesOut - earlier.bytesOut, logins - earlier.logins, connections);
+        }
+    }
+
+    /** The totals so far; any thread (the counts are read without a lock, each one consistent). */
+    public Totals totals() {
+        double requests = 0;
+        for (Counter c : requestsByType) {
+            if (c != null) {
+                requests += c.count();
+            }
+        }
+        return new Totals(requests, notifies.count(), deliveries.count(), socketReads.count(), flushes.count(),
+                bytesIn.count(), bytesOut.count(), loginsOk.count(), connections.get());
+    }
+
     public void request(int type) {
         Counter c = requestsByType[type];
         if (c != null) {

@@ -2,7 +2,6 @@ package dev.parley.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.concurrent.EventExecutor;
@@ -12,6 +11,7 @@ import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,31 +22,32 @@ import java.util.concurrent.TimeUnit;
  * requests, notifies, deliveries, socket reads and flushes, bytes, deliveries per flush, room
  * job-queue depth and peak, direct memory of the buffer allocator, connections, logins and handling latency.
  * It also samples the job queues (the event loops' pending tasks) every 100 ms for the
- * {@code parley.jobqueue.*} gauges.
+ * {@code parley.jobqueue.*} gauges. Both run on its own daemon thread, {@code parley-stats}.
  */
 public final class StatsReporter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("parley.stats");
     private static final long SAMPLE_MILLIS = 100;
 
-    private final MeterRegistry registry;
     private final ServerMetrics metrics;
     private final EventExecutorGroup loops;
     private final ScheduledExecutorService timer;
-    private final long intervalMillis;
 
     private volatile int queueDepth;
     private volatile int queuePeak;
     private int intervalPeak;
-    private Snapshot last;
+    private ServerMetrics.Totals last;
     private long lastNanos;
     private Histogram recycled;
 
-    public StatsReporter(ServerMetrics metrics, EventExecutorGroup loops, long intervalMillis) {
-        this.registry = metrics.registry();
+    /**
+     * Starts sampling the job queues of {@code loops}, and logs the stats line every
+     * {@code interval} (zero = never).
+     */
+    public StatsReporter(ServerMetrics metrics, EventExecutorGroup loops, Duration interval) {
+        MeterRegistry registry = metrics.registry();
         this.metrics = metrics;
         this.loops = loops;
-        this.intervalMillis = intervalMillis;
         Gauge.builder("parley.jobqueue.depth", this, r -> r.queueDepth)
                 .description("Tasks waiting on the event loops that run the rooms' job queues").register(registry);
         Gauge.builder("parley.jobqueue.peak", this, r -> r.queuePeak)
@@ -59,8 +60,9 @@ public final class StatsReporter implements AutoCloseable {
             return t;
         });
         timer.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
-        last = snapshot();
+        last = metrics.totals();
         lastNanos = System.nanoTime();
+        long intervalMillis = interval.toMillis();
         if (intervalMillis > 0) {
             timer.scheduleAtFixedRate(this::report, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         }
@@ -87,35 +89,19 @@ public final class StatsReporter implements AutoCloseable {
         }
     }
 
-    private record Snapshot(double requests, double notifies, double deliveries, double reads, double flushes,
-                            double bytesIn, double bytesOut, double logins) {
-    }
-
-    private Snapshot snapshot() {
-        return new Snapshot(sum("parley.requests"), sum("parley.notifies"), sum("parley.deliveries"),
-                sum("parley.socket.reads"), sum("parley.socket.flushes"), sum("parley.received"),
-                sum("parley.sent"), registry.find("parley.logins").tag("result", "ok").counter().count());
-    }
-
-    private double sum(String name) {
-        return Search.in(registry).name(name).counters().stream().mapToDouble(c -> c.count()).sum();
-    }
-
     /** Builds the line for the interval since the previous call; public for tests. */
     public String line() {
-        Snapshot now = snapshot();
+        ServerMetrics.Totals now = metrics.totals();
         long nanos = System.nanoTime();
         double secs = Math.max(1e-9, (nanos - lastNanos) / 1e9);
-        Snapshot d = new Snapshot(now.requests - last.requests, now.notifies - last.notifies,
-                now.deliveries - last.deliveries, now.reads - last.reads, now.flushes - last.flushes,
-                now.bytesIn - last.bytesIn, now.bytesOut - last.bytesOut, now.logins - last.logins);
+        ServerMetrics.Totals d = now.minus(last);
         last = now;
         lastNanos = nanos;
         Histogram h = metrics.takeHandlingInterval(recycled);
         recycled = h;
         int peak = intervalPeak;
         intervalPeak = queueDepth;
-        double perFlush = d.flushes > 0 ? d.deliveries / d.flushes : 0;
+        double perFlush = d.flushes() > 0 ? d.deliveries() / d.flushes() : 0;
         String latency = h.getTotalCount() == 0 ? "handling -"
                 : String.format(Locale.ROOT, "handling avg %.3f p50 %.3f p99 %.3f max %.3f ms",
                 h.getMean() / 1000, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
@@ -124,10 +110,9 @@ public final class StatsReporter implements AutoCloseable {
                 "req %.0f/s | notifies %.0f/s | deliveries %.0f/s | reads %.0f/s | flushes %.0f/s | in %.2f MB/s | "
                         + "out %.2f MB/s | deliveries/flush %.2f | jobq %d (peak %d) | direct %.1f MiB | conns %d | "
                         + "logins %.1f/s | %s",
-                d.requests / secs, d.notifies / secs, d.deliveries / secs, d.reads / secs, d.flushes / secs,
-                d.bytesIn / secs / 1e6, d.bytesOut / secs / 1e6, perFlush, queueDepth, peak,
-                usedDirectMemory() / 1048576.0,
-                (int) registry.get("parley.connections").gauge().value(), d.logins / secs, latency);
+                d.requests() / secs, d.notifies() / secs, d.deliveries() / secs, d.reads() / secs, d.flushes() / secs,
+                d.bytesIn() / secs / 1e6, d.bytesOut() / secs / 1e6, perFlush, queueDepth, peak,
+                usedDirectMemory() / 1048576.0, d.connections(), d.logins() / secs, latency);
     }
 
     private void report() {

@@ -61,6 +61,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A running Parley server: the composition root that wires storage, services and Netty, and
  * the owner of their shutdown order (stop accepting, close sessions, let the rooms finish on
  * their event loops, drain blocking work, store or spill the chat log, close the database).
+ * {@link #start} runs on the caller's thread and, when it fails, releases whatever it had
+ * created before it throws; {@link #close()} may be called from any thread, e.g. a shutdown hook.
  */
 public final class ParleyServer implements AutoCloseable {
 
@@ -68,6 +70,8 @@ public final class ParleyServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Transport transport;
+    /** Everything the start created, released in reverse: see {@link #close()}. */
+    private final StartedResources resources = new StartedResources();
     private final Database database;
     private final PrometheusMeterRegistry meterRegistry;
     private final ServerMetrics metrics;
@@ -80,52 +84,65 @@ public final class ParleyServer implements AutoCloseable {
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
     private final StatsReporter stats;
-    private final JvmGcMetrics jvmGc;
     private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
+    /**
+     * Creates the resources in the order their release must reverse: meters, database, chat
+     * log, blocking threads, event loops, listener, stats, admin port. If any step fails,
+     * what was created so far is released before the exception leaves.
+     */
     private ParleyServer(ServerConfig config) throws IOException, InterruptedException {
-        config.validate();
         this.config = config;
-        Files.createDirectories(config.dataDir);
-        transport = Transport.pick(config.transport);
-        String url = config.dbUrl != null ? config.dbUrl : Database.embeddedUrl(config.dataDir);
-        database = Database.open(url, config.dbUser, config.dbPassword, config.dbPoolSize);
+        ServerConfig.Storage storage = config.storage();
+        ServerConfig.Network network = config.network();
         boolean started = false;
-        meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics = new ServerMetrics(meterRegistry);
-        // JVM meters: heap and direct buffers, GC pauses, threads, process CPU (for the
-        // per-connection memory and CPU-per-delivery figures, and for operators)
-        new JvmMemoryMetrics().bindTo(meterRegistry);
-        jvmGc = new JvmGcMetrics();
-        jvmGc.bindTo(meterRegistry);
-        new JvmThreadMetrics().bindTo(meterRegistry);
-        new ProcessorMetrics().bindTo(meterRegistry);
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("parley-io"),
-                transport.ioHandlerFactory());
-        blocking = new ThreadPoolExecutor(config.blockingThreads, config.blockingThreads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.loginQueue), new DefaultThreadFactory("parley-blocking"));
         try {
+            transport = Transport.pick(network.transport());
+            Files.createDirectories(storage.dataDir());
+            meterRegistry = resources.add("meter registry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    PrometheusMeterRegistry::close);
+            metrics = new ServerMetrics(meterRegistry);
+            // JVM meters: heap and direct buffers, GC pauses, threads, process CPU (for the
+            // per-connection memory and CPU-per-delivery figures, and for operators)
+            new JvmMemoryMetrics().bindTo(meterRegistry);
+            resources.add("GC meters", new JvmGcMetrics(), JvmGcMetrics::close).bindTo(meterRegistry);
+            new JvmThreadMetrics().bindTo(meterRegistry);
+            new ProcessorMetrics().bindTo(meterRegistry);
+            String url = storage.external() ? storage.dbUrl() : Database.embeddedUrl(storage.dataDir());
+            database = resources.add("database",
+                    Database.open(url, storage.dbUser(), storage.dbPassword(), storage.dbPoolSize()), Database::close);
+            // released after the blocking threads and event loops have stopped: nothing more is
+            // accepted then, and everything accepted gets stored or spilled
             MessageStore messageStore = new MessageStore(database);
-            chatLog = openChatLog(config, messageStore, meterRegistry);
+            chatLog = resources.add("chat log", openChatLog(config, messageStore, meterRegistry), ChatLog::close);
+            int blockingThreads = config.blocking().effectiveThreads();
+            blocking = resources.add("blocking threads", new ThreadPoolExecutor(blockingThreads, blockingThreads,
+                    30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.blocking().loginQueue()),
+                    new DefaultThreadFactory("parley-blocking")), ParleyServer::stopBlocking);
+            bossGroup = resources.add("accept loop", new MultiThreadIoEventLoopGroup(1,
+                    new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
+            ioGroup = resources.add("I/O loops", new MultiThreadIoEventLoopGroup(network.effectiveIoThreads(),
+                    new DefaultThreadFactory("parley-io"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
+            ServerConfig.Rooms roomConfig = config.rooms();
+            ServerConfig.Connections connections = config.connections();
             RoomStore roomStore = new RoomStore(database);
             RoomDirectory directory = new LocalRoomDirectory(
                     new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
             HistoryService history = new HistoryService(chatLog, messageStore::range, blocking,
-                    config.joinHistory, config.historyMax);
+                    config.history().joinHistory(), config.history().historyMax());
             RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             rooms = new RoomService(roomContext, ioGroup,
-                    new RoomService.Limits(config.roomMaxMembers, config.maxChatBytes, config.maxRooms));
-            PermanentRooms.open(config.permanentRooms, roomStore, messageStore, roomContext, ioGroup,
-                    config.roomMaxMembers);
+                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()));
+            PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
+                    roomConfig.roomMaxMembers());
             LoginService logins = new LoginService(new AccountStore(database),
-                    new PasswordHasher(config.passwordIterations), config.autoRegister, blocking);
+                    new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), blocking);
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics), rooms, metrics,
-                    new SessionPolicies(config.rateLimit, Duration.ofMillis(config.slowReaderGraceMillis)));
+                    new SessionPolicies(connections.rateLimit(), connections.slowReaderGrace()));
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
                     .channel(transport.serverChannelClass())
@@ -133,41 +150,61 @@ public final class ParleyServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new WriteBufferWaterMark(config.slowReaderBytes / 2, config.slowReaderBytes))
-                    .childHandler(new ClientChannelInitializer(sessions, metrics, config.maxFrameBytes, channels));
-            serverChannel = bind(bootstrap, config);
-            stats = new StatsReporter(metrics, ioGroup, config.statsIntervalMillis);
-            admin = config.adminPort < 0 ? null : new AdminServer(config.adminHost, config.adminPort, meterRegistry,
-                    () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
-                            "transport", transport.cliName()));
+                            new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
+                    .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels));
+            serverChannel = resources.add("listener", bind(bootstrap, network),
+                    ch -> ch.close().syncUninterruptibly());
+            stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
+                    StatsReporter::close);
+            admin = !config.admin().enabled() ? null : resources.add("admin port",
+                    new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
+                            () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
+                                    "transport", transport.cliName())), AdminServer::close);
             started = true;
         } catch (SQLException e) {
             throw new IOException("database: " + e.getMessage(), e);
         } finally {
             if (!started) {
-                shutdownResources();
+                resources.close();
             }
         }
         log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
-                config.effectiveIoThreads(), config.dbUrl != null ? "external database" : config.dataDir.toAbsolutePath().normalize());
+                network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
     }
 
     private static ChatLog openChatLog(ServerConfig config, MessageStore messageStore, PrometheusMeterRegistry registry)
             throws IOException {
-        if (!config.chatLog) {
+        ServerConfig.ChatLogSettings log = config.chatLog();
+        if (!log.enabled()) {
             return ChatLog.off();
         }
-        return BatchedChatLog.open(new ChatLogSettings(config.dataDir, config.logFlushInterval, config.logSync, config.logQueue),
-                messageStore::insert, registry);
+        return BatchedChatLog.open(new ChatLogSettings(config.storage().dataDir(), log.flushInterval(), log.sync(),
+                log.queue()), messageStore::insert, registry);
     }
 
-    private static Channel bind(ServerBootstrap bootstrap, ServerConfig config) throws IOException, InterruptedException {
-        var future = bootstrap.bind(config.host, config.port).await();
+    private static Channel bind(ServerBootstrap bootstrap, ServerConfig.Network network) throws IOException, InterruptedException {
+        var future = bootstrap.bind(network.host(), network.port()).await();
         if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + config.host + ":" + config.port + " (--host/--port): "
+            throw new IOException("cannot listen on " + network.host() + ":" + network.port() + " (host/port): "
                     + future.cause().getMessage(), future.cause());
         }
         return future.channel();
+    }
+
+    private static void stopLoops(EventLoopGroup group) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    private static void stopBlocking(ThreadPoolExecutor blocking) {
+        blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(10, TimeUnit.SECONDS)) {
+                blocking.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            blocking.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts a server; returns once it accepts connections. */
@@ -240,49 +277,11 @@ public final class ParleyServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
-            shutdownResources();
+            // admin port, stats, event loops (the rooms finish there), blocking work, then the
+            // chat log stores or spills what was accepted, then the database and meters
+            resources.close();
             terminated.countDown();
             log.info("Parley stopped");
-        }
-    }
-
-    /** Also used to undo a half-finished start, so every resource may still be null. */
-    private void shutdownResources() {
-        if (stats != null) {
-            stats.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        var boss = bossGroup == null ? null : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        var io = ioGroup == null ? null : ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        if (boss != null) {
-            boss.awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        if (io != null) {
-            io.awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        if (blocking != null) {
-            blocking.shutdown();
-            try {
-                if (!blocking.awaitTermination(10, TimeUnit.SECONDS)) {
-                    blocking.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                blocking.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
-        // The rooms have stopped: nothing more is accepted, everything accepted gets stored or spilled.
-        if (chatLog != null) {
-            chatLog.close();
-        }
-        database.close();
-        if (jvmGc != null) {
-            jvmGc.close();
-        }
-        if (meterRegistry != null) {
-            meterRegistry.close();
         }
     }
 }

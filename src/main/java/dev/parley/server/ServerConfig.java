@@ -1,112 +1,517 @@
 package dev.parley.server;
 
-import dev.parley.content.Names;
-import dev.parley.socket.Transport;
-import dev.parley.protocol.Frames;
 import dev.parley.account.PasswordHasher;
+import dev.parley.content.Names;
+import dev.parley.history.HistoryService;
+import dev.parley.protocol.Frames;
+import dev.parley.socket.Transport;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Everything a server instance is started with. Defaults are the documented ones; the
- * {@code server} command fills it from its flags and config file, tests set fields directly.
+ * Everything a server instance is started with: immutable, grouped by concern, and checked
+ * where it is built, so a {@code ServerConfig} that exists is a valid one. Each group owns the
+ * {@code DEFAULT_*} constants of its settings; the {@code server} command takes its defaults and
+ * help text from them. An error names the setting by its key, the word used both as the
+ * {@code server} option (without dashes) and as the {@code --config} properties key.
+ * Built with {@link #builder()}; immutable values are safe to share between threads.
+ *
+ * @param statsInterval how often the stats line is logged; zero = never
  */
-public final class ServerConfig {
-    public String host = "0.0.0.0";
-    public int port = 7777;
-    public Path dataDir = Path.of("data");
-    /** null = pick the best available: io_uring, then epoll, then NIO. */
-    public Transport transport;
-    /** Event loop threads; 0 = one per core. */
-    public int ioThreads;
-    public int maxFrameBytes = Frames.DEFAULT_MAX_CLIENT_FRAME;
-    public int roomMaxMembers = 1000;
-    public int maxChatBytes = 4096;
-    public boolean autoRegister = true;
-    public int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
-    /** Requests a connection may send per second (token bucket, burst twice that); 0 = unlimited. */
-    public int rateLimit = 100;
-    /** Bytes queued for a client above which it counts as not keeping up (the high water mark). */
-    public int slowReaderBytes = 1 << 20;
-    /** How long a client may stay above {@link #slowReaderBytes} before it is disconnected. */
-    public long slowReaderGraceMillis = 5_000;
-    /** JDBC URL; null = embedded H2 under {@link #dataDir}. */
-    public String dbUrl;
-    public String dbUser;
-    public String dbPassword;
-    public int dbPoolSize = 8;
-    /** Threads for blocking work (database, password hashing). */
-    public int blockingThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** Logins waiting for a blocking thread before new ones get SERVER_BUSY. */
-    public int loginQueue = 20_000;
-    /** Address of the admin HTTP port (/metrics, /health); loopback by default. */
-    public String adminHost = "127.0.0.1";
-    /** Admin HTTP port; 0 = any free port, -1 = no admin port. */
-    public int adminPort = 9777;
-    /** How often the stats line is logged; 0 = never. */
-    public long statsIntervalMillis = 10_000;
-    /** Rooms that may exist at once; creating more gets SERVER_BUSY. */
-    public int maxRooms = 10_000;
-    /** Store every accepted chat message in the database (--chat-log on|off). */
-    public boolean chatLog = true;
-    /** How often the chat log writes a batch; a crash loses at most this much chat. */
-    public Duration logFlushInterval = Duration.ofMillis(20);
-    /** Stored before delivered: a chat message is broadcast only once the database has it. */
-    public boolean logSync;
-    /** Chat messages that may wait for the database before new chat is refused. */
-    public int logQueue = 100_000;
-    /** Rooms created at start that stay when empty and continue their seq across restarts. */
-    public List<String> permanentRooms = List.of();
-    /** Recent messages in a JoinRoomResponse, and the most a resume gets there. */
-    public int joinHistory = 20;
-    /** Most messages one HistoryRequest returns. */
-    public int historyMax = 200;
+public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
+                           Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
+                           Admin admin, Duration statsInterval) {
 
-    public int effectiveIoThreads() {
-        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
+    /** What a chat frame needs beside the text: header and the other fields. */
+    static final int CHAT_FRAME_OVERHEAD = 64;
+
+    public ServerConfig {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(rooms, "rooms");
+        Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(blocking, "blocking");
+        Objects.requireNonNull(chatLog, "chatLog");
+        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(admin, "admin");
+        require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
+        require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
+                "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
+                        + CHAT_FRAME_OVERHEAD + " bytes of header and fields");
     }
 
-    /** Checks ranges; throws with a message naming the offending option. */
-    public void validate() {
-        require(port >= 0 && port <= 65535, "--port must be within 0..65535");
-        require(maxFrameBytes >= 64 && maxFrameBytes <= Frames.MAX_FRAME_LENGTH,
-                "--max-frame must be within 64.." + Frames.MAX_FRAME_LENGTH);
-        require(roomMaxMembers >= 2, "--room-max-members must be at least 2");
-        require(maxChatBytes >= 1 && maxChatBytes <= 16_384, "--max-chat-bytes must be within 1..16384");
-        require(maxChatBytes + 64 <= maxFrameBytes,
-                "--max-frame must leave room for a chat of --max-chat-bytes (" + maxChatBytes + ") plus 64 bytes of header and fields");
-        require(passwordIterations >= 1, "--password-iterations must be positive");
-        require(rateLimit >= 0, "--rate-limit must be 0 (off) or positive");
-        require(slowReaderBytes >= 64 * 1024, "--slow-reader-bytes must be at least 65536");
-        require(slowReaderGraceMillis >= 1, "--slow-reader-grace must be positive");
-        require(ioThreads >= 0, "--io-threads must be 0 (one per core) or positive");
-        require(blockingThreads >= 1, "--blocking-threads must be positive");
-        require(dbPoolSize >= 1, "--db-pool-size must be positive");
-        require(maxRooms >= 1, "--max-rooms must be positive");
-        require(adminPort >= -1 && adminPort <= 65535, "--admin-port must be within 0..65535, or -1 for none");
-        require(statsIntervalMillis >= 0, "--stats-interval must not be negative");
-        require(logFlushInterval != null && logFlushInterval.toMillis() >= 1 && logFlushInterval.toSeconds() <= 60,
-                "--log-flush-interval must be within 1ms..60s");
-        require(logQueue >= 1000, "--log-queue must be at least 1000");
-        require(historyMax >= 1 && historyMax <= 1000, "--history-max must be within 1..1000");
-        require(joinHistory >= 0 && joinHistory <= historyMax, "--join-history must be within 0..--history-max (" + historyMax + ")");
-        require(permanentRooms.size() <= maxRooms, "--permanent-rooms names more rooms than --max-rooms allows");
-        Set<String> seen = new HashSet<>();
-        for (String room : permanentRooms) {
-            String reason = Names.checkRoomName(room);
-            require(reason == null, "--permanent-rooms: '" + room + "': " + reason);
-            require(seen.add(room.toLowerCase(Locale.ROOT)), "--permanent-rooms names '" + room + "' twice");
+    /** The documented defaults everywhere. */
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * The client listener.
+     *
+     * @param host      address to listen on
+     * @param port      TCP port; 0 = any free port
+     * @param transport null = the best available: io_uring, then epoll, then NIO
+     * @param ioThreads event loop threads; 0 = one per core
+     */
+    public record Network(String host, int port, Transport transport, int ioThreads) {
+        public static final String DEFAULT_HOST = "0.0.0.0";
+        public static final int DEFAULT_PORT = 7777;
+        public static final int DEFAULT_IO_THREADS = 0;
+
+        public Network {
+            Objects.requireNonNull(host, "host");
+            require(port >= 0 && port <= 65535, "port must be within 0..65535");
+            require(ioThreads >= 0, "io-threads must be 0 (one per core) or positive");
+        }
+
+        public int effectiveIoThreads() {
+            return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * What one client connection may do.
+     *
+     * @param maxFrameBytes   largest frame a client may send, header included
+     * @param rateLimit       requests a connection may send per second (token bucket, burst twice that); 0 = unlimited
+     * @param slowReaderBytes bytes queued for a client above which it counts as not keeping up (the high water mark)
+     * @param slowReaderGrace how long a client may stay above {@code slowReaderBytes} before it is disconnected
+     */
+    public record Connections(int maxFrameBytes, int rateLimit, int slowReaderBytes, Duration slowReaderGrace) {
+        public static final int DEFAULT_MAX_FRAME_BYTES = Frames.DEFAULT_MAX_CLIENT_FRAME;
+        public static final int DEFAULT_RATE_LIMIT = 100;
+        public static final int DEFAULT_SLOW_READER_BYTES = 1 << 20;
+        public static final Duration DEFAULT_SLOW_READER_GRACE = Duration.ofSeconds(5);
+        public static final int MIN_SLOW_READER_BYTES = 64 * 1024;
+
+        public Connections {
+            require(maxFrameBytes >= 64 && maxFrameBytes <= Frames.MAX_FRAME_LENGTH,
+                    "max-frame must be within 64.." + Frames.MAX_FRAME_LENGTH);
+            require(rateLimit >= 0, "rate-limit must be 0 (off) or positive");
+            require(slowReaderBytes >= MIN_SLOW_READER_BYTES, "slow-reader-bytes must be at least " + MIN_SLOW_READER_BYTES);
+            require(slowReaderGrace != null && slowReaderGrace.toMillis() >= 1, "slow-reader-grace must be at least 1ms");
+        }
+    }
+
+    /**
+     * Rooms and what may be said in them.
+     *
+     * @param roomMaxMembers members per room when a create asks for 0, and the most it may ask for
+     * @param maxRooms       rooms that may exist at once; creating more gets SERVER_BUSY
+     * @param maxChatBytes   largest chat text in UTF-8 bytes
+     * @param permanentRooms rooms created at start that stay when empty and continue their seq across restarts
+     */
+    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms) {
+        public static final int DEFAULT_ROOM_MAX_MEMBERS = 1000;
+        public static final int DEFAULT_MAX_ROOMS = 10_000;
+        public static final int DEFAULT_MAX_CHAT_BYTES = 4096;
+        public static final int MAX_CHAT_BYTES_LIMIT = 16_384;
+
+        public Rooms {
+            require(roomMaxMembers >= 2, "room-max-members must be at least 2");
+            require(maxRooms >= 1, "max-rooms must be positive");
+            require(maxChatBytes >= 1 && maxChatBytes <= MAX_CHAT_BYTES_LIMIT,
+                    "max-chat-bytes must be within 1.." + MAX_CHAT_BYTES_LIMIT);
+            permanentRooms = List.copyOf(permanentRooms);
+            require(permanentRooms.size() <= maxRooms, "permanent-rooms names more rooms than max-rooms allows");
+            Set<String> seen = new HashSet<>();
+            for (String room : permanentRooms) {
+                String reason = Names.checkRoomName(room);
+                require(reason == null, "permanent-rooms: '" + room + "': " + reason);
+                require(seen.add(room.toLowerCase(Locale.ROOT)), "permanent-rooms names '" + room + "' twice");
+            }
+        }
+    }
+
+    /**
+     * Logins and new accounts.
+     *
+     * @param autoRegister       create an account on first login with a new name
+     * @param passwordIterations PBKDF2 iterations for new password hashes
+     */
+    public record Accounts(boolean autoRegister, int passwordIterations) {
+        public static final boolean DEFAULT_AUTO_REGISTER = true;
+        public static final int DEFAULT_PASSWORD_ITERATIONS = PasswordHasher.DEFAULT_ITERATIONS;
+
+        public Accounts {
+            require(passwordIterations >= 1, "password-iterations must be positive");
+        }
+    }
+
+    /**
+     * The database.
+     *
+     * @param dataDir    where the embedded database and the chat log's spill file live
+     * @param dbUrl      JDBC URL; null = embedded H2 under {@code dataDir}
+     * @param dbUser     null = none
+     * @param dbPassword null = none
+     * @param dbPoolSize database connections
+     */
+    public record Storage(Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
+        public static final Path DEFAULT_DATA_DIR = Path.of("data");
+        public static final int DEFAULT_DB_POOL_SIZE = 8;
+
+        public Storage {
+            Objects.requireNonNull(dataDir, "data-dir");
+            require(dbPoolSize >= 1, "db-pool-size must be positive");
+        }
+
+        /** False when the database is the embedded one under {@link #dataDir}. */
+        public boolean external() {
+            return dbUrl != null;
+        }
+    }
+
+    /**
+     * Threads for blocking work (database, password hashing).
+     *
+     * @param threads    0 = one per core, at least 2
+     * @param loginQueue logins waiting for a blocking thread before new ones get SERVER_BUSY
+     */
+    public record Blocking(int threads, int loginQueue) {
+        public static final int DEFAULT_THREADS = 0;
+        public static final int DEFAULT_LOGIN_QUEUE = 20_000;
+
+        public Blocking {
+            require(threads >= 0, "blocking-threads must be 0 (one per core, at least 2) or positive");
+            require(loginQueue >= 1, "login-queue must be positive");
+        }
+
+        public int effectiveThreads() {
+            return threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /**
+     * The chat log: every accepted chat message stored in the database.
+     *
+     * @param enabled       off: rooms keep only their last join-history messages in memory
+     * @param flushInterval how often a batch is written; a crash loses at most this much chat
+     * @param sync          stored before delivered: a chat message is broadcast only once the database has it
+     * @param queue         chat messages that may wait for the database before new chat is refused
+     */
+    public record ChatLogSettings(boolean enabled, Duration flushInterval, boolean sync, int queue) {
+        public static final boolean DEFAULT_ENABLED = true;
+        public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(20);
+        public static final boolean DEFAULT_SYNC = false;
+        public static final int DEFAULT_QUEUE = 100_000;
+        public static final int MIN_QUEUE = 1000;
+
+        public ChatLogSettings {
+            require(flushInterval != null && flushInterval.toMillis() >= 1 && flushInterval.toSeconds() <= 60,
+                    "log-flush-interval must be within 1ms..60s");
+            require(queue >= MIN_QUEUE, "log-queue must be at least " + MIN_QUEUE);
+        }
+    }
+
+    /**
+     * Message history.
+     *
+     * @param joinHistory recent messages in a JoinRoomResponse, and the most a resume gets there
+     * @param historyMax  most messages one HistoryRequest returns
+     */
+    public record History(int joinHistory, int historyMax) {
+        public static final int DEFAULT_JOIN_HISTORY = HistoryService.DEFAULT_JOIN_HISTORY;
+        public static final int DEFAULT_HISTORY_MAX = HistoryService.DEFAULT_HISTORY_MAX;
+        public static final int HISTORY_MAX_LIMIT = 1000;
+
+        public History {
+            require(historyMax >= 1 && historyMax <= HISTORY_MAX_LIMIT, "history-max must be within 1.." + HISTORY_MAX_LIMIT);
+            require(joinHistory >= 0 && joinHistory <= historyMax,
+                    "join-history must be within 0..history-max (" + historyMax + ")");
+        }
+    }
+
+    /**
+     * The admin HTTP port (/metrics, /health).
+     *
+     * @param host loopback by default
+     * @param port 0 = any free port, {@link #NONE} = no admin port
+     */
+    public record Admin(String host, int port) {
+        public static final int NONE = -1;
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 9777;
+
+        public Admin {
+            Objects.requireNonNull(host, "admin-host");
+            require(port >= NONE && port <= 65535, "admin-port must be within 0..65535, or -1 for none");
+        }
+
+        public boolean enabled() {
+            return port != NONE;
         }
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * Collects settings one by one, starting from the defaults; {@link #build()} groups and
+     * checks them. Not thread-safe; for the command line and tests.
+     */
+    public static final class Builder {
+        private String host = Network.DEFAULT_HOST;
+        private int port = Network.DEFAULT_PORT;
+        private Transport transport;
+        private int ioThreads = Network.DEFAULT_IO_THREADS;
+        private int maxFrameBytes = Connections.DEFAULT_MAX_FRAME_BYTES;
+        private int rateLimit = Connections.DEFAULT_RATE_LIMIT;
+        private int slowReaderBytes = Connections.DEFAULT_SLOW_READER_BYTES;
+        private Duration slowReaderGrace = Connections.DEFAULT_SLOW_READER_GRACE;
+        private int roomMaxMembers = Rooms.DEFAULT_ROOM_MAX_MEMBERS;
+        private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
+        private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
+        private List<String> permanentRooms = List.of();
+        private boolean autoRegister = Accounts.DEFAULT_AUTO_REGISTER;
+        private int passwordIterations = Accounts.DEFAULT_PASSWORD_ITERATIONS;
+        private Path dataDir = Storage.DEFAULT_DATA_DIR;
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private int dbPoolSize = Storage.DEFAULT_DB_POOL_SIZE;
+        private int blockingThreads = Blocking.DEFAULT_THREADS;
+        private int loginQueue = Blocking.DEFAULT_LOGIN_QUEUE;
+        private boolean chatLog = ChatLogSettings.DEFAULT_ENABLED;
+        private Duration logFlushInterval = ChatLogSettings.DEFAULT_FLUSH_INTERVAL;
+        private boolean logSync = ChatLogSettings.DEFAULT_SYNC;
+        private int logQueue = ChatLogSettings.DEFAULT_QUEUE;
+        private int joinHistory = History.DEFAULT_JOIN_HISTORY;
+        private int historyMax = History.DEFAULT_HISTORY_MAX;
+        private String adminHost = Admin.DEFAULT_HOST;
+        private int adminPort = Admin.DEFAULT_PORT;
+        private Duration statsInterval = DEFAULT_STATS_INTERVAL;
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig c) {
+            network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
+                    .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
+                    .statsInterval(c.statsInterval);
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(
+                    new Network(host, port, transport, ioThreads),
+                    new Connections(maxFrameBytes, rateLimit, slowReaderBytes, slowReaderGrace),
+                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
+                    new Accounts(autoRegister, passwordIterations),
+                    new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
+                    new Blocking(blockingThreads, loginQueue),
+                    new ChatLogSettings(chatLog, logFlushInterval, logSync, logQueue),
+                    new History(joinHistory, historyMax),
+                    new Admin(adminHost, adminPort),
+                    statsInterval);
+        }
+
+        public Builder network(Network n) {
+            return host(n.host()).port(n.port()).transport(n.transport()).ioThreads(n.ioThreads());
+        }
+
+        public Builder connections(Connections c) {
+            return maxFrameBytes(c.maxFrameBytes()).rateLimit(c.rateLimit()).slowReaderBytes(c.slowReaderBytes())
+                    .slowReaderGrace(c.slowReaderGrace());
+        }
+
+        public Builder rooms(Rooms r) {
+            return roomMaxMembers(r.roomMaxMembers()).maxRooms(r.maxRooms()).maxChatBytes(r.maxChatBytes())
+                    .permanentRooms(r.permanentRooms());
+        }
+
+        public Builder accounts(Accounts a) {
+            return autoRegister(a.autoRegister()).passwordIterations(a.passwordIterations());
+        }
+
+        public Builder storage(Storage s) {
+            return dataDir(s.dataDir()).dbUrl(s.dbUrl()).dbUser(s.dbUser()).dbPassword(s.dbPassword())
+                    .dbPoolSize(s.dbPoolSize());
+        }
+
+        public Builder blocking(Blocking b) {
+            return blockingThreads(b.threads()).loginQueue(b.loginQueue());
+        }
+
+        public Builder chatLog(ChatLogSettings l) {
+            return chatLog(l.enabled()).logFlushInterval(l.flushInterval()).logSync(l.sync()).logQueue(l.queue());
+        }
+
+        public Builder history(History h) {
+            return joinHistory(h.joinHistory()).historyMax(h.historyMax());
+        }
+
+        public Builder admin(Admin a) {
+            return adminHost(a.host()).adminPort(a.port());
+        }
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder transport(Transport v) {
+            transport = v;
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            ioThreads = v;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int v) {
+            maxFrameBytes = v;
+            return this;
+        }
+
+        public Builder rateLimit(int v) {
+            rateLimit = v;
+            return this;
+        }
+
+        public Builder slowReaderBytes(int v) {
+            slowReaderBytes = v;
+            return this;
+        }
+
+        public Builder slowReaderGrace(Duration v) {
+            slowReaderGrace = v;
+            return this;
+        }
+
+        public Builder roomMaxMembers(int v) {
+            roomMaxMembers = v;
+            return this;
+        }
+
+        public Builder maxRooms(int v) {
+            maxRooms = v;
+            return this;
+        }
+
+        public Builder maxChatBytes(int v) {
+            maxChatBytes = v;
+            return this;
+        }
+
+        public Builder permanentRooms(List<String> v) {
+            permanentRooms = List.copyOf(v);
+            return this;
+        }
+
+        public Builder autoRegister(boolean v) {
+            autoRegister = v;
+            return this;
+        }
+
+        public Builder passwordIterations(int v) {
+            passwordIterations = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder dbUrl(String v) {
+            dbUrl = v;
+            return this;
+        }
+
+        public Builder dbUser(String v) {
+            dbUser = v;
+            return this;
+        }
+
+        public Builder dbPassword(String v) {
+            dbPassword = v;
+            return this;
+        }
+
+        public Builder dbPoolSize(int v) {
+            dbPoolSize = v;
+            return this;
+        }
+
+        public Builder blockingThreads(int v) {
+            blockingThreads = v;
+            return this;
+        }
+
+        public Builder loginQueue(int v) {
+            loginQueue = v;
+            return this;
+        }
+
+        public Builder chatLog(boolean v) {
+            chatLog = v;
+            return this;
+        }
+
+        public Builder logFlushInterval(Duration v) {
+            logFlushInterval = v;
+            return this;
+        }
+
+        public Builder logSync(boolean v) {
+            logSync = v;
+            return this;
+        }
+
+        public Builder logQueue(int v) {
+            logQueue = v;
+            return this;
+        }
+
+        public Builder joinHistory(int v) {
+            joinHistory = v;
+            return this;
+        }
+
+        public Builder historyMax(int v) {
+            historyMax = v;
+            return this;
+        }
+
+        public Builder adminHost(String v) {
+            adminHost = v;
+            return this;
+        }
+
+        public Builder adminPort(int v) {
+            adminPort = v;
+            return this;
+        }
+
+        public Builder statsInterval(Duration v) {
+            statsInterval = v;
+            return this;
         }
     }
 }

@@ -96,7 +96,7 @@ abstract class ChatLogContract extends BackendContract {
         List<ChatNotify> received;
         long roomId;
         // a flush interval longer than the test: every message is still queued at shutdown
-        TestServer server = start(c -> c.logFlushInterval = Duration.ofSeconds(60));
+        TestServer server = start(c -> c.logFlushInterval(Duration.ofSeconds(60)));
         try (TestClient a = server.login("alice"); Connection db = backend.connect(dir)) {
             roomId = Chat.createRoom(a, "shutdown");
             for (int i = 1; i <= n; i++) {
@@ -127,7 +127,7 @@ abstract class ChatLogContract extends BackendContract {
 
     @Test
     void logSyncDeliversAMessageOnlyOnceItIsStored() throws Exception {
-        try (TestServer server = start(c -> c.logSync = true);
+        try (TestServer server = start(c -> c.logSync(true));
              TestClient a = server.login("alice");
              TestClient b = server.login("bob");
              Connection db = backend.connect(dir)) {
@@ -146,7 +146,7 @@ abstract class ChatLogContract extends BackendContract {
 
     @Test
     void permanentRoomsStayWhenEmptyAndContinueTheirSeqAcrossRestarts() throws Exception {
-        Consumer<ServerConfig> permanent = c -> c.permanentRooms = List.of("lobby", "trade");
+        Consumer<ServerConfig.Builder> permanent = c -> c.permanentRooms(List.of("lobby", "trade"));
         long lobbyId;
         long adHocId;
         try (TestServer server = start(permanent); TestClient a = server.login("alice")) {
@@ -181,9 +181,10 @@ abstract class ChatLogContract extends BackendContract {
 
     @Test
     void storingABatchAgainAfterAPartialFailureDuplicatesNothing() throws Exception {
-        ServerConfig c = new ServerConfig();
-        backend.configure(c);
-        try (Database db = Database.open(c.dbUrl != null ? c.dbUrl : Database.embeddedUrl(dir), c.dbUser, null, 2);
+        ServerConfig.Builder b = ServerConfig.builder();
+        backend.configure(b);
+        ServerConfig.Storage c = b.build().storage();
+        try (Database db = Database.open(c.external() ? c.dbUrl() : Database.embeddedUrl(dir), c.dbUser(), null, 2);
              Connection conn = backend.connect(dir)) {
             MessageStore store = new MessageStore(db);
             store.insert(SpillFileTest.messages(9, 1, 10));
@@ -215,7 +216,7 @@ abstract class ChatLogContract extends BackendContract {
 
     @Test
     void withTheChatLogOffNothingIsStoredButJoinsStillGetRecentMessages() throws Exception {
-        try (TestServer server = start(c -> c.chatLog = false);
+        try (TestServer server = start(c -> c.chatLog(false));
              TestClient a = server.login("alice");
              TestClient b = server.login("bob");
              Connection db = backend.connect(dir)) {

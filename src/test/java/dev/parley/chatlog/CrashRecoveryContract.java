@@ -2,6 +2,7 @@ package dev.parley.chatlog;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.client.ParleyConnection;
+import dev.parley.launch.ServerProcess;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
@@ -11,13 +12,14 @@ import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.testing.BackendContract;
 import dev.parley.testing.Chat;
-import dev.parley.testing.ServerProcess;
 import dev.parley.testing.StoredMessages;
 import dev.parley.testing.StoredMessages.Row;
 import dev.parley.testing.TestClient;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +45,15 @@ abstract class CrashRecoveryContract extends BackendContract {
 
 
     ServerProcess start(String flushInterval) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("data").toString(),
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1",
+                "--password-iterations", "1000", "--io-threads", "2", "--data-dir", dir.resolve("data").toString(),
                 "--permanent-rooms", "lobby", "--rate-limit", "0", "--log-flush-interval", flushInterval));
         args.addAll(backend.serverArgs());
-        return ServerProcess.start(dir.resolve("server.log"), args);
+        return ServerProcess.start(ServerProcess.Options.of(args, dir.resolve("server.log")).withJvmArgs(List.of("-Xmx256m")));
+    }
+
+    static TestClient client(ServerProcess server) throws IOException {
+        return TestClient.connect("127.0.0.1", server.port());
     }
 
     @Test
@@ -57,7 +64,7 @@ abstract class CrashRecoveryContract extends BackendContract {
         Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
         Map<Long, String> texts = new ConcurrentHashMap<>();
         long killedAt;
-        try (TestClient carol = first.client()) {
+        try (TestClient carol = client(first)) {
             carol.loginOk("carol", "pw-carol");
             adHocRoom = Chat.createRoom(carol, "ad hoc");
             lobby = Chat.room(carol, "lobby").getRoomId();
@@ -101,7 +108,7 @@ abstract class CrashRecoveryContract extends BackendContract {
 
         ServerProcess second = start("5s"); // long: what follows is still queued at SIGTERM
         long graceful = 300;
-        try (TestClient bob = second.client()) {
+        try (TestClient bob = client(second)) {
             bob.loginOk("bob", "pw-bob");
             assertThat(Chat.room(bob, "lobby").getRoomId()).as("permanent room id").isEqualTo(lobby);
             List<ChatNotify> stored = Chat.all(bob, lobby);
@@ -135,7 +142,7 @@ abstract class CrashRecoveryContract extends BackendContract {
             assertThat(next).as("the seq continues beyond every seq handed out before the crash")
                     .isGreaterThan(maxReceived);
 
-            try (TestClient carol = second.client()) {
+            try (TestClient carol = client(second)) {
                 carol.loginOk("carol", "pw-carol");
                 assertThat(Chat.createRoom(carol, "ad hoc")).as("room ids are never reused").isGreaterThan(adHocRoom);
             }
@@ -144,7 +151,7 @@ abstract class CrashRecoveryContract extends BackendContract {
                 Chat.say(bob, "graceful " + i, i);
             }
             List<ChatNotify> inFlight = Chat.receive(bob, (int) graceful);
-            second.terminate();
+            second.terminate(Duration.ofSeconds(60));
 
             try (Connection db = backend.connect(dir.resolve("data"))) {
                 List<Row> rows = StoredMessages.of(db, lobby);

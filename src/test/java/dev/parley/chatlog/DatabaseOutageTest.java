@@ -46,7 +46,7 @@ class DatabaseOutageTest {
         int port = h2[0].getPort();
         String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/parley";
         try {
-            run(c -> c.dbUrl = url, new Outage() {
+            run(c -> c.dbUrl(url), new Outage() {
                 @Override
                 public void begin() {
                     h2[0].stop();
@@ -72,8 +72,8 @@ class DatabaseOutageTest {
     void aPostgresDatabaseThatRefusesConnectionsAndReturns() throws Exception {
         try (PostgresTestDatabase pg = PostgresTestDatabase.create()) {
             run(c -> {
-                c.dbUrl = pg.url();
-                c.dbUser = PostgresTestDatabase.USER;
+                c.dbUrl(pg.url());
+                c.dbUser(PostgresTestDatabase.USER);
             }, new Outage() {
                 @Override
                 public void begin() throws SQLException {
@@ -99,10 +99,10 @@ class DatabaseOutageTest {
         Server h2 = Server.createTcpServer("-tcpPort", "0", "-baseDir", h2dir.toString(), "-ifNotExists").start();
         int port = h2.getPort();
         String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/parley";
-        Consumer<ServerConfig> config = c -> {
-            c.dbUrl = url;
-            c.rateLimit = 0;
-            c.permanentRooms = List.of("lobby");
+        Consumer<ServerConfig.Builder> config = c -> {
+            c.dbUrl(url);
+            c.rateLimit(0);
+            c.permanentRooms(List.of("lobby"));
         };
         long lobby;
         try {
@@ -135,14 +135,14 @@ class DatabaseOutageTest {
         }
     }
 
-    private void run(Consumer<ServerConfig> db, Outage outage) throws Exception {
+    private void run(Consumer<ServerConfig.Builder> db, Outage outage) throws Exception {
         int before = 100;
         int during = 300;
         int after = 50;
         int total = before + during + after;
         try (TestServer server = TestServer.start(dir.resolve("data"), c -> {
             db.accept(c);
-            c.rateLimit = 0;
+            c.rateLimit(0);
         });
              TestClient a = server.login("alice");
              TestClient b = server.login("bob");

@@ -32,29 +32,27 @@ class ChatLogOptionsTest {
     @Test
     void defaults() {
         ServerConfig c = parse();
-        assertThat(c.chatLog).isTrue();
-        assertThat(c.logFlushInterval).isEqualTo(Duration.ofMillis(20));
-        assertThat(c.logSync).isFalse();
-        assertThat(c.logQueue).isEqualTo(100_000);
-        assertThat(c.permanentRooms).isEmpty();
-        assertThat(c.joinHistory).isEqualTo(20);
-        assertThat(c.historyMax).isEqualTo(200);
-        c.validate();
+        assertThat(c.chatLog().enabled()).isTrue();
+        assertThat(c.chatLog().flushInterval()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.chatLog().sync()).isFalse();
+        assertThat(c.chatLog().queue()).isEqualTo(100_000);
+        assertThat(c.rooms().permanentRooms()).isEmpty();
+        assertThat(c.history().joinHistory()).isEqualTo(20);
+        assertThat(c.history().historyMax()).isEqualTo(200);
     }
 
     @Test
     void flags() {
         ServerConfig c = parse("--chat-log", "off", "--log-flush-interval", "2s", "--log-sync", "--log-queue", "5000",
                 "--permanent-rooms", "lobby, trade", "--join-history", "5", "--history-max", "100");
-        assertThat(c.chatLog).isFalse();
-        assertThat(c.logFlushInterval).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.logSync).isTrue();
-        assertThat(c.logQueue).isEqualTo(5000);
-        assertThat(c.permanentRooms).containsExactly("lobby", "trade");
-        assertThat(c.joinHistory).isEqualTo(5);
-        assertThat(c.historyMax).isEqualTo(100);
-        c.validate();
-        assertThat(parse("--log-flush-interval", "7ms").logFlushInterval).isEqualTo(Duration.ofMillis(7));
+        assertThat(c.chatLog().enabled()).isFalse();
+        assertThat(c.chatLog().flushInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.chatLog().sync()).isTrue();
+        assertThat(c.chatLog().queue()).isEqualTo(5000);
+        assertThat(c.rooms().permanentRooms()).containsExactly("lobby", "trade");
+        assertThat(c.history().joinHistory()).isEqualTo(5);
+        assertThat(c.history().historyMax()).isEqualTo(100);
+        assertThat(parse("--log-flush-interval", "7ms").chatLog().flushInterval()).isEqualTo(Duration.ofMillis(7));
     }
 
     @Test
@@ -62,20 +60,19 @@ class ChatLogOptionsTest {
         Path file = dir.resolve("parley.properties");
         Files.writeString(file, "permanent-rooms=lobby,trade\nlog-flush-interval=5ms\nchat-log=on\n");
         ServerConfig c = parse("--config", file.toString());
-        assertThat(c.permanentRooms).containsExactly("lobby", "trade");
-        assertThat(c.logFlushInterval).isEqualTo(Duration.ofMillis(5));
+        assertThat(c.rooms().permanentRooms()).containsExactly("lobby", "trade");
+        assertThat(c.chatLog().flushInterval()).isEqualTo(Duration.ofMillis(5));
     }
 
     @Test
     void badValuesAreClearErrors() {
         assertThatThrownBy(() -> parse("--chat-log", "maybe")).hasMessageContaining("expected on or off");
         assertThatThrownBy(() -> parse("--log-flush-interval", "soon")).hasMessageContaining("bad duration");
-        assertThatThrownBy(() -> parse("--log-flush-interval", "0ms").validate()).hasMessageContaining("--log-flush-interval");
-        assertThatThrownBy(() -> parse("--permanent-rooms", "lobby,Lobby").validate()).hasMessageContaining("twice");
-        assertThatThrownBy(() -> parse("--join-history", "300").validate()).hasMessageContaining("--join-history");
-        assertThatThrownBy(() -> parse("--log-queue", "10").validate()).hasMessageContaining("--log-queue");
-        ServerConfig c = new ServerConfig();
-        c.permanentRooms = List.of(" padded");
-        assertThatThrownBy(c::validate).hasMessageContaining("white space");
+        assertThatThrownBy(() -> parse("--log-flush-interval", "0ms")).hasMessage("log-flush-interval must be within 1ms..60s");
+        assertThatThrownBy(() -> parse("--permanent-rooms", "lobby,Lobby")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> parse("--join-history", "300")).hasMessageStartingWith("join-history must be within 0..history-max");
+        assertThatThrownBy(() -> parse("--log-queue", "10")).hasMessage("log-queue must be at least 1000");
+        assertThatThrownBy(() -> ServerConfig.builder().permanentRooms(List.of(" padded")).build())
+                .hasMessageContaining("white space");
     }
 }

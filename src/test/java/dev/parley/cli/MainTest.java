@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,10 +40,11 @@ class MainTest {
         Files.writeString(file, "port=7001\nroom-max-members=50\nauto-register=false\nslow-reader-grace=250ms\n");
         ServerCommand cmd = parse("server", "--config", file.toString(), "--port", "7002");
         var config = cmd.toConfig();
-        assertThat(config.port).isEqualTo(7002);
-        assertThat(config.roomMaxMembers).isEqualTo(50);
-        assertThat(config.autoRegister).isFalse();
-        assertThat(config.slowReaderGraceMillis).isEqualTo(250);
+        assertThat(config.network().port()).isEqualTo(7002);
+        assertThat(config.rooms().roomMaxMembers()).isEqualTo(50);
+        assertThat(config.accounts().autoRegister()).isFalse();
+        assertThat(config.connections().slowReaderGrace()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.history()).as("not in the file: the defaults").isEqualTo(ServerConfig.defaults().history());
     }
 
     @Test
@@ -73,7 +76,7 @@ class MainTest {
         } finally {
             System.setErr(old);
         }
-        assertThat(captured.toString()).contains("--max-frame must be within 64..65535")
+        assertThat(captured.toString()).contains("parley: max-frame must be within 64..65535")
                 .contains("unknown transport 'carrier-pigeon'").doesNotContain("\tat ");
     }
 

@@ -79,7 +79,7 @@ abstract class HistoryContract extends BackendContract {
 
     @Test
     void limitIsCappedAtHistoryMax() throws Exception {
-        try (TestServer server = start(c -> c.historyMax = 100); TestClient a = server.login("alice")) {
+        try (TestServer server = start(c -> c.historyMax(100)); TestClient a = server.login("alice")) {
             long room = Chat.createRoom(a, "capped");
             chat(a, 1, 150);
             HistoryResponse r = Chat.history(a, room, null, null, 1000);
@@ -110,7 +110,7 @@ abstract class HistoryContract extends BackendContract {
     void historyMergesTheDatabaseWithMessagesNotYetStored() throws Exception {
         // the first 100 are stored; 30 more are sent and read at once, while (timing decides)
         // some or all of them still wait in the chat log's queue: the answer is the same
-        try (TestServer server = start(c -> c.logFlushInterval = Duration.ofMillis(300));
+        try (TestServer server = start(c -> c.logFlushInterval(Duration.ofMillis(300)));
              TestClient a = server.login("alice")) {
             long room = Chat.createRoom(a, "merge");
             chat(a, 1, 100);
@@ -127,7 +127,7 @@ abstract class HistoryContract extends BackendContract {
 
     @Test
     void onlyMembersReadAnAdHocRoomAndAnyoneAPermanentOne() throws Exception {
-        try (TestServer server = start(c -> c.permanentRooms = List.of("lobby"));
+        try (TestServer server = start(c -> c.permanentRooms(List.of("lobby")));
              TestClient a = server.login("alice");
              TestClient b = server.login("bob")) {
             long room = Chat.createRoom(a, "private");

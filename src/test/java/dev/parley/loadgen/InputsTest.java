@@ -94,15 +94,6 @@ class InputsTest {
     }
 
     @Test
-    void serverStartupLineGivesPortAndTransport() {
-        var m = ServerProcess.LISTENING.matcher(
-                "02:03:11.123 INFO  [main] ParleyServer - Parley listening on /127.0.0.1:41385 (transport io_uring, 2 I/O threads, data /tmp/x)");
-        assertThat(m.find()).isTrue();
-        assertThat(m.group(1)).isEqualTo("41385");
-        assertThat(m.group(2)).isEqualTo("io_uring");
-    }
-
-    @Test
     void rampRatesGrowByTheFactorRoundedToTwoDigits() {
         double r = 10;
         StringBuilder seq = new StringBuilder();

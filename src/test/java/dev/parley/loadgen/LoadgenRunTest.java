@@ -32,7 +32,7 @@ class LoadgenRunTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(tmp.resolve("data"), c -> c.rateLimit = 1_000);
+        server = TestServer.start(tmp.resolve("data"), c -> c.rateLimit(1_000));
     }
 
     @AfterEach
@@ -93,7 +93,7 @@ class LoadgenRunTest {
     void refusedMessagesAreCountedAsErrorsAndFailTheRun() throws Exception {
         server.close();
         // 5 requests/s (burst 10) per connection, but each client sends 40/s
-        server = TestServer.start(tmp.resolve("data2"), c -> c.rateLimit = 5);
+        server = TestServer.start(tmp.resolve("data2"), c -> c.rateLimit(5));
         LoadgenConfig cfg = config(4, 1, 40, 0, 2);
         try (Loadgen lg = new Loadgen(cfg, quiet(), Progress.silent())) {
             lg.setup();

@@ -82,7 +82,7 @@ class AbusePolicyTest {
 
     @Test
     void aFloodIsAnsweredWithRateLimitedAndTheConnectionSurvives() throws Exception {
-        try (TestServer server = TestServer.start(dir, c -> c.rateLimit = 5);
+        try (TestServer server = TestServer.start(dir, c -> c.rateLimit(5));
              TestClient flooder = server.client()) {
             for (int i = 0; i < 40; i++) {
                 flooder.send(PingRequest.newBuilder().setNonce(i).build());
@@ -113,9 +113,9 @@ class AbusePolicyTest {
     @Test
     void aReaderThatStopsReadingIsDisconnectedAndTheRoomGoesOn() throws Exception {
         try (TestServer server = TestServer.start(dir, c -> {
-                 c.rateLimit = 0;
-                 c.slowReaderBytes = 64 * 1024;
-                 c.slowReaderGraceMillis = 500;
+                 c.rateLimit(0);
+                 c.slowReaderBytes(64 * 1024);
+                 c.slowReaderGrace(Duration.ofMillis(500));
              });
              TestClient talker = server.login("talker");
              TestClient sleeper = server.login("sleeper");

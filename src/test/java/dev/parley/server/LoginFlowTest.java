@@ -141,7 +141,7 @@ class LoginFlowTest {
 
     @Test
     void withoutAutoRegisterAnUnknownNameIsRefused(@TempDir Path other) throws Exception {
-        try (TestServer closed = TestServer.start(other, c -> c.autoRegister = false);
+        try (TestServer closed = TestServer.start(other, c -> c.autoRegister(false));
              TestClient c = closed.client()) {
             assertThat(c.login("Stranger", "pw").getResult()).isEqualTo(Result.INVALID_CREDENTIALS);
         }
@@ -149,7 +149,7 @@ class LoginFlowTest {
 
     @Test
     void theDefaultKdfCostWorksEndToEnd(@TempDir Path other) throws Exception {
-        try (TestServer real = TestServer.start(other, c -> c.passwordIterations = dev.parley.account.PasswordHasher.DEFAULT_ITERATIONS)) {
+        try (TestServer real = TestServer.start(other, c -> c.passwordIterations(dev.parley.account.PasswordHasher.DEFAULT_ITERATIONS))) {
             try (TestClient c = real.client()) {
                 c.loginOk("Slow", "hash-me");
             }

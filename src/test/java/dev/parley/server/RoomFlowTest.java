@@ -41,8 +41,8 @@ class RoomFlowTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(dir, c -> {
-            c.roomMaxMembers = 3;
-            c.rateLimit = 0;
+            c.roomMaxMembers(3);
+            c.rateLimit(0);
         });
     }
 

@@ -32,10 +32,10 @@ public abstract class BackendContract {
     }
 
     /** A server on this backend, without a rate limit, adjusted by {@code tweak}. */
-    protected TestServer start(Consumer<ServerConfig> tweak) throws IOException, InterruptedException {
+    protected TestServer start(Consumer<ServerConfig.Builder> tweak) throws IOException, InterruptedException {
         return TestServer.start(dir, c -> {
             backend.configure(c);
-            c.rateLimit = 0;
+            c.rateLimit(0);
             tweak.accept(c);
         });
     }

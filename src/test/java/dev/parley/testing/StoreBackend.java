@@ -19,7 +19,7 @@ public abstract class StoreBackend implements AutoCloseable {
     public abstract String name();
 
     /** Points a server at this database. */
-    public abstract void configure(ServerConfig c);
+    public abstract void configure(ServerConfig.Builder c);
 
     /** The same as {@code server} command options. */
     public abstract List<String> serverArgs();
@@ -45,8 +45,8 @@ public abstract class StoreBackend implements AutoCloseable {
             }
 
             @Override
-            public void configure(ServerConfig c) {
-                c.dbUrl = null;
+            public void configure(ServerConfig.Builder c) {
+                c.dbUrl(null);
             }
 
             @Override
@@ -71,10 +71,10 @@ public abstract class StoreBackend implements AutoCloseable {
             }
 
             @Override
-            public void configure(ServerConfig c) {
-                c.dbUrl = pg.url();
-                c.dbUser = PostgresTestDatabase.USER;
-                c.dbPoolSize = 4;
+            public void configure(ServerConfig.Builder c) {
+                c.dbUrl(pg.url());
+                c.dbUser(PostgresTestDatabase.USER);
+                c.dbPoolSize(4);
             }
 
             @Override

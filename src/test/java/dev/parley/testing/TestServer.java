@@ -17,16 +17,21 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Starts with test defaults (fast password hashing) adjusted by {@code tweak}. */
-    public static TestServer start(Path dataDir, Consumer<ServerConfig> tweak) throws IOException, InterruptedException {
-        ServerConfig c = new ServerConfig();
-        c.host = "127.0.0.1";
-        c.port = 0;
-        c.dataDir = dataDir;
-        c.passwordIterations = 1_000; // the KDF's cost is not under test here; one test uses the default
-        c.ioThreads = 2;
-        c.adminPort = 0; // any free port, so test servers never collide
+    public static TestServer start(Path dataDir, Consumer<ServerConfig.Builder> tweak) throws IOException, InterruptedException {
+        ServerConfig.Builder c = defaults(dataDir);
         tweak.accept(c);
-        return new TestServer(ParleyServer.start(c));
+        return new TestServer(ParleyServer.start(c.build()));
+    }
+
+    /** The test defaults: loopback, any free ports, fast password hashing, two I/O threads. */
+    public static ServerConfig.Builder defaults(Path dataDir) {
+        return ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .dataDir(dataDir)
+                .passwordIterations(1_000) // the KDF's cost is not under test here; one test uses the default
+                .ioThreads(2)
+                .adminPort(0); // any free port, so test servers never collide
     }
 
     public static TestServer start(Path dataDir) throws IOException, InterruptedException {

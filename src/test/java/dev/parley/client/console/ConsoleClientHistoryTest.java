@@ -33,8 +33,8 @@ class ConsoleClientHistoryTest {
     @BeforeAll
     static void startServer() throws Exception {
         server = TestServer.start(dataDir, c -> {
-            c.joinHistory = JOIN_HISTORY;
-            c.historyMax = HISTORY_MAX;
+            c.joinHistory(JOIN_HISTORY);
+            c.historyMax(HISTORY_MAX);
         });
     }
 

@@ -29,12 +29,12 @@ class ConsoleClientReconnectTest {
     Path dataDir;
 
     /** A join shows 3 messages, a history page holds at most 5: a resume of more takes pages. */
-    private static Consumer<ServerConfig> config(int port) {
+    private static Consumer<ServerConfig.Builder> config(int port) {
         return c -> {
-            c.port = port;
-            c.joinHistory = 3;
-            c.historyMax = 5;
-            c.permanentRooms = List.of("lobby");
+            c.port(port);
+            c.joinHistory(3);
+            c.historyMax(5);
+            c.permanentRooms(List.of("lobby"));
         };
     }
 

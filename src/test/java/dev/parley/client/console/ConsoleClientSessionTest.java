@@ -30,7 +30,7 @@ class ConsoleClientSessionTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = TestServer.start(dataDir, c -> c.roomMaxMembers = ROOM_MAX);
+        server = TestServer.start(dataDir, c -> c.roomMaxMembers(ROOM_MAX));
     }
 
     @AfterAll

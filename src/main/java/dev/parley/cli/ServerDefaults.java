@@ -1,0 +1,66 @@
+package dev.parley.cli;
+
+import dev.parley.server.ServerConfig;
+import dev.parley.server.ServerConfig.Accounts;
+import dev.parley.server.ServerConfig.Admin;
+import dev.parley.server.ServerConfig.Blocking;
+import dev.parley.server.ServerConfig.ChatLogSettings;
+import dev.parley.server.ServerConfig.Connections;
+import dev.parley.server.ServerConfig.History;
+import dev.parley.server.ServerConfig.Network;
+import dev.parley.server.ServerConfig.Rooms;
+import dev.parley.server.ServerConfig.Storage;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static java.util.Map.entry;
+
+/**
+ * The {@code server} command's defaults, taken from the {@code DEFAULT_*} constants of
+ * {@link ServerConfig} and written as the options spell them ({@code 5s}, {@code on}), so each
+ * default has one source and {@code --help} shows it through {@code ${DEFAULT-VALUE}}. Keyed by
+ * the option name without dashes, like the {@code --config} file. Stateless.
+ */
+public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
+
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            entry("host", Network.DEFAULT_HOST),
+            entry("port", Integer.toString(Network.DEFAULT_PORT)),
+            entry("io-threads", Integer.toString(Network.DEFAULT_IO_THREADS)),
+            entry("max-frame", Integer.toString(Connections.DEFAULT_MAX_FRAME_BYTES)),
+            entry("rate-limit", Integer.toString(Connections.DEFAULT_RATE_LIMIT)),
+            entry("slow-reader-bytes", Integer.toString(Connections.DEFAULT_SLOW_READER_BYTES)),
+            entry("slow-reader-grace", duration(Connections.DEFAULT_SLOW_READER_GRACE)),
+            entry("room-max-members", Integer.toString(Rooms.DEFAULT_ROOM_MAX_MEMBERS)),
+            entry("max-rooms", Integer.toString(Rooms.DEFAULT_MAX_ROOMS)),
+            entry("max-chat-bytes", Integer.toString(Rooms.DEFAULT_MAX_CHAT_BYTES)),
+            entry("auto-register", Boolean.toString(Accounts.DEFAULT_AUTO_REGISTER)),
+            entry("password-iterations", Integer.toString(Accounts.DEFAULT_PASSWORD_ITERATIONS)),
+            entry("data-dir", Storage.DEFAULT_DATA_DIR.toString()),
+            entry("db-pool-size", Integer.toString(Storage.DEFAULT_DB_POOL_SIZE)),
+            entry("blocking-threads", Integer.toString(Blocking.DEFAULT_THREADS)),
+            entry("chat-log", ChatLogSettings.DEFAULT_ENABLED ? "on" : "off"),
+            entry("log-flush-interval", duration(ChatLogSettings.DEFAULT_FLUSH_INTERVAL)),
+            entry("log-sync", Boolean.toString(ChatLogSettings.DEFAULT_SYNC)),
+            entry("log-queue", Integer.toString(ChatLogSettings.DEFAULT_QUEUE)),
+            entry("join-history", Integer.toString(History.DEFAULT_JOIN_HISTORY)),
+            entry("history-max", Integer.toString(History.DEFAULT_HISTORY_MAX)),
+            entry("admin-host", Admin.DEFAULT_HOST),
+            entry("admin-port", Integer.toString(Admin.DEFAULT_PORT)),
+            entry("stats-interval", duration(ServerConfig.DEFAULT_STATS_INTERVAL)));
+
+    /** A duration the way {@link DurationConverter} reads it: whole seconds as {@code 5s}, else {@code 20ms}. */
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        return argSpec instanceof OptionSpec option ? DEFAULTS.get(ConfigFile.key(option)) : null;
+    }
+}

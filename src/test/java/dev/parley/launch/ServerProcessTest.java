@@ -1,0 +1,54 @@
+package dev.parley.launch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The launcher against a real server in a child JVM: ready means listening; a failed start is reported. */
+class ServerProcessTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerProcess.Options options(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
+                "--admin-port", "0", "--io-threads", "1", "--data-dir", dir.resolve("data").toString()));
+        args.addAll(List.of(extra));
+        return ServerProcess.Options.of(args, dir.resolve("server.log")).withJvmArgs(List.of("-Xmx128m"));
+    }
+
+    @Test
+    void readyGivesTheRealPortsOfAPortZeroStart() throws Exception {
+        try (ServerProcess server = ServerProcess.start(options())) {
+            assertThat(server.port()).isPositive();
+            assertThat(server.adminPort()).isPositive().isNotEqualTo(server.port());
+            assertThat(server.transport()).isIn("io_uring", "epoll", "nio");
+            assertThat(server.command()).contains("--ready-file");
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000); // listening once ready
+            }
+            server.terminate(Duration.ofSeconds(60));
+            assertThat(server.isAlive()).isFalse();
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress("127.0.0.1", server.port())); // released by the graceful stop
+            }
+        }
+    }
+
+    @Test
+    void aServerThatExitsBeforeItIsReadyIsAnErrorWithItsOutput() {
+        assertThatThrownBy(() -> ServerProcess.start(options("--max-frame", "10")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited with code 2 before it was ready")
+                .hasMessageContaining("max-frame must be within 64..65535");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.parley.server;
+
+import dev.parley.account.PasswordHasher;
+import dev.parley.protocol.Frames;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The configuration records: documented defaults, checks where built, errors naming the setting's key. */
+class ServerConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ServerConfig c = ServerConfig.defaults();
+        assertThat(c.network()).isEqualTo(new ServerConfig.Network("0.0.0.0", 7777, null, 0));
+        assertThat(c.connections()).isEqualTo(new ServerConfig.Connections(Frames.DEFAULT_MAX_CLIENT_FRAME, 100,
+                1 << 20, Duration.ofSeconds(5)));
+        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of()));
+        assertThat(c.accounts()).isEqualTo(new ServerConfig.Accounts(true, PasswordHasher.DEFAULT_ITERATIONS));
+        assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("data"), null, null, null, 8));
+        assertThat(c.blocking()).isEqualTo(new ServerConfig.Blocking(0, 20_000));
+        assertThat(c.blocking().effectiveThreads()).isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        assertThat(c.chatLog()).isEqualTo(new ServerConfig.ChatLogSettings(true, Duration.ofMillis(20), false, 100_000));
+        assertThat(c.history()).isEqualTo(new ServerConfig.History(20, 200));
+        assertThat(c.admin()).isEqualTo(new ServerConfig.Admin("127.0.0.1", 9777));
+        assertThat(c.statsInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void toBuilderGivesAnEqualConfigToChange() {
+        ServerConfig c = ServerConfig.builder().port(0).permanentRooms(List.of("lobby")).logSync(true)
+                .slowReaderGrace(Duration.ofMillis(500)).adminPort(-1).build();
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        ServerConfig changed = c.toBuilder().historyMax(300).build();
+        assertThat(changed.history().historyMax()).isEqualTo(300);
+        assertThat(changed.rooms()).isEqualTo(c.rooms());
+        assertThat(changed.admin().enabled()).isFalse();
+    }
+
+    @Test
+    void eachCheckNamesItsSettingByKey() {
+        assertRejected(b -> b.port(65536), "port must be within 0..65535");
+        assertRejected(b -> b.ioThreads(-1), "io-threads must be 0 (one per core) or positive");
+        assertRejected(b -> b.maxFrameBytes(63), "max-frame must be within 64..65535");
+        assertRejected(b -> b.rateLimit(-1), "rate-limit must be 0 (off) or positive");
+        assertRejected(b -> b.slowReaderBytes(1000), "slow-reader-bytes must be at least 65536");
+        assertRejected(b -> b.slowReaderGrace(Duration.ZERO), "slow-reader-grace must be at least 1ms");
+        assertRejected(b -> b.roomMaxMembers(1), "room-max-members must be at least 2");
+        assertRejected(b -> b.maxRooms(0), "max-rooms must be positive");
+        assertRejected(b -> b.maxChatBytes(16_385), "max-chat-bytes must be within 1..16384");
+        assertRejected(b -> b.maxChatBytes(8192), "max-frame must leave room for a chat of max-chat-bytes (8192)"
+                + " plus 64 bytes of header and fields");
+        assertRejected(b -> b.maxRooms(1).permanentRooms(List.of("a", "b")),
+                "permanent-rooms names more rooms than max-rooms allows");
+        assertRejected(b -> b.permanentRooms(List.of("lobby", "LOBBY")), "permanent-rooms names 'LOBBY' twice");
+        assertRejected(b -> b.passwordIterations(0), "password-iterations must be positive");
+        assertRejected(b -> b.dbPoolSize(0), "db-pool-size must be positive");
+        assertRejected(b -> b.blockingThreads(-1), "blocking-threads must be 0 (one per core, at least 2) or positive");
+        assertRejected(b -> b.loginQueue(0), "login-queue must be positive");
+        assertRejected(b -> b.logFlushInterval(Duration.ofSeconds(61)), "log-flush-interval must be within 1ms..60s");
+        assertRejected(b -> b.logQueue(999), "log-queue must be at least 1000");
+        assertRejected(b -> b.historyMax(1001), "history-max must be within 1..1000");
+        assertRejected(b -> b.joinHistory(201), "join-history must be within 0..history-max (200)");
+        assertRejected(b -> b.adminPort(-2), "admin-port must be within 0..65535, or -1 for none");
+        assertRejected(b -> b.statsInterval(Duration.ofSeconds(-1)), "stats-interval must not be negative");
+    }
+
+    @Test
+    void theEdgesOfEachRangeAreAccepted() {
+        ServerConfig c = ServerConfig.builder().port(65535).maxFrameBytes(Frames.MAX_FRAME_LENGTH)
+                .maxChatBytes(16_384).slowReaderBytes(64 * 1024).slowReaderGrace(Duration.ofMillis(1))
+                .logFlushInterval(Duration.ofSeconds(60)).historyMax(1000).joinHistory(1000)
+                .adminPort(-1).statsInterval(Duration.ZERO).build();
+        assertThat(c.connections().maxFrameBytes()).isEqualTo(65_535);
+    }
+
+    @Test
+    void recordsAreImmutable() {
+        List<String> names = new java.util.ArrayList<>(List.of("lobby"));
+        ServerConfig c = ServerConfig.builder().permanentRooms(names).build();
+        names.add("trade");
+        assertThat(c.rooms().permanentRooms()).containsExactly("lobby");
+        assertThatThrownBy(() -> c.rooms().permanentRooms().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static void assertRejected(UnaryOperator<ServerConfig.Builder> change, String message) {
+        assertThatThrownBy(() -> change.apply(ServerConfig.builder()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+}
