@@ -1,5 +1,9 @@
 package dev.parley.account;
 
+import dev.parley.protocol.pb.Result;
+
+import java.util.concurrent.CompletableFuture;
+
 /** A logged-in player as presence tracks it: one connection of one account. */
 public interface OnlinePlayer {
 
@@ -7,4 +11,11 @@ public interface OnlinePlayer {
 
     /** The account's name as registered (its spelling, not its key). */
     String name();
+
+    /**
+     * Tells the client {@code result} and {@code reason} and closes its connection. Any thread.
+     *
+     * @return completes once the connection has left its rooms and presence
+     */
+    CompletableFuture<Void> disconnect(Result result, String reason);
 }

@@ -13,6 +13,12 @@ public interface Presence {
     /** Marks {@code name} online on {@code player}; false when it is online already (on another connection). */
     boolean claim(String name, OnlinePlayer player);
 
+    /**
+     * Marks {@code name} online on {@code player} whoever held it: the takeover of a newer
+     * login. Returns the connection that held it (to be disconnected), or null.
+     */
+    OnlinePlayer replace(String name, OnlinePlayer player);
+
     /** {@code player} went offline; does nothing if another connection holds {@code name} by now. */
     void release(String name, OnlinePlayer player);
 

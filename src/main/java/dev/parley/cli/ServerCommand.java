@@ -5,6 +5,7 @@ import dev.parley.launch.ReadyFile;
 import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
+import dev.parley.session.SessionPolicies.DuplicateLogin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,6 +94,35 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration slowReaderGrace;
 
+    @Option(names = "--abuse-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a connection may keep sending over --rate-limit before it is disconnected (default: ${DEFAULT-VALUE}).")
+    Duration abuseGrace;
+
+    @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
+            description = "Unsent bytes one client may hold; past it the connection is closed at once, whatever the grace (default: ${DEFAULT-VALUE}).")
+    long maxPendingBytes;
+
+    @Option(names = "--login-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a new connection has to log in before it gets TIMED_OUT and is closed (default: ${DEFAULT-VALUE}).")
+    Duration loginTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a logged-in connection may send nothing (clients ping at least every third of it) before it is closed (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--duplicate-login", paramLabel = "replace|refuse", converter = DuplicateLoginConverter.class,
+            description = "A login for a name online on another connection: replace closes the old connection with SESSION_REPLACED; refuse answers ALREADY_LOGGED_IN (default: ${DEFAULT-VALUE}).")
+    DuplicateLogin duplicateLogin;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Open client connections at most; more are refused and counted (default: ${DEFAULT-VALUE} = the process file limit less "
+                    + ServerConfig.Connections.FILE_HEADROOM + ").")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            description = "Open client connections from one IP address at most (default: ${DEFAULT-VALUE} = no limit, since players behind one NAT share an address).")
+    int maxPerAddress;
+
     @Option(names = "--admin-port",
             description = "HTTP port for GET /metrics (Prometheus) and GET /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
     int adminPort;
@@ -167,7 +197,9 @@ public final class ServerCommand implements Callable<Integer> {
         return ServerConfig.builder()
                 .host(host).port(port).transport(transport).ioThreads(ioThreads)
                 .maxFrameBytes(maxFrame).rateLimit(rateLimit).slowReaderBytes(slowReaderBytes)
-                .slowReaderGrace(slowReaderGrace)
+                .slowReaderGrace(slowReaderGrace).abuseGrace(abuseGrace).maxPendingBytes(maxPendingBytes)
+                .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
+                .maxConnections(maxConnections).maxPerAddress(maxPerAddress)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)
@@ -236,6 +268,17 @@ public final class ServerCommand implements Callable<Integer> {
                 case "on", "true", "yes" -> true;
                 case "off", "false", "no" -> false;
                 default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
+            };
+        }
+    }
+
+    static final class DuplicateLoginConverter implements CommandLine.ITypeConverter<DuplicateLogin> {
+        @Override
+        public DuplicateLogin convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "replace" -> DuplicateLogin.REPLACE;
+                case "refuse" -> DuplicateLogin.REFUSE;
+                default -> throw new CommandLine.TypeConversionException("expected replace or refuse, got '" + value + "'");
             };
         }
     }

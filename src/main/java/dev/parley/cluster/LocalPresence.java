@@ -18,6 +18,12 @@ public final class LocalPresence implements Presence {
     }
 
     @Override
+    public OnlinePlayer replace(String name, OnlinePlayer player) {
+        OnlinePlayer previous = online.put(AccountStore.nameKey(name), player);
+        return previous == player ? null : previous;
+    }
+
+    @Override
     public void release(String name, OnlinePlayer player) {
         online.remove(AccountStore.nameKey(name), player);
     }

@@ -79,6 +79,13 @@ public final class ServerMetrics {
                 .description("Open client connections").register(registry);
         Gauge.builder("parley.rooms", rooms, AtomicInteger::get)
                 .description("Rooms that exist").register(registry);
+        // the policy counters exist from the start, so dashboards and alerts see zeros, not gaps
+        for (String reason : new String[]{"backlog", "flood", "login_timeout", "idle_timeout", "replaced"}) {
+            policyCounter("parley.policy.disconnects", reason);
+        }
+        policyCounter("parley.connections.refused", "max_connections");
+        policyCounter("parley.connections.refused", "per_address");
+        policyCounter("parley.accept.errors", "io");
     }
 
     public MeterRegistry registry() {
@@ -184,5 +191,41 @@ public final class ServerMetrics {
 
     public void roomRemoved() {
         rooms.decrementAndGet();
+    }
+
+    // --- connection policies (docs/RELIABILITY.md) ---
+
+    /** A connection closed because it held more unsent bytes than max-pending-bytes. */
+    public void backlogDisconnect() {
+        policyCounter("parley.policy.disconnects", "backlog").increment();
+    }
+
+    /** A connection closed because it stayed over its rate for the abuse grace. */
+    public void abuseDisconnect() {
+        policyCounter("parley.policy.disconnects", "flood").increment();
+    }
+
+    /** A connection closed for missing a deadline: {@code login} or {@code idle}. */
+    public void timedOut(String deadline) {
+        policyCounter("parley.policy.disconnects", deadline + "_timeout").increment();
+    }
+
+    /** A newer login of the same player took over a session. */
+    public void sessionReplaced() {
+        policyCounter("parley.policy.disconnects", "replaced").increment();
+    }
+
+    /** A new connection refused at a limit: {@code max_connections} or {@code per_address}. */
+    public void connectionRefused(String limit) {
+        policyCounter("parley.connections.refused", limit).increment();
+    }
+
+    /** The listener failed to accept a connection (e.g. out of file descriptors). */
+    public void acceptError() {
+        policyCounter("parley.accept.errors", "io").increment();
+    }
+
+    private Counter policyCounter(String name, String reason) {
+        return Counter.builder(name).tag("reason", reason).register(registry);
     }
 }

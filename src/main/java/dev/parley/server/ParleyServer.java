@@ -8,7 +8,9 @@ import dev.parley.room.RoomService;
 import dev.parley.admin.AdminServer;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
+import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
+import dev.parley.transport.ConnectionLimits;
 import dev.parley.account.Presence;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.room.RoomContext;
@@ -34,6 +36,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -67,6 +70,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ParleyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
+    /** The largest read of one connection, and how many reads it gets per event-loop turn. */
+    static final int READ_CHUNK = 16 * 1024;
+    static final int READS_PER_TURN = 2;
 
     private final ServerConfig config;
     private final Transport transport;
@@ -83,6 +89,7 @@ public final class ParleyServer implements AutoCloseable {
     private final RoomService rooms;
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
+    private final ConnectionLimits limits;
     private final StatsReporter stats;
     private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -141,17 +148,25 @@ public final class ParleyServer implements AutoCloseable {
                     roomConfig.roomMaxMembers());
             LoginService logins = new LoginService(new AccountStore(database),
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), blocking);
-            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics), rooms, metrics,
-                    new SessionPolicies(connections.rateLimit(), connections.slowReaderGrace()));
+            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
+                    rooms, metrics, sessionPolicies(connections));
+            limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
                     .channel(transport.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(new AcceptErrors(metrics))
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // the OS notices a peer that vanished (a dead network) even while nothing is sent
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    // fairness: one connection's input costs at most READS_PER_TURN x READ_CHUNK bytes per loop turn
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                            new AdaptiveRecvByteBufAllocator(64, 2048, READ_CHUNK).maxMessagesPerRead(READS_PER_TURN))
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
-                    .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels));
+                    .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
+                            limits));
             serverChannel = resources.add("listener", bind(bootstrap, network),
                     ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
@@ -170,6 +185,12 @@ public final class ParleyServer implements AutoCloseable {
         }
         log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
                 network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+    }
+
+    /** The connection policies, as the session layer takes them. */
+    private static SessionPolicies sessionPolicies(ServerConfig.Connections c) {
+        return new SessionPolicies(c.rateLimit(), c.abuseGrace(), c.slowReaderGrace(), c.maxPendingBytes(),
+                c.loginTimeout(), c.idleTimeout(), c.duplicateLogin());
     }
 
     private static ChatLog openChatLog(ServerConfig config, MessageStore messageStore, PrometheusMeterRegistry registry)

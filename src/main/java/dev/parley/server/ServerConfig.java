@@ -4,6 +4,7 @@ import dev.parley.account.PasswordHasher;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryService;
 import dev.parley.protocol.Frames;
+import dev.parley.session.SessionPolicies.DuplicateLogin;
 import dev.parley.socket.Transport;
 
 import java.nio.file.Path;
@@ -87,26 +88,65 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
-     * What one client connection may do.
+     * What one client connection may do, and how many there may be (docs/RELIABILITY.md).
      *
-     * @param maxFrameBytes   largest frame a client may send, header included
-     * @param rateLimit       requests a connection may send per second (token bucket, burst twice that); 0 = unlimited
-     * @param slowReaderBytes bytes queued for a client above which it counts as not keeping up (the high water mark)
-     * @param slowReaderGrace how long a client may stay above {@code slowReaderBytes} before it is disconnected
+     * @param maxFrameBytes     largest frame a client may send, header included
+     * @param rateLimit         requests a connection may send per second (token bucket, burst twice that); 0 = unlimited
+     * @param abuseGrace        how long a connection may keep sending over its rate before it is closed
+     * @param slowReaderBytes   bytes queued for a client above which it counts as not keeping up (the high
+     *                          water mark); its input is not read while it is above
+     * @param slowReaderGrace   how long a client may stay above {@code slowReaderBytes} before it is disconnected
+     * @param maxPendingBytes   unsent bytes past which a client is disconnected at once
+     * @param loginTimeout      how long a new connection has to log in
+     * @param idleTimeout       how long a logged-in connection may send nothing, not even a ping
+     * @param duplicateLogin    what a login for a name online on another connection does
+     * @param maxConnections    open client connections at most; 0 = the process file limit less
+     *                          {@link #FILE_HEADROOM} (kept for the database, the admin port and logs)
+     * @param maxPerAddress     open connections from one address at most; 0 = no limit
      */
-    public record Connections(int maxFrameBytes, int rateLimit, int slowReaderBytes, Duration slowReaderGrace) {
+    public record Connections(int maxFrameBytes, int rateLimit, Duration abuseGrace, int slowReaderBytes,
+                              Duration slowReaderGrace, long maxPendingBytes, Duration loginTimeout,
+                              Duration idleTimeout, DuplicateLogin duplicateLogin, int maxConnections,
+                              int maxPerAddress) {
         public static final int DEFAULT_MAX_FRAME_BYTES = Frames.DEFAULT_MAX_CLIENT_FRAME;
         public static final int DEFAULT_RATE_LIMIT = 100;
+        public static final Duration DEFAULT_ABUSE_GRACE = Duration.ofSeconds(10);
         public static final int DEFAULT_SLOW_READER_BYTES = 1 << 20;
         public static final Duration DEFAULT_SLOW_READER_GRACE = Duration.ofSeconds(5);
+        public static final long DEFAULT_MAX_PENDING_BYTES = 4L << 20;
+        public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(10);
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(45);
+        public static final DuplicateLogin DEFAULT_DUPLICATE_LOGIN = DuplicateLogin.REPLACE;
+        public static final int DEFAULT_MAX_CONNECTIONS = 0;
+        public static final int DEFAULT_MAX_PER_ADDRESS = 0;
         public static final int MIN_SLOW_READER_BYTES = 64 * 1024;
+        /** File descriptors kept free below the process limit when max-connections is 0. */
+        public static final int FILE_HEADROOM = 512;
 
         public Connections {
             require(maxFrameBytes >= 64 && maxFrameBytes <= Frames.MAX_FRAME_LENGTH,
                     "max-frame must be within 64.." + Frames.MAX_FRAME_LENGTH);
             require(rateLimit >= 0, "rate-limit must be 0 (off) or positive");
+            require(abuseGrace != null && abuseGrace.toMillis() >= 1, "abuse-grace must be at least 1ms");
             require(slowReaderBytes >= MIN_SLOW_READER_BYTES, "slow-reader-bytes must be at least " + MIN_SLOW_READER_BYTES);
             require(slowReaderGrace != null && slowReaderGrace.toMillis() >= 1, "slow-reader-grace must be at least 1ms");
+            require(maxPendingBytes >= slowReaderBytes, "max-pending-bytes must be at least slow-reader-bytes ("
+                    + slowReaderBytes + ")");
+            require(loginTimeout != null && loginTimeout.toMillis() >= 100, "login-timeout must be at least 100ms");
+            require(idleTimeout != null && idleTimeout.toSeconds() >= 3, "idle-timeout must be at least 3s");
+            Objects.requireNonNull(duplicateLogin, "duplicate-login");
+            require(maxConnections >= 0, "max-connections must be 0 (from the file limit) or positive");
+            require(maxPerAddress >= 0, "max-connections-per-address must be 0 (no limit) or positive");
+        }
+
+        /** {@link #maxConnections}, or with 0 the process file limit less {@link #FILE_HEADROOM}. */
+        public int effectiveMaxConnections() {
+            if (maxConnections > 0) {
+                return maxConnections;
+            }
+            long files = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 0;
+            return files <= 0 ? 10_000 : (int) Math.max(16, Math.min(Integer.MAX_VALUE, files - FILE_HEADROOM));
         }
     }
 
@@ -277,8 +317,15 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int ioThreads = Network.DEFAULT_IO_THREADS;
         private int maxFrameBytes = Connections.DEFAULT_MAX_FRAME_BYTES;
         private int rateLimit = Connections.DEFAULT_RATE_LIMIT;
+        private Duration abuseGrace = Connections.DEFAULT_ABUSE_GRACE;
         private int slowReaderBytes = Connections.DEFAULT_SLOW_READER_BYTES;
         private Duration slowReaderGrace = Connections.DEFAULT_SLOW_READER_GRACE;
+        private long maxPendingBytes = Connections.DEFAULT_MAX_PENDING_BYTES;
+        private Duration loginTimeout = Connections.DEFAULT_LOGIN_TIMEOUT;
+        private Duration idleTimeout = Connections.DEFAULT_IDLE_TIMEOUT;
+        private DuplicateLogin duplicateLogin = Connections.DEFAULT_DUPLICATE_LOGIN;
+        private int maxConnections = Connections.DEFAULT_MAX_CONNECTIONS;
+        private int maxPerAddress = Connections.DEFAULT_MAX_PER_ADDRESS;
         private int roomMaxMembers = Rooms.DEFAULT_ROOM_MAX_MEMBERS;
         private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
         private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
@@ -314,7 +361,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         public ServerConfig build() {
             return new ServerConfig(
                     new Network(host, port, transport, ioThreads),
-                    new Connections(maxFrameBytes, rateLimit, slowReaderBytes, slowReaderGrace),
+                    new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
+                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress),
                     new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
@@ -330,8 +378,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         }
 
         public Builder connections(Connections c) {
-            return maxFrameBytes(c.maxFrameBytes()).rateLimit(c.rateLimit()).slowReaderBytes(c.slowReaderBytes())
-                    .slowReaderGrace(c.slowReaderGrace());
+            return maxFrameBytes(c.maxFrameBytes()).rateLimit(c.rateLimit()).abuseGrace(c.abuseGrace())
+                    .slowReaderBytes(c.slowReaderBytes()).slowReaderGrace(c.slowReaderGrace())
+                    .maxPendingBytes(c.maxPendingBytes()).loginTimeout(c.loginTimeout()).idleTimeout(c.idleTimeout())
+                    .duplicateLogin(c.duplicateLogin()).maxConnections(c.maxConnections())
+                    .maxPerAddress(c.maxPerAddress());
         }
 
         public Builder rooms(Rooms r) {
@@ -401,6 +452,41 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder slowReaderGrace(Duration v) {
             slowReaderGrace = v;
+            return this;
+        }
+
+        public Builder abuseGrace(Duration v) {
+            abuseGrace = v;
+            return this;
+        }
+
+        public Builder maxPendingBytes(long v) {
+            maxPendingBytes = v;
+            return this;
+        }
+
+        public Builder loginTimeout(Duration v) {
+            loginTimeout = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        public Builder duplicateLogin(DuplicateLogin v) {
+            duplicateLogin = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder maxPerAddress(int v) {
+            maxPerAddress = v;
             return this;
         }
 

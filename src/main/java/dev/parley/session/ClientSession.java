@@ -2,42 +2,60 @@ package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
+import dev.parley.metrics.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
+import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.Member;
+import dev.parley.protocol.pb.MsgType;
+import dev.parley.protocol.pb.Result;
 import dev.parley.room.Membership;
 import dev.parley.room.RoomMember;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One client connection and the player bound to it: what rooms see as a {@link RoomMember} and
  * presence as an {@link OnlinePlayer}.
  *
- * <p>Threading: the login state, the rate limiter and {@link #rooms()} belong to the channel's
+ * <p>It also enforces the memory bound of its connection: whenever a write leaves the channel
+ * above its high-water mark, the unsent bytes are compared with {@code maxPendingBytes}, and a
+ * connection past it is closed at once, so a client that does not read cannot make the server
+ * hold more than that for it.
+ *
+ * <p>Threading: the login state, {@link #rooms()} and the flush flag belong to the channel's
  * event loop. The player identity is published once at login (volatile) and read by room job
- * queues afterwards. {@link #send} is safe from any thread.
+ * queues afterwards. {@link #send} and {@link #disconnect} are safe from any thread.
  */
 public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatcher.Flushable {
 
+    private static final LogLimiter backlogLog =
+            new LogLimiter(LoggerFactory.getLogger(ClientSession.class), Duration.ofSeconds(10));
+
     private final Channel channel;
     private final ServerMetrics metrics;
-    private final RateLimiter rateLimiter;
+    private final long maxPendingBytes;
     private final Membership rooms = new Membership();
+    /** Completed once the connection is closed and has left its rooms and presence. */
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private volatile Member member;
     // event loop only
     private boolean loginPending;
-    private boolean rateLimitLogged;
     private boolean flushPending;
     private FlushBatcher batcher;
 
-    /** @param requestsPerSecond the connection's rate limit (burst twice that); 0 = unlimited */
-    public ClientSession(Channel channel, ServerMetrics metrics, int requestsPerSecond) {
+    /** @param maxPendingBytes unsent bytes past which the connection is closed at once */
+    public ClientSession(Channel channel, ServerMetrics metrics, long maxPendingBytes) {
         this.channel = channel;
         this.metrics = metrics;
-        this.rateLimiter = requestsPerSecond > 0 ? new RateLimiter(requestsPerSecond, 2L * requestsPerSecond) : null;
+        this.maxPendingBytes = maxPendingBytes;
     }
 
     @Override
@@ -105,22 +123,13 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
         loginPending = pending;
     }
 
-    /** Takes one request token; false when the connection is over its rate. */
-    boolean tryAcquire(long nowNanos) {
-        return rateLimiter == null || rateLimiter.tryAcquire(nowNanos);
-    }
-
-    /** True the first time only, so a flooding client is logged once, not per request. */
-    boolean firstRateLimitLog() {
-        boolean first = !rateLimitLogged;
-        rateLimitLogged = true;
-        return first;
-    }
-
     @Override
     public void send(MessageLite message) {
         if (channel.isActive()) {
             channel.writeAndFlush(Frames.encode(channel.alloc(), message), channel.voidPromise());
+            if (!channel.isWritable() && channel.eventLoop().inEventLoop()) {
+                checkBacklog();
+            }
         }
     }
 
@@ -134,7 +143,43 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
             batcher = FlushBatcher.current(); // deliveries run on this channel's loop only
         }
         batcher.mark(this, metrics);
+        if (!channel.isWritable()) {
+            checkBacklog();
+        }
         return true;
+    }
+
+    /** Event loop only: closes the connection if it holds more unsent bytes than allowed. */
+    void checkBacklog() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        long pending = out == null ? 0 : out.totalPendingWriteBytes();
+        if (pending > maxPendingBytes && channel.isActive()) {
+            metrics.backlogDisconnect();
+            backlogLog.info("[{}] closed: {} bytes unsent, over max-pending-bytes ({})", this, pending, maxPendingBytes);
+            channel.close();
+        }
+    }
+
+    /**
+     * Tells the client why and closes the connection; the returned future completes once the
+     * session has left its rooms and presence. Any thread.
+     */
+    @Override
+    public CompletableFuture<Void> disconnect(Result result, String reason) {
+        channel.eventLoop().execute(() -> {
+            if (channel.isActive()) {
+                // flushed before the close, so it reaches a live client; a ghost's socket may take nothing
+                channel.writeAndFlush(Frames.encode(channel.alloc(), Replies.error(result, reason,
+                        MsgType.MSG_TYPE_UNSPECIFIED)), channel.voidPromise());
+            }
+            channel.close();
+        });
+        return gone;
+    }
+
+    /** Event loop only: the connection has closed, left its rooms and given up its name. */
+    void gone() {
+        gone.complete(null);
     }
 
     @Override

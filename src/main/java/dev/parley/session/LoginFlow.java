@@ -1,37 +1,53 @@
 package dev.parley.session;
 
 import dev.parley.account.LoginService;
+import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.session.SessionPolicies.DuplicateLogin;
 import dev.parley.store.Account;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The login gate of a connection: one login per connection, credentials checked off the event
  * loop by {@link LoginService}, the outcome applied back on the connection's loop, where the
- * name is claimed in {@link Presence} (a name online elsewhere gets {@code ALREADY_LOGGED_IN}
- * and the first session keeps working) and the session is bound. Shared by all connections of
- * a server; every method runs on the session's event loop.
+ * name is claimed in {@link Presence} and the session is bound.
+ *
+ * <p>A name that is online on another connection is taken over ({@link DuplicateLogin#REPLACE},
+ * the default): the old connection gets {@code SESSION_REPLACED} and closes, and the new login
+ * is answered only once the old session has left its rooms, so a room sees the old member leave
+ * before the new one can join, never both. With {@link DuplicateLogin#REFUSE} the new login gets
+ * {@code ALREADY_LOGGED_IN} and the first session keeps working.
+ *
+ * <p>Shared by all connections of a server; every method runs on the session's event loop.
  */
 public final class LoginFlow {
 
     private static final Logger log = LoggerFactory.getLogger(LoginFlow.class);
 
+    /** How long a takeover waits for the old connection to close before it logs in anyway. */
+    static final long TAKEOVER_WAIT_SECONDS = 2;
+
     private final LoginService logins;
     private final Presence presence;
     private final ServerMetrics metrics;
+    private final DuplicateLogin duplicateLogin;
 
-    public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics) {
+    public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin) {
         this.logins = logins;
         this.presence = presence;
         this.metrics = metrics;
+        this.duplicateLogin = duplicateLogin;
     }
 
-    void login(ClientSession s, LoginRequest req) {
+    /** @param onLoggedIn runs on the session's loop once the session is logged in */
+    void login(ClientSession s, LoginRequest req, Runnable onLoggedIn) {
         if (s.isLoggedIn() || s.loginPending()) {
             s.send(failure(Result.ALREADY_LOGGED_IN, "this connection is logged in already"));
             return;
@@ -39,9 +55,9 @@ public final class LoginFlow {
         s.loginPending(true);
         logins.authenticate(req).thenAccept(outcome -> {
             if (s.loop().inEventLoop()) {
-                complete(s, outcome);
+                complete(s, outcome, onLoggedIn);
             } else {
-                s.loop().execute(() -> complete(s, outcome));
+                s.loop().execute(() -> complete(s, outcome, onLoggedIn));
             }
         });
     }
@@ -54,7 +70,7 @@ public final class LoginFlow {
         }
     }
 
-    private void complete(ClientSession s, LoginService.Outcome outcome) {
+    private void complete(ClientSession s, LoginService.Outcome outcome, Runnable onLoggedIn) {
         s.loginPending(false);
         if (!s.channel().isActive()) {
             return;
@@ -65,12 +81,38 @@ public final class LoginFlow {
             return;
         }
         Account account = outcome.account();
-        if (!presence.claim(account.name(), s)) {
-            metrics.login(false);
-            s.send(failure(Result.ALREADY_LOGGED_IN, account.name() + " is online already"));
+        if (duplicateLogin == DuplicateLogin.REFUSE) {
+            if (!presence.claim(account.name(), s)) {
+                metrics.login(false);
+                s.send(failure(Result.ALREADY_LOGGED_IN, account.name() + " is online already"));
+                return;
+            }
+            loggedIn(s, account, onLoggedIn);
             return;
         }
+        OnlinePlayer previous = presence.replace(account.name(), s);
+        if (previous == null) {
+            loggedIn(s, account, onLoggedIn);
+            return;
+        }
+        metrics.sessionReplaced();
+        log.debug("[{}] replaces its session on another connection", previous);
+        s.loginPending(true); // until the old session is gone; a second login meanwhile is refused
+        previous.disconnect(Result.SESSION_REPLACED, "you logged in on another connection")
+                .completeOnTimeout(null, TAKEOVER_WAIT_SECONDS, TimeUnit.SECONDS)
+                .thenRun(() -> s.loop().execute(() -> {
+                    s.loginPending(false);
+                    if (s.channel().isActive()) {
+                        loggedIn(s, account, onLoggedIn);
+                    } else {
+                        presence.release(account.name(), s);
+                    }
+                }));
+    }
+
+    private void loggedIn(ClientSession s, Account account, Runnable onLoggedIn) {
         s.bind(account.id(), account.name());
+        onLoggedIn.run();
         metrics.login(true);
         log.debug("[{}] logged in from {}", s, s.channel().remoteAddress());
         s.send(LoginResponse.newBuilder().setResult(Result.OK).setPlayerId(account.id())

@@ -1,14 +1,15 @@
 package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
-import dev.parley.protocol.Replies;
-import dev.parley.room.RoomService;
+import dev.parley.metrics.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.MessageCatalog;
 import dev.parley.protocol.ProtocolViolationException;
+import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.LoginRequest;
@@ -16,47 +17,65 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.PingRequest;
 import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.room.RoomService;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The last inbound handler of a client connection: applies the connection-level policies
- * (login gate, rate limit, protocol violations, slow readers) and routes each request to the
- * login flow or the room service. One instance per connection; runs on the connection's event
- * loop, like everything it calls.
+ * The last inbound handler of a client connection: applies the connection policies and routes
+ * each request to the login flow or the room service. One instance per connection; runs on the
+ * connection's event loop, like everything it calls.
+ *
+ * <p>Policies, each with its option in {@link SessionPolicies}: the login gate and the login and
+ * idle {@link Deadlines}; the request rate ({@link FloodGuard}: refusals coalesced, flooders
+ * closed after the abuse grace); back-pressure (while the client does not read what it is sent,
+ * its input is not read either, so it cannot make the server produce more; past the slow-reader
+ * grace, or past the pending-bytes cap at once ({@link ClientSession}), it is closed); protocol
+ * violations (an {@code ErrorNotify}, then close).
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final LogLimiter violationLog = new LogLimiter(log, LOG_INTERVAL);
+    private static final LogLimiter floodLog = new LogLimiter(log, LOG_INTERVAL);
+    private static final LogLimiter slowReaderLog = new LogLimiter(log, LOG_INTERVAL);
+    private static final LogLimiter timeoutLog = new LogLimiter(log, LOG_INTERVAL);
 
     private final LoginFlow logins;
     private final RoomService rooms;
     private final ServerMetrics metrics;
-    private final int rateLimit;
-    private final long slowReaderGraceMillis;
+    private final SessionPolicies policies;
     private ClientSession session;
+    private FloodGuard flood;
+    private Deadlines deadlines;
     private ScheduledFuture<?> slowReaderCheck;
+    private boolean closing;
 
     SessionHandler(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
         this.logins = logins;
         this.rooms = rooms;
         this.metrics = metrics;
-        this.rateLimit = policies.rateLimit();
-        this.slowReaderGraceMillis = policies.slowReaderGrace().toMillis();
+        this.policies = policies;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        session = new ClientSession(ctx.channel(), metrics, rateLimit);
+        session = new ClientSession(ctx.channel(), metrics, policies.maxPendingBytes());
+        flood = new FloodGuard(policies.rateLimit(), policies.abuseGrace().toNanos());
+        deadlines = new Deadlines(ctx.executor(), policies.loginTimeout().toNanos(), policies.idleTimeout().toNanos(),
+                new Expiry(ctx));
+        deadlines.start();
         metrics.connectionOpened();
         ctx.fireChannelActive();
     }
@@ -67,9 +86,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             slowReaderCheck.cancel(false);
         }
         if (session != null) {
+            deadlines.stop();
             rooms.disconnected(session);
             logins.loggedOut(session);
             metrics.connectionClosed();
+            session.gone();
         }
         ctx.fireChannelInactive();
     }
@@ -77,29 +98,28 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MessageLite message = (MessageLite) msg; // FrameDecoder emits parsed protobuf messages only
+        if (closing) {
+            return; // the connection is being closed: what it still sent is dropped
+        }
         MsgType type = MessageCatalog.of(message).msgType();
         metrics.request(type.getNumber());
-        long now = System.nanoTime();
-        if (!session.tryAcquire(now)) {
-            metrics.rateLimited();
-            if (session.firstRateLimitLog()) {
-                log.info("[{}] over the rate limit of {} requests/s; excess requests are refused", session, rateLimit);
-            }
-            long cmid = message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
-            session.send(Replies.error(Result.RATE_LIMITED, "over " + rateLimit + " requests/s", type, cmid));
+        long now = deadlines.now();
+        deadlines.heard(now);
+        FloodGuard.Verdict verdict = flood.onRequest(now);
+        if (verdict != FloodGuard.Verdict.ACCEPT) {
+            refuse(ctx, message, type, verdict);
             return;
         }
         switch (type) {
             case PING_REQUEST -> session.send(PongResponse.newBuilder().setNonce(((PingRequest) message).getNonce()).build());
-            case LOGIN_REQUEST -> logins.login(session, (LoginRequest) message);
+            case LOGIN_REQUEST -> logins.login(session, (LoginRequest) message, deadlines::loggedIn);
             default -> {
                 if (!session.isLoggedIn()) {
-                    long cmid = message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
-                    session.send(Replies.error(Result.NOT_LOGGED_IN, "log in first", type, cmid));
+                    session.send(Replies.error(Result.NOT_LOGGED_IN, "log in first", type, clientMsgId(message)));
                     return;
                 }
                 switch (type) {
-                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message, now);
+                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message, System.nanoTime());
                     case ROOM_LIST_REQUEST -> rooms.list(session);
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
@@ -111,18 +131,61 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void refuse(ChannelHandlerContext ctx, MessageLite message, MsgType type, FloodGuard.Verdict verdict) {
+        metrics.rateLimited();
+        switch (verdict) {
+            case REFUSE -> {
+                floodLog.info("[{}] over the rate limit of {} requests/s; excess requests are refused",
+                        session, policies.rateLimit());
+                session.send(ErrorNotify.newBuilder().setResult(Result.RATE_LIMITED)
+                        .setReason("over " + policies.rateLimit() + " requests/s").setRequestType(type)
+                        .setClientMsgId(clientMsgId(message)).setRetryAfterMs(flood.retryAfterMillis()).build());
+            }
+            case DISCONNECT -> {
+                metrics.abuseDisconnect();
+                floodLog.info("[{}] closed: over the rate limit of {} requests/s for {} s", session,
+                        policies.rateLimit(), policies.abuseGrace().toSeconds());
+                closeWith(ctx, Result.RATE_LIMITED, "over " + policies.rateLimit() + " requests/s for "
+                        + policies.abuseGrace().toSeconds() + " s; closing");
+            }
+            default -> { } // told within the last second: counted only
+        }
+    }
+
+    private static long clientMsgId(MessageLite message) {
+        return message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
+    }
+
+    /** Sends a last {@code ErrorNotify} and closes, reading nothing more from the client. */
+    private void closeWith(ChannelHandlerContext ctx, Result result, String reason) {
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Frames.encode(ctx.alloc(), Replies.error(result, reason, MsgType.MSG_TYPE_UNSPECIFIED)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isWritable()) {
+        Channel ch = ctx.channel();
+        if (!ch.isWritable()) {
+            // Back-pressure: while the client does not read what it is sent, its requests are
+            // not read either, so it cannot make the server produce more for it.
+            ch.config().setAutoRead(false);
             // A burst can push a healthy reader over the high water mark for a moment; only a
             // client that stays over it for the whole grace period is treated as not reading.
             if (slowReaderCheck == null) {
                 slowReaderCheck = ctx.executor().schedule(() -> closeIfStillSlow(ctx),
-                        slowReaderGraceMillis, TimeUnit.MILLISECONDS);
+                        policies.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
             }
-        } else if (slowReaderCheck != null) {
-            slowReaderCheck.cancel(false);
-            slowReaderCheck = null;
+            session.checkBacklog();
+        } else {
+            if (!closing) {
+                ch.config().setAutoRead(true);
+            }
+            if (slowReaderCheck != null) {
+                slowReaderCheck.cancel(false);
+                slowReaderCheck = null;
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -134,8 +197,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             // Closing bounds the memory one client can hold; it can reconnect and rejoin.
             metrics.slowReaderDisconnect();
             ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-            log.info("[{}] closed: {} bytes unread for over {} ms (slow reader)", session,
-                    out == null ? 0 : out.totalPendingWriteBytes(), slowReaderGraceMillis);
+            slowReaderLog.info("[{}] closed: {} bytes unread for over {} ms (slow reader)", session,
+                    out == null ? 0 : out.totalPendingWriteBytes(), policies.slowReaderGrace().toMillis());
             ctx.close();
         }
     }
@@ -144,10 +207,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof ProtocolViolationException pv) {
             metrics.protocolViolation();
-            log.info("[{}] protocol violation from {}: {}; closing", session, ctx.channel().remoteAddress(), pv.getMessage());
+            violationLog.info("[{}] protocol violation from {}: {}; closing", session, ctx.channel().remoteAddress(),
+                    pv.getMessage());
             MsgType requestType = MsgType.forNumber(pv.requestType());
             var notify = Replies.error(Result.PROTOCOL_VIOLATION, pv.getMessage(),
                     requestType == null ? MsgType.MSG_TYPE_UNSPECIFIED : requestType);
+            closing = true;
             ctx.writeAndFlush(Frames.encode(ctx.alloc(), notify)).addListener(ChannelFutureListener.CLOSE);
         } else if (cause instanceof IOException) {
             log.debug("[{}] connection error: {}", session, cause.toString());
@@ -155,6 +220,42 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("[{}] unexpected error; closing the connection", session, cause);
             ctx.close();
+        }
+    }
+
+    /** The deadlines' verdicts on this connection. */
+    private final class Expiry implements Deadlines.Expiry {
+        private final ChannelHandlerContext ctx;
+
+        Expiry(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void loginTimedOut() {
+            if (session.isLoggedIn() || closing) {
+                return;
+            }
+            if (session.loginPending()) {
+                deadlines.checkLoginAgainSoon(); // its answer is on the way (hashing, a takeover)
+                return;
+            }
+            metrics.timedOut("login");
+            timeoutLog.info("[{}] closed: no login within {} s", session, policies.loginTimeout().toSeconds());
+            closeWith(ctx, Result.TIMED_OUT, "no login within " + policies.loginTimeout().toSeconds() + " s");
+        }
+
+        @Override
+        public void idleTimedOut(long silentNanos) {
+            metrics.timedOut("idle");
+            timeoutLog.info("[{}] closed: silent for {} s", session, TimeUnit.NANOSECONDS.toSeconds(silentNanos));
+            closeWith(ctx, Result.TIMED_OUT, "nothing received for " + policies.idleTimeout().toSeconds()
+                    + " s; send a PingRequest at least every " + Math.max(1, policies.idleTimeout().toSeconds() / 3) + " s");
+        }
+
+        @Override
+        public boolean readsPaused() {
+            return !ctx.channel().config().isAutoRead() && !closing;
         }
     }
 }

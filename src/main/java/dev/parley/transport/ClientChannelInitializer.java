@@ -8,8 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 
 /**
- * Builds each accepted TCP connection's pipeline: traffic counter, frame decoder, then the
- * session handler. A new listener (TLS, WebSocket) is another initializer that puts its own
+ * Builds each accepted TCP connection's pipeline, once {@link ConnectionLimits} admit it:
+ * traffic counter, frame decoder, then the session handler. A new listener (TLS, WebSocket) is another initializer that puts its own
  * stages in front of the same session handler. Runs on the new channel's event loop.
  */
 public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
@@ -17,18 +17,24 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
     private final Sessions sessions;
     private final int maxFrameBytes;
     private final ChannelGroup channels;
+    private final ConnectionLimits limits;
     private final TrafficCounter traffic;
 
     /** @param channels every connection joins it, so shutdown can close them all */
-    public ClientChannelInitializer(Sessions sessions, ServerMetrics metrics, int maxFrameBytes, ChannelGroup channels) {
+    public ClientChannelInitializer(Sessions sessions, ServerMetrics metrics, int maxFrameBytes, ChannelGroup channels,
+                                    ConnectionLimits limits) {
         this.sessions = sessions;
         this.traffic = new TrafficCounter(metrics);
         this.maxFrameBytes = maxFrameBytes;
         this.channels = channels;
+        this.limits = limits;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!limits.admit(ch)) {
+            return;
+        }
         channels.add(ch);
         // Outbound needs no encoder: every write is an already encoded frame (Frames.encode),
         // so a broadcast is encoded once and shared by all recipients.

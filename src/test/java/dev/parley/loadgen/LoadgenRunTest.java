@@ -99,10 +99,11 @@ class LoadgenRunTest {
             lg.setup();
             PhaseResult r = lg.runPhase(cfg.rps, 0, 2, PhaseListener.NONE, false, "test");
             assertThat(r.errorsByResult()).containsKey("RATE_LIMITED");
-            assertThat(r.errors()).isGreaterThan(100);
+            // the server tells a flooding connection once a second, not per refused message
+            assertThat(r.errors()).isBetween(4L, 4L * 4);
             assertThat(r.counts().get(Counts.REJECTED)).isEqualTo(r.errors());
-            // refused messages are not expected to arrive, so nothing counts as lost
-            assertThat(r.lost()).isZero();
+            // the refusals it did not tell about never arrive: lost, as far as the client can know
+            assertThat(r.lost()).isGreaterThan(100);
             assertThat(r.delivered()).isPositive();
             assertThat(r.clean()).isFalse();
         }

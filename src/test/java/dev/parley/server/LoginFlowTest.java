@@ -8,6 +8,7 @@ import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomListRequest;
 import dev.parley.protocol.pb.RoomListResponse;
+import dev.parley.session.SessionPolicies;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -48,12 +49,8 @@ class LoginFlowTest {
             id = r.getPlayerId();
         }
         try (TestClient c = server.client()) {
-            // the first session's close may still be in flight: retry briefly on ALREADY_LOGGED_IN
+            // the first session's close may still be in flight: the new login takes over at once
             LoginResponse r = c.login("Newcomer", "pw1");
-            for (int i = 0; i < 50 && r.getResult() == Result.ALREADY_LOGGED_IN; i++) {
-                Thread.sleep(20);
-                r = c.login("Newcomer", "pw1");
-            }
             assertThat(r.getResult()).isEqualTo(Result.OK);
             assertThat(r.getPlayerId()).isEqualTo(id);
         }
@@ -75,16 +72,34 @@ class LoginFlowTest {
     }
 
     @Test
-    void aNameOnlineAlreadyIsRefusedAndTheFirstSessionKeepsWorking() throws Exception {
-        try (TestClient first = server.login("Twin");
-             TestClient second = server.client();
-             TestClient caseVariant = server.client()) {
+    void withDuplicateLoginRefuseANameOnlineAlreadyIsRefusedAndTheFirstSessionKeepsWorking(@TempDir Path other)
+            throws Exception {
+        try (TestServer refusing = TestServer.start(other, c -> c.duplicateLogin(SessionPolicies.DuplicateLogin.REFUSE));
+             TestClient first = refusing.login("Twin");
+             TestClient second = refusing.client();
+             TestClient caseVariant = refusing.client()) {
             assertThat(second.login("Twin", "pw-Twin").getResult()).isEqualTo(Result.ALREADY_LOGGED_IN);
             // names are unique regardless of case: "twin" is the same account
             assertThat(caseVariant.login("twin", "pw-Twin").getResult()).isEqualTo(Result.ALREADY_LOGGED_IN);
             first.send(RoomListRequest.getDefaultInstance());
             first.expect(RoomListResponse.class);
             assertThat(first.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void aNewLoginTakesOverTheNameAndTheOldConnectionIsToldAndClosed() throws Exception {
+        try (TestClient first = server.login("Jumper");
+             TestClient second = server.client()) {
+            // names are unique regardless of case: "jumper" is the same account
+            LoginResponse r = second.login("jumper", "pw-Jumper");
+            assertThat(r.getResult()).isEqualTo(Result.OK);
+            assertThat(r.getPlayerId()).isEqualTo(first.playerId);
+            ErrorNotify e = first.expect(ErrorNotify.class);
+            assertThat(e.getResult()).isEqualTo(Result.SESSION_REPLACED);
+            assertThat(first.awaitClosed(Duration.ofSeconds(5))).isTrue();
+            second.send(RoomListRequest.getDefaultInstance());
+            second.expect(RoomListResponse.class);
         }
     }
 

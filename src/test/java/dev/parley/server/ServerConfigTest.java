@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.account.PasswordHasher;
 import dev.parley.protocol.Frames;
+import dev.parley.session.SessionPolicies;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         assertThat(c.network()).isEqualTo(new ServerConfig.Network("0.0.0.0", 7777, null, 0));
         assertThat(c.connections()).isEqualTo(new ServerConfig.Connections(Frames.DEFAULT_MAX_CLIENT_FRAME, 100,
-                1 << 20, Duration.ofSeconds(5)));
+                Duration.ofSeconds(10), 1 << 20, Duration.ofSeconds(5), 4L << 20, Duration.ofSeconds(10),
+                Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE, 0, 0));
         assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of()));
         assertThat(c.accounts()).isEqualTo(new ServerConfig.Accounts(true, PasswordHasher.DEFAULT_ITERATIONS));
         assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("data"), null, null, null, 8));

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,16 +53,30 @@ class SessionHandlerTest {
         db.close();
     }
 
+    /** The policies of these tests: the defaults but for the rate limit and shorter grace periods. */
+    static SessionPolicies policies(int rateLimit) {
+        return new SessionPolicies(rateLimit, Duration.ofSeconds(3), Duration.ofSeconds(1), 4L << 20,
+                Duration.ofSeconds(10), Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE);
+    }
+
     private EmbeddedChannel channel(int rateLimit) {
+        return channel(policies(rateLimit));
+    }
+
+    private EmbeddedChannel channel(SessionPolicies policies) {
         // a direct executor stands in for the blocking pool: the login result still comes back
         // through the channel's event loop, as in production
         LoginService logins = new LoginService(new AccountStore(db), new PasswordHasher(1000), true, Runnable::run);
         RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
                 ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10));
-        Sessions sessions = new Sessions(new LoginFlow(logins, new LocalPresence(), metrics), rooms, metrics,
-                new SessionPolicies(rateLimit, Duration.ofSeconds(1)));
-        return new EmbeddedChannel(new FrameDecoder(FrameDecoder.Side.SERVER, Frames.DEFAULT_MAX_CLIENT_FRAME),
+        Sessions sessions = new Sessions(new LoginFlow(logins, new LocalPresence(), metrics,
+                policies.duplicateLogin()), rooms, metrics, policies);
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime(); // the test moves the clock: advanceTimeBy
+        ch.pipeline().addLast(new FrameDecoder(FrameDecoder.Side.SERVER, Frames.DEFAULT_MAX_CLIENT_FRAME),
                 sessions.newHandler());
+        ch.pipeline().fireChannelActive(); // an EmbeddedChannel is active before its handlers are added
+        return ch;
     }
 
     private static List<MessageLite> send(EmbeddedChannel ch, MessageLite m) {
@@ -119,22 +134,131 @@ class SessionHandlerTest {
     }
 
     @Test
-    void requestsOverTheRateAreRefusedAndCounted() {
+    void requestsOverTheRateAreRefusedCountedAndToldOncePerSecond() {
         EmbeddedChannel ch = channel(2); // burst of 4
         int pongs = 0;
-        int limited = 0;
+        List<ErrorNotify> told = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            MessageLite m = send(ch, PingRequest.newBuilder().setNonce(i).build()).get(0);
-            if (m instanceof PongResponse) {
-                pongs++;
-            } else if (((ErrorNotify) m).getResult() == Result.RATE_LIMITED) {
-                limited++;
+            for (MessageLite m : send(ch, PingRequest.newBuilder().setNonce(i).build())) {
+                if (m instanceof PongResponse) {
+                    pongs++;
+                } else {
+                    told.add((ErrorNotify) m);
+                }
             }
         }
         assertThat(pongs).isEqualTo(4);
-        assertThat(limited).isEqualTo(6);
-        assertThat(ch.isActive()).isTrue();
+        // six refused, one of them answered: a flood cannot make the server write a reply per request
+        assertThat(told).singleElement().satisfies(e -> {
+            assertThat(e.getResult()).isEqualTo(Result.RATE_LIMITED);
+            assertThat(e.getRequestType()).isEqualTo(MsgType.PING_REQUEST);
+            assertThat(e.getRetryAfterMs()).isEqualTo(500);
+        });
         assertThat(meters.get("parley.rate.limited").counter().count()).isEqualTo(6);
+        // a second later the bucket holds two tokens again, and a refusal is told again
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        List<MessageLite> after = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            after.addAll(send(ch, PingRequest.newBuilder().setNonce(100 + i).build()));
+        }
+        assertThat(after).hasSize(3).filteredOn(m -> m instanceof ErrorNotify).hasSize(1);
+        assertThat(ch.isActive()).isTrue();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionThatFloodsForTheAbuseGraceIsClosed() {
+        EmbeddedChannel ch = channel(2); // abuse grace 3 s
+        boolean closed = false;
+        List<MessageLite> last = List.of();
+        for (int tick = 0; tick < 40 && !closed; tick++) { // 10 requests every 100 ms: five times the rate
+            for (int i = 0; i < 10 && !closed; i++) {
+                last = send(ch, PingRequest.newBuilder().setNonce(i).build());
+                closed = !ch.isOpen();
+            }
+            ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        }
+        assertThat(closed).isTrue();
+        assertThat(last).last().isInstanceOfSatisfying(ErrorNotify.class, e -> {
+            assertThat(e.getResult()).isEqualTo(Result.RATE_LIMITED);
+            assertThat(e.getReason()).contains("for 3 s; closing");
+        });
+        assertThat(meters.get("parley.policy.disconnects").tag("reason", "flood").counter().count()).isEqualTo(1);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void burstsNowAndThenAreNotAbuse() {
+        EmbeddedChannel ch = channel(2);
+        send(ch, LoginRequest.newBuilder().setName("burst" + UUID.randomUUID().toString().substring(0, 8))
+                .setPassword("pw").build());
+        for (int burst = 0; burst < 6; burst++) { // 18 s in all, far past the 3 s grace
+            for (int i = 0; i < 8; i++) {
+                send(ch, PingRequest.newBuilder().setNonce(i).build());
+            }
+            ch.advanceTimeBy(3, TimeUnit.SECONDS);
+        }
+        assertThat(ch.isActive()).isTrue();
+        assertThat(meters.get("parley.policy.disconnects").tag("reason", "flood").counter().count()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionThatDoesNotLogInInTimeIsToldAndClosed() {
+        EmbeddedChannel ch = channel(0);
+        ch.advanceTimeBy(9, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).isTrue();
+        send(ch, PingRequest.newBuilder().setNonce(1).build()); // pings do not count as a login
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        List<MessageLite> out = Wire.written(ch);
+        assertThat(out).last().isInstanceOfSatisfying(ErrorNotify.class, e -> {
+            assertThat(e.getResult()).isEqualTo(Result.TIMED_OUT);
+            assertThat(e.getReason()).isEqualTo("no login within 10 s");
+        });
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(meters.get("parley.policy.disconnects").tag("reason", "login_timeout").counter().count())
+                .isEqualTo(1);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLoggedInConnectionStaysWhilePingingAndIsClosedWhenSilent() {
+        EmbeddedChannel ch = channel(0);
+        String name = "idle" + UUID.randomUUID().toString().substring(0, 8);
+        List<MessageLite> login = send(ch, LoginRequest.newBuilder().setName(name).setPassword("pw").build());
+        assertThat(((LoginResponse) login.get(0)).getResult()).isEqualTo(Result.OK);
+        for (int i = 0; i < 6; i++) { // 90 s, pinging every 15 s as the protocol asks
+            ch.advanceTimeBy(15, TimeUnit.SECONDS);
+            ch.runScheduledPendingTasks();
+            send(ch, PingRequest.newBuilder().setNonce(i).build());
+        }
+        assertThat(ch.isActive()).isTrue();
+        ch.advanceTimeBy(44, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).isTrue();
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(Wire.written(ch)).last().isInstanceOfSatisfying(ErrorNotify.class,
+                e -> assertThat(e.getResult()).isEqualTo(Result.TIMED_OUT));
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(meters.get("parley.policy.disconnects").tag("reason", "idle_timeout").counter().count())
+                .isEqualTo(1);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void whileTheClientDoesNotReadItsInputIsNotReadEither() {
+        EmbeddedChannel ch = channel(0);
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(64, 128));
+        assertThat(ch.config().isAutoRead()).isTrue();
+        ch.write(Unpooled.wrappedBuffer(new byte[256])); // queued, not flushed: over the high-water mark
+        assertThat(ch.isWritable()).isFalse();
+        assertThat(ch.config().isAutoRead()).isFalse();
+        ch.flush(); // the client caught up
+        assertThat(ch.isWritable()).isTrue();
+        assertThat(ch.config().isAutoRead()).isTrue();
         ch.finishAndReleaseAll();
     }
 }

@@ -1,0 +1,91 @@
+package dev.parley.transport;
+
+import dev.parley.metrics.LogLimiter;
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.Frames;
+import dev.parley.protocol.Replies;
+import dev.parley.protocol.pb.MsgType;
+import dev.parley.protocol.pb.Result;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Caps open client connections, in all and per remote address, so the process keeps file
+ * descriptors for its database, admin port and logs, and one host cannot take every slot. A
+ * connection over a cap gets {@code ErrorNotify{SERVER_BUSY}} and is closed before any other
+ * handler sees it; refusals are counted and logged at most every ten seconds. Shared by every
+ * listener of a server; thread-safe (each accepted channel is admitted on its own event loop).
+ */
+public final class ConnectionLimits {
+
+    private static final LogLimiter refusalLog =
+            new LogLimiter(LoggerFactory.getLogger(ConnectionLimits.class), Duration.ofSeconds(10));
+
+    private final int max;
+    private final int maxPerAddress;
+    private final ServerMetrics metrics;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+    /** @param maxPerAddress 0 = no per-address limit */
+    public ConnectionLimits(int max, int maxPerAddress, ServerMetrics metrics) {
+        this.max = max;
+        this.maxPerAddress = maxPerAddress;
+        this.metrics = metrics;
+    }
+
+    public int max() {
+        return max;
+    }
+
+    /** Counts {@code ch} in, or refuses and closes it; false when refused. */
+    boolean admit(Channel ch) {
+        if (open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            refuse(ch, "max_connections", "the server holds its maximum of " + max + " connections");
+            return false;
+        }
+        InetAddress address = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        if (maxPerAddress > 0 && address != null) {
+            AtomicInteger n = perAddress.computeIfAbsent(address, k -> new AtomicInteger());
+            if (n.incrementAndGet() > maxPerAddress) {
+                release(address);
+                open.decrementAndGet();
+                refuse(ch, "per_address", "too many connections from " + address.getHostAddress()
+                        + " (at most " + maxPerAddress + ")");
+                return false;
+            }
+        }
+        ch.closeFuture().addListener(f -> {
+            open.decrementAndGet();
+            if (maxPerAddress > 0 && address != null) {
+                release(address);
+            }
+        });
+        return true;
+    }
+
+    /** Open connections now. */
+    public int open() {
+        return open.get();
+    }
+
+    private void release(InetAddress address) {
+        perAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private void refuse(Channel ch, String limit, String reason) {
+        metrics.connectionRefused(limit);
+        refusalLog.warn("refusing connections from {}: {}", ch.remoteAddress(), reason);
+        ch.writeAndFlush(Frames.encode(ch.alloc(), Replies.error(Result.SERVER_BUSY, reason, MsgType.MSG_TYPE_UNSPECIFIED)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}
