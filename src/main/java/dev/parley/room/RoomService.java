@@ -1,6 +1,7 @@
 package dev.parley.room;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.parley.content.ChatText;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryPager;
 import dev.parley.history.HistoryService;
@@ -76,10 +77,14 @@ public final class RoomService {
             m.send(createFailed(Result.ALREADY_IN_ROOM, "already in " + current + "; leave it first"));
             return;
         }
-        String reason = Names.checkRoomName(req.getName());
-        int max = req.getMaxMembers() == 0 ? limits.defaultMaxMembers() : req.getMaxMembers();
-        if (reason == null && max > limits.defaultMaxMembers()) {
-            reason = "max_members must be at most " + limits.defaultMaxMembers() + " (0 = that default)";
+        String name = Names.normalise(req.getName());
+        String reason = Names.checkRoomName(name);
+        // uint32 on the wire: above 2^31 it arrives as a negative int
+        long requested = Integer.toUnsignedLong(req.getMaxMembers());
+        int max = requested == 0 ? limits.defaultMaxMembers() : req.getMaxMembers();
+        if (reason == null && requested > limits.defaultMaxMembers()) {
+            reason = "max_members " + requested + " must be at most " + limits.defaultMaxMembers()
+                    + " (0 = that default)";
         }
         if (reason != null) {
             m.send(createFailed(Result.INVALID_REQUEST, reason));
@@ -96,7 +101,7 @@ public final class RoomService {
             return;
         }
         RoomHistory history = context.history().open(id);
-        Room room = new Room(id, req.getName(), max, roomExecutors.next(), false, RoomSequence.startingAfter(0),
+        Room room = new Room(id, name, max, roomExecutors.next(), false, RoomSequence.startingAfter(0),
                 history, context);
         m.rooms().enter(room);
         // Queued before the room is listed: the creator is its first member, and its response
@@ -120,7 +125,7 @@ public final class RoomService {
         }
         Room room = context.directory().find(req.getRoomId());
         if (room == null) {
-            m.send(joinFailed(Result.ROOM_NOT_FOUND, "no room " + req.getRoomId()));
+            m.send(joinFailed(Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(req.getRoomId())));
             return;
         }
         m.rooms().enter(room);
@@ -168,6 +173,11 @@ public final class RoomService {
                     + limits.maxChatBytes(), MsgType.CHAT_REQUEST, cmid));
             return;
         }
+        String broken = ChatText.check(text);
+        if (broken != null) {
+            m.send(Replies.error(Result.INVALID_REQUEST, broken, MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
         if (!room.submit(() -> room.chat(m, text, cmid, decodedNanos))) {
             m.send(Replies.error(Result.SERVER_BUSY, "the server is shutting down", MsgType.CHAT_REQUEST, cmid));
         }
@@ -183,7 +193,7 @@ public final class RoomService {
         }
         Room room = context.directory().find(roomId);
         if (room == null) {
-            m.send(HistoryService.failure(Result.ROOM_NOT_FOUND, roomId, "no room " + roomId));
+            m.send(HistoryService.failure(Result.ROOM_NOT_FOUND, roomId, "no room " + Long.toUnsignedString(roomId)));
             return;
         }
         if (!room.submit(() -> room.readHistory(m, q))) {

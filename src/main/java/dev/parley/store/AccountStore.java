@@ -8,10 +8,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Accounts in the database. Names are unique regardless of case ("Alice" and "alice" are the
- * same account), so one player cannot impersonate another with a case variant. Blocking.
+ * Accounts in the database. A name is unique twice over: regardless of case ("Alice" and
+ * "alice" are the same account, {@link #nameKey}), and by its look-alike skeleton, which the
+ * caller computes (this layer knows no Unicode rules): an account named "Аlice" with a
+ * Cyrillic А cannot exist beside "Alice". Accounts that predate skeletons and collided with an
+ * older one have none (see {@code db.migration.V4__Account_skeletons}); they still log in by
+ * name. Blocking.
  */
 public final class AccountStore {
+
+    private static final String COLUMNS = "SELECT id, name, password_hash FROM account WHERE ";
 
     private final Database db;
 
@@ -19,35 +25,36 @@ public final class AccountStore {
         this.db = db;
     }
 
-    /** The key under which a name is unique. */
+    /** The key under which a name is unique regardless of case. */
     public static String nameKey(String name) {
         return name.toLowerCase(Locale.ROOT);
     }
 
+    /** The account of {@code name} or a case variant of it. */
     public Optional<Account> find(String name) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT id, name, password_hash FROM account WHERE name_key = ?")) {
-            ps.setString(1, nameKey(name));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Account(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                        : Optional.empty();
-            }
-        }
+        return findBy("name_key = ?", nameKey(name));
+    }
+
+    /** The account whose name has {@code skeleton}, the one any look-alike name collides with. */
+    public Optional<Account> findBySkeleton(String skeleton) throws SQLException {
+        return findBy("skeleton = ?", skeleton);
     }
 
     /**
-     * Creates an account, or returns the one that won a concurrent race for the same name
-     * (the caller then verifies the password against it like any existing account).
+     * Creates an account, or returns the one that won a concurrent race for the same name or
+     * skeleton: the caller then verifies the password against it like any existing account, or
+     * (its name differing) refuses the look-alike.
      */
-    public Account createOrGet(String name, String passwordHash) throws SQLException {
+    public Account createOrGet(String name, String skeleton, String passwordHash) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO account (name, name_key, password_hash, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)",
+                     "INSERT INTO account (name, name_key, skeleton, password_hash, created_at)"
+                             + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)",
                      new String[]{"id"})) {
             ps.setString(1, name);
             ps.setString(2, nameKey(name));
-            ps.setString(3, passwordHash);
+            ps.setString(3, skeleton);
+            ps.setString(4, passwordHash);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -55,9 +62,21 @@ public final class AccountStore {
             }
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {
-                return find(name).orElseThrow(() -> e);
+                Optional<Account> winner = find(name);
+                return (winner.isPresent() ? winner : findBySkeleton(skeleton)).orElseThrow(() -> e);
             }
             throw e;
+        }
+    }
+
+    private Optional<Account> findBy(String condition, String value) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(COLUMNS + condition)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Account(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
+            }
         }
     }
 

@@ -66,8 +66,8 @@ final class CommandParser {
     private static Command join(String rest) {
         String digits = rest.startsWith("#") ? rest.substring(1) : rest;
         try {
-            long id = Long.parseLong(digits);
-            if (id > 0) {
+            long id = Long.parseUnsignedLong(digits); // a uint64: ids above 2^63 are valid
+            if (id != 0) {
                 return new Command.JoinRoom(id);
             }
         } catch (NumberFormatException e) {

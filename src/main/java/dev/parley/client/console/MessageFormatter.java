@@ -102,13 +102,13 @@ public final class MessageFormatter {
 
     /** {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null). */
     static String chat(ChatNotify m, String roomName) {
-        String tag = roomName == null ? "#" + m.getRoomId() : printable(roomName) + " #" + m.getRoomId();
+        String tag = roomName == null ? "#" + id(m.getRoomId()) : printable(roomName) + " #" + id(m.getRoomId());
         return "[" + tag + "] " + printable(m.getSender().getName()) + ": " + printable(m.getText());
     }
 
     /** The line for a successful login. */
     static String loggedIn(LoginResponse r) {
-        return "Logged in as " + printable(r.getName()) + " (id " + r.getPlayerId() + "). Type /help for commands.";
+        return "Logged in as " + printable(r.getName()) + " (id " + id(r.getPlayerId()) + "). Type /help for commands.";
     }
 
     /** {@code RESULT: reason}, for a refusal of any kind. */
@@ -124,11 +124,11 @@ public final class MessageFormatter {
     private static List<String> entered(String verb, RoomInfo room, List<Member> members, List<ChatNotify> recent,
                                         long self) {
         List<String> lines = new ArrayList<>();
-        lines.add(verb + " room " + roomLabel(room) + " (" + room.getMemberCount() + "/" + room.getMaxMembers()
+        lines.add(verb + " room " + roomLabel(room) + " (" + count(room.getMemberCount()) + "/" + count(room.getMaxMembers())
                 + "). Type to chat, /leave to leave.");
         lines.add(MEMBERS_HEADER);
         for (Member m : members) {
-            lines.add("- " + printable(m.getName()) + " (id " + m.getPlayerId() + (m.getPlayerId() == self ? ", you)" : ")"));
+            lines.add("- " + printable(m.getName()) + " (id " + id(m.getPlayerId()) + (m.getPlayerId() == self ? ", you)" : ")"));
         }
         int unlisted = room.getMemberCount() - members.size();
         if (unlisted > 0) {
@@ -152,15 +152,15 @@ public final class MessageFormatter {
         int idWidth = 0;
         int nameWidth = 0;
         for (RoomInfo r : rooms) {
-            idWidth = Math.max(idWidth, Long.toString(r.getRoomId()).length() + 1);
+            idWidth = Math.max(idWidth, id(r.getRoomId()).length() + 1);
             nameWidth = Math.max(nameWidth, printable(r.getName()).codePointCount(0, printable(r.getName()).length()));
         }
         List<String> lines = new ArrayList<>();
         lines.add(ROOMS_HEADER);
         for (RoomInfo r : rooms) {
             String name = printable(r.getName());
-            lines.add(pad("#" + r.getRoomId(), idWidth) + "  " + pad(name, nameWidth) + "  "
-                    + r.getMemberCount() + "/" + r.getMaxMembers());
+            lines.add(pad("#" + id(r.getRoomId()), idWidth) + "  " + pad(name, nameWidth) + "  "
+                    + count(r.getMemberCount()) + "/" + count(r.getMaxMembers()));
         }
         lines.add(FOOTER);
         return lines;
@@ -168,11 +168,21 @@ public final class MessageFormatter {
 
     private static String roomName(long roomId, ClientState state) {
         String name = state.roomName(roomId);
-        return name == null ? "room #" + roomId : printable(name);
+        return name == null ? "room #" + id(roomId) : printable(name);
     }
 
     private static String roomLabel(RoomInfo room) {
-        return printable(room.getName()) + " #" + room.getRoomId();
+        return printable(room.getName()) + " #" + id(room.getRoomId());
+    }
+
+    /** A uint64 id as the protocol means it: unsigned, so a hostile 2^64-1 is not shown as -1. */
+    private static String id(long id) {
+        return Long.toUnsignedString(id);
+    }
+
+    /** A uint32 count, unsigned for the same reason. */
+    private static String count(int n) {
+        return Integer.toUnsignedString(n);
     }
 
     private static String pad(String s, int width) {

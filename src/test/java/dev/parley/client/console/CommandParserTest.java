@@ -30,6 +30,8 @@ class CommandParserTest {
     void joinTakesAPositiveRoomId() {
         assertThat(CommandParser.parse("/join 12")).isEqualTo(new Command.JoinRoom(12));
         assertThat(CommandParser.parse("/join #12")).isEqualTo(new Command.JoinRoom(12));
+        // room_id is a uint64: the highest id is 2^64-1, which Java holds as -1
+        assertThat(CommandParser.parse("/join 18446744073709551615")).isEqualTo(new Command.JoinRoom(-1));
         for (String bad : new String[]{"/join", "/join abc", "/join 0", "/join -3", "/join 1 2", "/join 99999999999999999999"}) {
             assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
                     i -> assertThat(i.hint()).contains("usage: /join ID"));

@@ -54,6 +54,17 @@ class MessageFormatterTest {
     }
 
     @Test
+    void idsAndCountsAreShownUnsignedAsTheProtocolMeansThem() {
+        // uint64 2^64-1 and uint32 2^32-1 arrive in Java as -1
+        ChatNotify chat = ChatNotify.newBuilder().setRoomId(-1).setSender(member(-1, "Eve")).setText("x").build();
+        assertThat(MessageFormatter.format(chat, new ClientState())).containsExactly("[#18446744073709551615] Eve: x");
+        assertThat(MessageFormatter.format(RoomListResponse.newBuilder().addRooms(room(-1, "Big", 1, -1)).build(),
+                new ClientState())).contains("#18446744073709551615  Big  1/4294967295");
+        assertThat(MessageFormatter.loggedIn(LoginResponse.newBuilder().setPlayerId(-1).setName("Eve").build()))
+                .contains("(id 18446744073709551615)");
+    }
+
+    @Test
     void controlCharactersInChatCannotReachTheTerminal() {
         ChatNotify chat = ChatNotify.newBuilder().setRoomId(12).setSender(BOB)
                 .setText("hi\u001b[2J\r\nthere\tyou\u0007").build();
