@@ -378,6 +378,6 @@ public final class Room {
 
     @Override
     public String toString() {
-        return "room:" + id + "(" + name + ")";
+        return "room:" + Long.toUnsignedString(id) + "(" + name + ")";
     }
 }

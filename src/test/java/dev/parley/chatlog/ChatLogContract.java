@@ -204,9 +204,10 @@ abstract class ChatLogContract extends BackendContract {
     void aTextThatPostgresCannotHoldIsStoredWithAReplacementCharacter() throws Exception {
         // Clients can no longer send a NUL (the chat text rules refuse it, see ContentRulesTest),
         // so the store's own defence is tested at the store.
-        ServerConfig c = new ServerConfig();
-        backend.configure(c);
-        try (Database db = Database.open(c.dbUrl != null ? c.dbUrl : Database.embeddedUrl(dir), c.dbUser, null, 2);
+        ServerConfig.Builder b = ServerConfig.builder().dataDir(dir);
+        backend.configure(b);
+        ServerConfig.Storage c = b.build().storage();
+        try (Database db = Database.open(c.external() ? c.dbUrl() : Database.embeddedUrl(dir), c.dbUser(), null, 2);
              Connection conn = backend.connect(dir)) {
             MessageStore store = new MessageStore(db);
             List<ChatNotify> two = SpillFileTest.messages(9, 1, 2);

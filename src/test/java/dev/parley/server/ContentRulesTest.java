@@ -50,7 +50,7 @@ class ContentRulesTest {
         hostile.put("see \u202Eexe.txt", "U+202E RIGHT-TO-LEFT OVERRIDE unterminated");
         hostile.put("\u200B", "no visible characters");
         hostile.put("\u3164\u2800", "no visible characters");
-        try (TestServer server = TestServer.start(dir, c -> c.rateLimit = 0);
+        try (TestServer server = TestServer.start(dir, c -> c.rateLimit(0));
              TestClient alice = server.login("alice");
              TestClient bob = server.login("bob");
              Connection db = StoreBackend.h2().connect(dir)) {
@@ -137,10 +137,10 @@ class ContentRulesTest {
 
     @Test
     void withoutAutoRegistrationALookAlikeIsJustAnUnknownName() throws Exception {
-        try (TestServer server = TestServer.start(dir, c -> c.autoRegister = true)) {
+        try (TestServer server = TestServer.start(dir, c -> c.autoRegister(true))) {
             server.login("Alice").close();
         }
-        try (TestServer server = TestServer.start(dir, c -> c.autoRegister = false);
+        try (TestServer server = TestServer.start(dir, c -> c.autoRegister(false));
              TestClient other = server.client()) {
             assertThat(other.login("\u0410lice", "pw-Alice").getResult()).isEqualTo(Result.INVALID_CREDENTIALS);
             assertThat(other.login("Alice", "pw-Alice").getResult()).isEqualTo(Result.OK);
@@ -172,7 +172,7 @@ class ContentRulesTest {
 
     @Test
     void maxMembersIsComparedAsTheUint32ItIs() throws Exception {
-        try (TestServer server = TestServer.start(dir, c -> c.roomMaxMembers = 50);
+        try (TestServer server = TestServer.start(dir, c -> c.roomMaxMembers(50));
              TestClient eve = server.login("eve")) {
             for (int max : new int[]{-1, Integer.MIN_VALUE, 51}) {
                 eve.send(CreateRoomRequest.newBuilder().setName("trap").setMaxMembers(max).build());

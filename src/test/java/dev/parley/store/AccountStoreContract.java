@@ -27,10 +27,11 @@ abstract class AccountStoreContract extends BackendContract {
 
     private String url() {
         if (url == null) {
-            ServerConfig c = new ServerConfig();
-            backend.configure(c);
-            url = c.dbUrl == null ? Database.embeddedUrl(dir) : c.dbUrl;
-            user = c.dbUser;
+            ServerConfig.Builder b = ServerConfig.builder().dataDir(dir);
+            backend.configure(b);
+            ServerConfig.Storage c = b.build().storage();
+            url = c.external() ? c.dbUrl() : Database.embeddedUrl(dir);
+            user = c.dbUser();
         }
         return url;
     }
