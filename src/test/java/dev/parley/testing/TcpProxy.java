@@ -22,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    /** Client ends are cut from now on without the server noticing: half-open connections. */
+    private volatile boolean stranding;
 
     private TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -45,6 +47,15 @@ public final class TcpProxy implements AutoCloseable {
 
     public void release() {
         gate.countDown();
+    }
+
+    /**
+     * From now on a client that goes away leaves its server-side connection open and silent, as
+     * a phone that switched networks does: the server sees no close, and what it sends is
+     * swallowed. Such ghosts end only when the server closes them (or the proxy is closed).
+     */
+    public void strand() {
+        stranding = true;
     }
 
     @Override
@@ -78,8 +89,8 @@ public final class TcpProxy implements AutoCloseable {
             server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             sockets.add(server);
             Socket upstream = server;
-            daemon(() -> pipe(client, upstream), "proxy-up");
-            pipe(upstream, client);
+            daemon(() -> pipe(client, upstream, false), "proxy-up");
+            pipe(upstream, client, true);
         } catch (IOException | InterruptedException e) {
             closeQuietly(client);
             if (server != null) {
@@ -88,10 +99,17 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** Copies until either side ends, then closes both, as a dropped connection would. */
-    private void pipe(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            byte[] buffer = new byte[8192];
+    /**
+     * Copies until either side ends, then closes both, as a dropped connection would; when
+     * stranding, a client's end leaves the server side open, its output swallowed.
+     */
+    private void pipe(Socket from, Socket to, boolean fromServer) {
+        byte[] buffer = new byte[8192];
+        try {
+            // not try-with-resources: closing a socket's stream closes the socket, and a stranded
+            // server side must stay open
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
@@ -99,11 +117,28 @@ public final class TcpProxy implements AutoCloseable {
             }
         } catch (IOException e) {
             // one side is gone: close both below
-        } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-            sockets.remove(from);
-            sockets.remove(to);
+        }
+        if (stranding) {
+            if (!fromServer) {
+                return; // the client left: the server side stays open, and nothing comes from it
+            }
+            swallow(from, buffer);
+        }
+        closeQuietly(from);
+        closeQuietly(to);
+        sockets.remove(from);
+        sockets.remove(to);
+    }
+
+    /** Reads and drops what the server sends to a stranded connection until the server closes it. */
+    private static void swallow(Socket server, byte[] buffer) {
+        try {
+            InputStream in = server.getInputStream();
+            while (in.read(buffer) >= 0) {
+                // dropped, like packets to a phone that is gone
+            }
+        } catch (IOException e) {
+            // closed
         }
     }
 

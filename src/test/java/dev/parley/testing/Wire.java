@@ -6,6 +6,7 @@ import dev.parley.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.util.ArrayList;
@@ -38,8 +39,21 @@ public final class Wire {
 
     /** Decodes every frame the channel has written (server to client) and releases the buffers. */
     public static List<MessageLite> written(EmbeddedChannel ch) {
-        EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(FrameDecoder.Side.CLIENT, Frames.MAX_FRAME_LENGTH));
+        List<Object> bufs = new ArrayList<>();
         for (Object o; (o = ch.readOutbound()) != null; ) {
+            bufs.add(o);
+        }
+        return decode(bufs);
+    }
+
+    /** Decodes bytes a server sent (e.g. read from a raw socket). */
+    public static List<MessageLite> decodeServerFrames(byte[] bytes) {
+        return decode(List.of(Unpooled.wrappedBuffer(bytes)));
+    }
+
+    private static List<MessageLite> decode(List<Object> bufs) {
+        EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(FrameDecoder.Side.CLIENT, Frames.MAX_FRAME_LENGTH));
+        for (Object o : bufs) {
             decoder.writeInbound(o);
         }
         List<MessageLite> out = new ArrayList<>();
