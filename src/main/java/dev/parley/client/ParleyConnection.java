@@ -18,11 +18,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A client connection to a Parley server: sends requests, hands every server message to a
- * {@link Listener} on the connection's event loop. Used by the console client and tests.
+ * {@link Listener} on the connection's event loop. The transport under {@link ParleyClient};
+ * tests use it directly to speak the raw protocol.
  */
 public final class ParleyConnection implements AutoCloseable {
 
@@ -63,7 +65,32 @@ public final class ParleyConnection implements AutoCloseable {
 
     private static ParleyConnection connect(EventLoopGroup group, String host, int port, Listener listener,
                                             EventLoopGroup owned) throws IOException {
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        ChannelFuture f = bootstrap(group, listener).connect(new InetSocketAddress(host, port)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException(new CannotConnectException(host, port, f.cause()).getMessage(), f.cause());
+        }
+        return new ParleyConnection(f.channel(), owned);
+    }
+
+    /**
+     * Connects without blocking on {@code group}, which the caller keeps; the future completes on
+     * the connection's event loop, failing with a {@link CannotConnectException}.
+     */
+    static CompletableFuture<ParleyConnection> connectAsync(EventLoopGroup group, String host, int port,
+                                                            Listener listener) {
+        CompletableFuture<ParleyConnection> result = new CompletableFuture<>();
+        bootstrap(group, listener).connect(new InetSocketAddress(host, port)).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                result.complete(new ParleyConnection(f.channel(), null));
+            } else {
+                result.completeExceptionally(new CannotConnectException(host, port, f.cause()));
+            }
+        });
+        return result;
+    }
+
+    private static Bootstrap bootstrap(EventLoopGroup group, Listener listener) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(new ChannelInitializer<Channel>() {
@@ -74,11 +101,6 @@ public final class ParleyConnection implements AutoCloseable {
                                 .addLast(new Dispatcher(listener));
                     }
                 });
-        ChannelFuture f = b.connect(new InetSocketAddress(host, port)).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IOException("cannot connect to " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
-        }
-        return new ParleyConnection(f.channel(), owned);
     }
 
     /** Sends one request; safe from any thread. */
@@ -97,6 +119,11 @@ public final class ParleyConnection implements AutoCloseable {
 
     public Channel channel() {
         return channel;
+    }
+
+    /** Starts closing without waiting; safe on the event loop, where {@link #close()} must not be called. */
+    void closeAsync() {
+        channel.close();
     }
 
     @Override
