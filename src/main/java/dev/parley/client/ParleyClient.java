@@ -108,8 +108,8 @@ public final class ParleyClient implements AutoCloseable {
     private Session current;
     /** Requests made while not live, in order. */
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-    /** Why the client ended; requests made later fail with it. */
-    private ParleyException endCause;
+    /** Why the client ended; requests made later fail with it. Read by callers once the client thread is gone. */
+    private volatile ParleyException endCause;
 
     ParleyClient(ClientConfig config, ParleyListener listener, DoubleSupplier random, LongSupplier nanoClock) {
         this.config = config;
@@ -389,7 +389,8 @@ public final class ParleyClient implements AutoCloseable {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            failed.completeExceptionally(new ClientClosedException());
+            ParleyException cause = endCause;
+            failed.completeExceptionally(cause != null ? cause : new ClientClosedException());
         }
     }
 
