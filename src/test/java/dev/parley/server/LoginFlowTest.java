@@ -1,5 +1,8 @@
 package dev.parley.server;
 
+import dev.parley.client.ClientConfig;
+import dev.parley.client.ParleyClient;
+import dev.parley.client.ParleyListener;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MsgType;
@@ -47,13 +50,10 @@ class LoginFlowTest {
             assertThat(r.getName()).isEqualTo("Newcomer");
             id = r.getPlayerId();
         }
-        try (TestClient c = server.client()) {
-            // the first session's close may still be in flight: retry briefly on ALREADY_LOGGED_IN
-            LoginResponse r = c.login("Newcomer", "pw1");
-            for (int i = 0; i < 50 && r.getResult() == Result.ALREADY_LOGGED_IN; i++) {
-                Thread.sleep(20);
-                r = c.login("Newcomer", "pw1");
-            }
+        // the first session's close may still be in flight: the client library retries ALREADY_LOGGED_IN
+        try (ParleyClient c = ParleyClient.create(ClientConfig.builder("127.0.0.1", server.port())
+                .name("Newcomer").password("pw1").retryFirstLogin(true).build(), new ParleyListener() { })) {
+            LoginResponse r = c.await(c.start());
             assertThat(r.getResult()).isEqualTo(Result.OK);
             assertThat(r.getPlayerId()).isEqualTo(id);
         }
