@@ -7,6 +7,7 @@ import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
+import dev.parley.server.ServerConfig;
 import dev.parley.testing.Chat;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestClient;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,12 +40,19 @@ class ParleyClientTest {
     static Path dataDir;
     static TestServer server;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestServer.start(dataDir, c -> {
+    /** A join holds 3 messages, a history page at most 5; {@code port} 0 is any free port. */
+    private static Consumer<ServerConfig> smallHistory(int port) {
+        return c -> {
+            c.port = port;
             c.joinHistory = 3;
             c.historyMax = 5;
-        });
+            c.permanentRooms = List.of("lobby");
+        };
+    }
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = TestServer.start(dataDir, smallHistory(0));
     }
 
     @AfterAll
@@ -201,11 +210,7 @@ class ParleyClientTest {
 
     @Test
     void aDroppedConnectionIsResumedAfterTheNameIsFreeAgain(@TempDir Path restartDir) throws Exception {
-        TestServer first = TestServer.start(restartDir, c -> {
-            c.joinHistory = 3;
-            c.historyMax = 5;
-            c.permanentRooms = List.of("lobby");
-        });
+        TestServer first = TestServer.start(restartDir, smallHistory(0));
         int port = first.port();
         TestServer second = null;
         RecordingListener events = new RecordingListener();
@@ -223,12 +228,7 @@ class ParleyClientTest {
             proxy.hold();
             first.close(); // a real drop: the server goes away
             events.await("lost");
-            second = TestServer.start(restartDir, c -> {
-                c.port = port;
-                c.joinHistory = 3;
-                c.historyMax = 5;
-                c.permanentRooms = List.of("lobby");
-            });
+            second = TestServer.start(restartDir, smallHistory(port));
             // someone else holds the name on the new server: the reconnect's login is refused as online
             ParleyClient impostor = ParleyClient.open(config(port, "bot-3").build(), new RecordingListener());
             try (TestClient alice = second.login("alice-3")) {
