@@ -55,10 +55,10 @@ public interface ParleyListener {
     }
 
     /**
-     * The client has ended for good, other than by {@link ParleyClient#close()}: a
-     * {@link ConnectionLostException} (lost before the first login completed, reconnecting off,
-     * or a protocol violation, after which a new connection would fare no better) or a
-     * {@link ReconnectFailedException}.
+     * The client, once started, has ended for good, other than by {@link ParleyClient#close()}: a
+     * {@link ConnectionLostException} (reconnecting off, or a protocol violation, after which a
+     * new connection would fare no better) or a {@link ReconnectFailedException}. A failed
+     * {@link ParleyClient#start()} is reported by its future alone.
      */
     default void onClosed(ParleyException cause) {
     }

@@ -7,7 +7,7 @@ import dev.parley.protocol.Frames;
 import java.time.Duration;
 
 /**
- * Settings of the console client.
+ * Settings of the console client: the library's ({@link #toConfig}) and the console's own.
  *
  * @param host          server address
  * @param port          server port
@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param password      password, or null to ask for it
  * @param maxFrameBytes largest frame the server takes from a client (its --max-frame); longer chat
  *                      is refused locally, because the server would close the connection for it
- * @param replyTimeout  how long a scripted command waits for its reply
+ * @param replyTimeout  how long a command waits for its reply once sent (the library's reply timeout)
  * @param drainTimeout  how long the client waits at the end of input for a reply still outstanding
  * @param reconnectFor  how long the client keeps trying to reconnect after the connection was lost;
  *                      zero turns reconnecting after a loss off ({@code /reconnect} then tries once)
