@@ -325,7 +325,13 @@ public final class ParleyClient implements AutoCloseable {
      */
     public <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> action) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        onLoop(out, () -> relay(action.get().toCompletableFuture(), out));
+        onLoop(out, () -> {
+            try {
+                relay(action.get().toCompletableFuture(), out);
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
         return out;
     }
 
@@ -585,7 +591,11 @@ public final class ParleyClient implements AutoCloseable {
         if (phase != Phase.RECONNECTING) {
             return;
         }
-        openAndLogin().thenCompose(s -> resume(s, room, lastSeen)).whenComplete((s, e) -> {
+        openAndLogin().thenCompose(s -> resume(s, room, lastSeen).whenComplete((live, e) -> {
+            if (e != null) {
+                s.close(); // logged in but not resumed: the next attempt must not find the name online
+            }
+        })).whenComplete((s, e) -> {
             if (e == null) {
                 return; // live
             }
