@@ -7,7 +7,6 @@ import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
-import dev.parley.server.ServerConfig;
 import dev.parley.testing.Chat;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestClient;
@@ -25,14 +24,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The client library against a real server over loopback. The server keeps 3 messages for a
- * join and answers at most 5 per history page, so resumes and history reads take pages.
+ * The client library against a real server over loopback, set up as {@link SmallHistory}: resumes
+ * and history reads take pages.
  */
 class ParleyClientTest {
 
@@ -40,19 +38,9 @@ class ParleyClientTest {
     static Path dataDir;
     static TestServer server;
 
-    /** A join holds 3 messages, a history page at most 5; {@code port} 0 is any free port. */
-    private static Consumer<ServerConfig> smallHistory(int port) {
-        return c -> {
-            c.port = port;
-            c.joinHistory = 3;
-            c.historyMax = 5;
-            c.permanentRooms = List.of("lobby");
-        };
-    }
-
     @BeforeAll
     static void startServer() throws Exception {
-        server = TestServer.start(dataDir, smallHistory(0));
+        server = TestServer.start(dataDir, SmallHistory.config(0));
     }
 
     @AfterAll
@@ -210,7 +198,7 @@ class ParleyClientTest {
 
     @Test
     void aDroppedConnectionIsResumedAfterTheNameIsFreeAgain(@TempDir Path restartDir) throws Exception {
-        TestServer first = TestServer.start(restartDir, smallHistory(0));
+        TestServer first = TestServer.start(restartDir, SmallHistory.config(0));
         int port = first.port();
         TestServer second = null;
         RecordingListener events = new RecordingListener();
@@ -228,7 +216,7 @@ class ParleyClientTest {
             proxy.hold();
             first.close(); // a real drop: the server goes away
             events.await("lost");
-            second = TestServer.start(restartDir, smallHistory(port));
+            second = TestServer.start(restartDir, SmallHistory.config(port));
             // someone else holds the name on the new server: the reconnect's login is refused as online
             ParleyClient impostor = ParleyClient.open(config(port, "bot-3").build(), new RecordingListener());
             try (TestClient alice = second.login("alice-3")) {
