@@ -1,23 +1,25 @@
 package dev.parley.client;
 
 import java.time.Duration;
+import java.util.function.DoubleSupplier;
 
 /**
- * The waits between reconnect attempts: 0.5 s, doubling up to 10 s, until the time allowed for
- * reconnecting is spent. Short at first, because a dropped connection or a restarting server is
- * usually back within a second; capped, so a server that is down for a while is not hammered.
+ * The waits between the attempts of one reconnect, per a {@link ReconnectPolicy}: exponential,
+ * jittered, and cut off when the policy's time is spent. Time and randomness come in from
+ * outside, so the schedule is a pure function of them. One instance per reconnect; used on the
+ * client thread.
  */
 public final class Backoff {
 
-    static final Duration FIRST = Duration.ofMillis(500);
-    static final Duration MAX = Duration.ofSeconds(10);
+    private final ReconnectPolicy policy;
+    private final DoubleSupplier random;
+    private Duration nominal;
 
-    private final Duration giveUpAfter;
-    private Duration next = FIRST;
-
-    /** @param giveUpAfter how long after the connection was lost the client stops trying */
-    public Backoff(Duration giveUpAfter) {
-        this.giveUpAfter = giveUpAfter;
+    /** @param random uniform values in [0, 1), e.g. {@code ThreadLocalRandom.current()::nextDouble} */
+    public Backoff(ReconnectPolicy policy, DoubleSupplier random) {
+        this.policy = policy;
+        this.random = random;
+        this.nominal = policy.firstDelay();
     }
 
     /**
@@ -25,13 +27,14 @@ public final class Backoff {
      * lost; null when that time is spent. The last wait is cut to end when the time does.
      */
     public Duration next(Duration elapsed) {
-        Duration left = giveUpAfter.minus(elapsed);
+        Duration left = policy.giveUpAfter().minus(elapsed);
         if (left.isNegative() || left.isZero()) {
             return null;
         }
-        Duration wait = next.compareTo(left) < 0 ? next : left;
-        Duration doubled = next.multipliedBy(2);
-        next = doubled.compareTo(MAX) < 0 ? doubled : MAX;
-        return wait;
+        double factor = 1 + policy.jitter() * (2 * random.getAsDouble() - 1);
+        Duration wait = Duration.ofNanos(Math.round(nominal.toNanos() * factor));
+        Duration doubled = nominal.multipliedBy(2);
+        nominal = doubled.compareTo(policy.maxDelay()) < 0 ? doubled : policy.maxDelay();
+        return wait.compareTo(left) < 0 ? wait : left;
     }
 }

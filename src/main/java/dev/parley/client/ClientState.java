@@ -13,10 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * What the console client knows about itself: who it is logged in as, which room it is in, as
- * the server's responses established it, and the highest message seq it has shown of each room
- * (where a resume continues). It outlives a connection: a reconnect picks up from here. Written
- * on the connection's event loop, read from the input thread too, hence volatile.
+ * What a {@link ParleyClient} knows about itself: who it is logged in as, which room it is in, as
+ * the server's responses established it, and the highest message seq of each room it has
+ * delivered (where a resume continues). It outlives a connection: a reconnect picks up from
+ * here. Written on the client thread, readable from any thread, hence volatile.
  */
 public final class ClientState {
 
@@ -40,14 +40,14 @@ public final class ClientState {
     }
 
     /**
-     * The highest seq of room {@code roomId} this client has shown, or null if it has never been
-     * in that room. 0 means it saw the room while it had no messages (or showed none of them).
+     * The highest seq of room {@code roomId} this client has delivered, or null if it has never been
+     * in that room. 0 means it was in the room while it had no messages.
      */
     public Long lastSeen(long roomId) {
         return lastSeen.get(roomId);
     }
 
-    /** A chat message of the room was shown to the user. */
+    /** A chat message of the room was delivered. */
     public void seen(ChatNotify message) {
         lastSeen.merge(message.getRoomId(), message.getSeq(), Math::max);
     }
@@ -64,8 +64,8 @@ public final class ClientState {
     }
 
     /**
-     * Follows a message from the server that was shown to the user; messages that change nothing
-     * are ignored.
+     * Follows a message from the server (a chat message or a successful response); messages that
+     * change nothing are ignored.
      */
     public void apply(MessageLite message) {
         if (message instanceof ChatNotify m) {

@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.client.console.MessageFormatter;
-
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ErrorNotify;
@@ -10,6 +8,7 @@ import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,24 +18,32 @@ import java.util.function.Consumer;
 /**
  * Reads a room's history over one connection, page by page, and hands back the messages of a
  * read in ascending seq. Reads queue up and run one at a time, and each read has at most one
- * request outstanding: a {@code HistoryResponse} does not say which request it answers.
+ * request outstanding: a {@code HistoryResponse} does not say which request it answers, and an
+ * {@code ErrorNotify} about a history request does not even say which room. A page that times
+ * out fails its read, but the next read starts only when that page's answer has come (and been
+ * dropped), so answers are never matched to the wrong read. Client thread only.
  */
-public final class HistoryReader {
+final class HistoryReader {
 
     /** Messages asked for per forward page; the server caps it at its --history-max. */
     static final int FORWARD_PAGE = 200;
 
     private final Consumer<MessageLite> send;
+    private final Timeouts timeouts;
+    private final Duration pageTimeout;
     private final ArrayDeque<Read> reads = new ArrayDeque<>();
-    private boolean closed;
+    private ParleyException closed;
+    private Runnable cancelTimer = () -> { };
 
     /** @param send sends a request on the connection */
-    public HistoryReader(Consumer<MessageLite> send) {
+    HistoryReader(Consumer<MessageLite> send, Timeouts timeouts, Duration pageTimeout) {
         this.send = send;
+        this.timeouts = timeouts;
+        this.pageTimeout = pageTimeout;
     }
 
     /** The latest {@code count} messages of the room (fewer if it has fewer), read backwards. */
-    public CompletableFuture<List<ChatNotify>> latest(long roomId, int count) {
+    CompletableFuture<List<ChatNotify>> latest(long roomId, int count) {
         return start(new Backwards(roomId, count));
     }
 
@@ -44,7 +51,7 @@ public final class HistoryReader {
      * Every message with {@code afterSeq < seq} (and {@code seq < beforeSeq} unless that is null),
      * read forwards: the part of a resume that {@code recent} did not hold.
      */
-    public CompletableFuture<List<ChatNotify>> between(long roomId, long afterSeq, Long beforeSeq) {
+    CompletableFuture<List<ChatNotify>> between(long roomId, long afterSeq, Long beforeSeq) {
         return start(new Forwards(roomId, afterSeq, beforeSeq));
     }
 
@@ -52,56 +59,70 @@ public final class HistoryReader {
      * Offers a message from the server; true if it belongs to a read (a history response, or an
      * {@code ErrorNotify} about a history request), which then needs no other handling.
      */
-    public synchronized boolean offer(MessageLite message) {
+    boolean offer(MessageLite message) {
         Read head = reads.peekFirst();
         if (message instanceof HistoryResponse r) {
             if (head == null) {
-                return true; // an answer to a read already given up; nothing waits for it
+                return true; // nothing waits for it
             }
-            if (r.getResult() != Result.OK) {
-                finish(head, HistoryException.of(r.getResult(), r.getResultValue(), r.getReason()));
-                return true;
-            }
-            HistoryRequest next = head.accept(r);
-            if (next != null) {
-                send.accept(next);
+            cancelTimer.run();
+            if (head.result.isDone()) {
+                finish(head, null); // the answer to a page that timed out: dropped, the next read may go
+            } else if (r.getResult() != Result.OK) {
+                finish(head, new RequestRefusedException(r.getResult(), r.getResultValue(), r.getReason(),
+                        MsgType.HISTORY_REQUEST));
             } else {
-                finish(head, null);
+                HistoryRequest next = head.accept(r);
+                if (next != null) {
+                    sendPage(next);
+                } else {
+                    finish(head, null);
+                }
             }
             return true;
         }
         if (message instanceof ErrorNotify e && e.getRequestType() == MsgType.HISTORY_REQUEST) {
             if (head != null) {
-                finish(head, HistoryException.of(e.getResult(), e.getResultValue(), e.getReason()));
+                cancelTimer.run();
+                finish(head, new RequestRefusedException(e.getResult(), e.getResultValue(), e.getReason(),
+                        MsgType.HISTORY_REQUEST));
             }
             return true;
         }
         return false;
     }
 
-    /** The connection closed: every read fails, and reads started later fail at once. */
-    public synchronized void close() {
-        closed = true;
+    /** The connection closed: every read fails with {@code why}, and reads started later fail at once. */
+    void close(ParleyException why) {
+        closed = why;
+        cancelTimer.run();
         Read r;
         while ((r = reads.pollFirst()) != null) {
-            r.result.completeExceptionally(new HistoryException(null, "the connection closed"));
+            r.result.completeExceptionally(why);
         }
     }
 
-    private synchronized CompletableFuture<List<ChatNotify>> start(Read read) {
-        if (closed) {
-            read.result.completeExceptionally(new HistoryException(null, "the connection closed"));
+    private CompletableFuture<List<ChatNotify>> start(Read read) {
+        if (closed != null) {
+            read.result.completeExceptionally(closed);
         } else {
             reads.addLast(read);
             if (reads.size() == 1) {
-                send.accept(read.first());
+                sendPage(read.first());
             }
         }
         return read.result;
     }
 
-    /** Completes the head read and starts the next one. */
-    private void finish(Read head, HistoryException failure) {
+    private void sendPage(HistoryRequest page) {
+        Read head = reads.peekFirst();
+        cancelTimer = timeouts.start(pageTimeout,
+                () -> head.result.completeExceptionally(new ReplyTimeoutException(pageTimeout)));
+        send.accept(page);
+    }
+
+    /** Completes the head read (unless it timed out already) and starts the next one. */
+    private void finish(Read head, ParleyException failure) {
         reads.pollFirst();
         if (failure == null) {
             head.result.complete(head.messages());
@@ -110,26 +131,7 @@ public final class HistoryReader {
         }
         Read next = reads.peekFirst();
         if (next != null) {
-            send.accept(next.first());
-        }
-    }
-
-    /** A refused or failed history read; the message is {@code RESULT: reason}. */
-    public static final class HistoryException extends RuntimeException {
-        private final Result result;
-
-        public HistoryException(Result result, String message) {
-            super(message, null, false, false);
-            this.result = result;
-        }
-
-        public static HistoryException of(Result result, int resultValue, String reason) {
-            return new HistoryException(result, MessageFormatter.describe(result, resultValue, reason));
-        }
-
-        /** The server's result, or null when the connection closed. */
-        public Result result() {
-            return result;
+            sendPage(next.first());
         }
     }
 

@@ -3,8 +3,10 @@ package dev.parley.client;
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.FrameDecoder;
 import dev.parley.protocol.Frames;
+import dev.parley.protocol.pb.PingRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,15 +16,21 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A client connection to a Parley server: sends requests, hands every server message to a
- * {@link Listener} on the connection's event loop. Used by the console client and tests.
+ * {@link Listener} on the connection's event loop. The transport under {@link ParleyClient};
+ * tests use it directly to speak the raw protocol.
  */
 public final class ParleyConnection implements AutoCloseable {
 
@@ -63,22 +71,66 @@ public final class ParleyConnection implements AutoCloseable {
 
     private static ParleyConnection connect(EventLoopGroup group, String host, int port, Listener listener,
                                             EventLoopGroup owned) throws IOException {
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        ChannelFuture f = bootstrap(group, listener, Duration.ZERO).connect(new InetSocketAddress(host, port)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException(new CannotConnectException(host, port, f.cause()).getMessage(), f.cause());
+        }
+        return new ParleyConnection(f.channel(), owned);
+    }
+
+    /**
+     * Connects without blocking on {@code group}, which the caller keeps; the future completes on
+     * the connection's event loop, failing with a {@link CannotConnectException}.
+     */
+    static CompletableFuture<ParleyConnection> connectAsync(EventLoopGroup group, String host, int port,
+                                                            Listener listener, Duration heartbeat) {
+        CompletableFuture<ParleyConnection> result = new CompletableFuture<>();
+        bootstrap(group, listener, heartbeat).connect(new InetSocketAddress(host, port)).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                result.complete(new ParleyConnection(f.channel(), null));
+            } else {
+                result.completeExceptionally(new CannotConnectException(host, port, f.cause()));
+            }
+        });
+        return result;
+    }
+
+    /** @param heartbeat ping after this long without sending; zero = never (raw test connections) */
+    private static Bootstrap bootstrap(EventLoopGroup group, Listener listener, Duration heartbeat) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!heartbeat.isZero()) {
+                            ch.pipeline().addLast(new IdleStateHandler(0, heartbeat.toMillis(), 0, TimeUnit.MILLISECONDS),
+                                    new Heartbeat());
+                        }
                         ch.pipeline()
                                 .addLast(new FrameDecoder(FrameDecoder.Side.CLIENT, Frames.MAX_FRAME_LENGTH))
                                 .addLast(new Dispatcher(listener));
                     }
                 });
-        ChannelFuture f = b.connect(new InetSocketAddress(host, port)).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IOException("cannot connect to " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+    }
+
+    /**
+     * Keeps a quiet connection alive: the server closes one that sends nothing for its idle
+     * timeout, so after {@code heartbeat} without a write this sends a {@code PingRequest}. The
+     * {@code PongResponse} reaches the listener like any message. Runs on the connection's loop.
+     */
+    private static final class Heartbeat extends ChannelDuplexHandler {
+        private long nonce;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(Frames.encode(ctx.alloc(), PingRequest.newBuilder().setNonce(--nonce).build()),
+                        ctx.voidPromise());
+            } else {
+                super.userEventTriggered(ctx, evt);
+            }
         }
-        return new ParleyConnection(f.channel(), owned);
     }
 
     /** Sends one request; safe from any thread. */
@@ -97,6 +149,11 @@ public final class ParleyConnection implements AutoCloseable {
 
     public Channel channel() {
         return channel;
+    }
+
+    /** Starts closing without waiting; safe on the event loop, where {@link #close()} must not be called. */
+    void closeAsync() {
+        channel.close();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.parley.client;
 
 import com.google.protobuf.MessageLite;
-import dev.parley.client.HistoryReader.HistoryException;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.HistoryRequest;
@@ -12,6 +11,7 @@ import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HistoryReaderTest {
 
     private final List<MessageLite> sent = new ArrayList<>();
-    private final HistoryReader reader = new HistoryReader(sent::add);
+    /** The page timers started; running one is its timeout firing. */
+    private final List<Runnable> timers = new ArrayList<>();
+    private final HistoryReader reader = new HistoryReader(sent::add, (after, onTimeout) -> {
+        timers.add(onTimeout);
+        return () -> timers.remove(onTimeout);
+    }, Duration.ofSeconds(5));
 
     private static ChatNotify m(long seq) {
         return ChatNotify.newBuilder().setRoomId(7).setSeq(seq).setText("m" + seq)
@@ -106,7 +111,7 @@ class HistoryReaderTest {
         CompletableFuture<List<ChatNotify>> refused = reader.latest(7, 5);
         CompletableFuture<List<ChatNotify>> next = reader.latest(7, 1);
         reader.offer(HistoryResponse.newBuilder().setResult(Result.NOT_IN_ROOM).setReason("not a member of room 7").build());
-        assertThatThrownBy(refused::join).cause().isInstanceOfSatisfying(HistoryException.class, e -> {
+        assertThatThrownBy(refused::join).cause().isInstanceOfSatisfying(RequestRefusedException.class, e -> {
             assertThat(e.getMessage()).isEqualTo("NOT_IN_ROOM: not a member of room 7");
             assertThat(e.result()).isEqualTo(Result.NOT_IN_ROOM);
         });
@@ -121,11 +126,26 @@ class HistoryReaderTest {
     @Test
     void aClosedConnectionFailsReadsUnderWayAndLaterOnes() {
         CompletableFuture<List<ChatNotify>> waiting = reader.latest(7, 5);
-        reader.close();
-        assertThatThrownBy(waiting::join).cause().isInstanceOfSatisfying(HistoryException.class,
-                e -> assertThat(e.result()).isNull());
+        reader.close(new ConnectionLostException(null));
+        assertThatThrownBy(waiting::join).cause().isInstanceOf(ConnectionLostException.class);
         CompletableFuture<List<ChatNotify>> later = reader.latest(7, 5);
         assertThat(later).isCompletedExceptionally();
         assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void aTimedOutPageFailsItsReadAndTheNextWaitsForThatPagesLateAnswer() {
+        CompletableFuture<List<ChatNotify>> slow = reader.latest(7, 5);
+        CompletableFuture<List<ChatNotify>> next = reader.latest(7, 2);
+        assertThat(timers).hasSize(1);
+        timers.get(0).run();
+        assertThatThrownBy(slow::join).cause().isInstanceOf(ReplyTimeoutException.class)
+                .hasMessage("no reply from the server within 5 s");
+        assertThat(sent).as("the late answer is still to come: no second request yet").hasSize(1);
+        assertThat(reader.offer(page(1, 5, false))).isTrue(); // the slow read's answer, dropped
+        assertThat(sent).hasSize(2);
+        reader.offer(page(4, 5, true));
+        assertThat(seqs(next)).containsExactly(4L, 5L);
+        assertThat(timers).as("each answered page stops its timer").isEmpty();
     }
 }

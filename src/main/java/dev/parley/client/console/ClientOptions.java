@@ -1,11 +1,13 @@
 package dev.parley.client.console;
 
+import dev.parley.client.ClientConfig;
+import dev.parley.client.ReconnectPolicy;
 import dev.parley.protocol.Frames;
 
 import java.time.Duration;
 
 /**
- * Settings of the console client.
+ * Settings of the console client: the library's ({@link #toConfig}) and the console's own.
  *
  * @param host          server address
  * @param port          server port
@@ -13,16 +15,13 @@ import java.time.Duration;
  * @param password      password, or null to ask for it
  * @param maxFrameBytes largest frame the server takes from a client (its --max-frame); longer chat
  *                      is refused locally, because the server would close the connection for it
- * @param replyTimeout  how long a scripted command waits for its reply
+ * @param replyTimeout  how long a command waits for its reply once sent (the library's reply timeout)
  * @param drainTimeout  how long the client waits at the end of input for a reply still outstanding
  * @param reconnectFor  how long the client keeps trying to reconnect after the connection was lost;
  *                      zero turns reconnecting after a loss off ({@code /reconnect} then tries once)
  */
 public record ClientOptions(String host, int port, String name, String password, int maxFrameBytes,
                             Duration replyTimeout, Duration drainTimeout, Duration reconnectFor) {
-
-    /** The default of {@link #reconnectFor}: long enough for a server restart. */
-    public static final Duration DEFAULT_RECONNECT_FOR = Duration.ofMinutes(1);
 
     public ClientOptions {
         if (port < 1 || port > 65_535) {
@@ -36,10 +35,16 @@ public record ClientOptions(String host, int port, String name, String password,
         }
     }
 
-    /** The defaults: the server's default frame limit, 5 s per reply, 1.5 s to drain at the end, 1 min to reconnect. */
+    /** The defaults: the library's (frame limit, reply timeout, reconnect time) and 1.5 s to drain at the end. */
     public static ClientOptions of(String host, int port, String name, String password) {
         return new ClientOptions(host, port, name, password, Frames.DEFAULT_MAX_CLIENT_FRAME,
-                Duration.ofSeconds(5), Duration.ofMillis(1500), DEFAULT_RECONNECT_FOR);
+                ClientConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofMillis(1500), ReconnectPolicy.DEFAULT_GIVE_UP_AFTER);
+    }
+
+    /** The library's settings for a session as {@code name} (given, or asked for) with {@code password}. */
+    ClientConfig toConfig(String name, String password) {
+        return ClientConfig.builder(host, port).name(name).password(password).replyTimeout(replyTimeout)
+                .maxFrameBytes(maxFrameBytes).reconnect(ReconnectPolicy.giveUpAfter(reconnectFor)).build();
     }
 
     public ClientOptions withMaxFrameBytes(int bytes) {

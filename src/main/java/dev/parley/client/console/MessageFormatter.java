@@ -1,6 +1,7 @@
 package dev.parley.client.console;
 
 import dev.parley.client.ClientState;
+import dev.parley.client.RequestRefusedException;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.ChatNotify;
@@ -61,16 +62,29 @@ public final class MessageFormatter {
             if (m.getResult() != Result.OK) {
                 return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
             }
-            RoomInfo room = state.room();
-            return List.of(room == null ? "Left the room." : "Left room " + roomLabel(room) + ".");
+            return List.of(left(state.room()));
         } else if (message instanceof ErrorNotify m) {
-            String line = refusal(m.getResult(), m.getResultValue(), m.getReason());
-            if (m.getResult() == Result.NOT_IN_ROOM && m.getRequestType() == MsgType.CHAT_REQUEST) {
-                line += " (/create NAME or /join ID first)";
-            }
-            return List.of(line);
+            return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason(), m.getRequestType()));
         }
         return List.of();
+    }
+
+    /** {@code Left room TestRoom #12.}; {@code room} null when the client knew of none. */
+    static String left(RoomInfo room) {
+        return room == null ? "Left the room." : "Left room " + roomLabel(room) + ".";
+    }
+
+    /** The line of a refused request, with a hint where the refusal has an obvious remedy. */
+    static String refusal(RequestRefusedException e) {
+        return refusal(e.result(), e.resultValue(), e.reason(), e.requestType());
+    }
+
+    private static String refusal(Result result, int resultValue, String reason, MsgType requestType) {
+        String line = refusal(result, resultValue, reason);
+        if (result == Result.NOT_IN_ROOM && requestType == MsgType.CHAT_REQUEST) {
+            line += " (/create NAME or /join ID first)";
+        }
+        return line;
     }
 
     /**
@@ -111,10 +125,13 @@ public final class MessageFormatter {
         return "Logged in as " + printable(r.getName()) + " (id " + id(r.getPlayerId()) + "). Type /help for commands.";
     }
 
-    /** {@code RESULT: reason}, for a refusal of any kind. */
-    public static String describe(Result result, int resultValue, String reason) {
-        String name = result == Result.UNRECOGNIZED ? "result " + resultValue : result.name();
-        return reason.isEmpty() ? name : name + ": " + printable(reason);
+    /** {@code RESULT: reason}, for a refusal of any kind, the reason made printable. */
+    static String describe(Result result, int resultValue, String reason) {
+        return RequestRefusedException.describe(result, resultValue, printable(reason));
+    }
+
+    static String describe(RequestRefusedException e) {
+        return describe(e.result(), e.resultValue(), e.reason());
     }
 
     private static String refusal(Result result, int resultValue, String reason) {
@@ -145,7 +162,7 @@ public final class MessageFormatter {
         return lines;
     }
 
-    private static List<String> roomList(List<RoomInfo> rooms) {
+    static List<String> roomList(List<RoomInfo> rooms) {
         if (rooms.isEmpty()) {
             return List.of("No rooms yet; /create NAME makes one.");
         }

@@ -1,5 +1,7 @@
 package dev.parley.client.console;
 
+import dev.parley.client.SmallHistory;
+
 import dev.parley.testing.TcpProxy;
 
 import dev.parley.testing.Chat;
@@ -23,19 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleClientHistoryTest {
 
-    private static final int JOIN_HISTORY = 3;
-    private static final int HISTORY_MAX = 5;
-
     @TempDir
     static Path dataDir;
     static TestServer server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = TestServer.start(dataDir, c -> {
-            c.joinHistory(JOIN_HISTORY);
-            c.historyMax(HISTORY_MAX);
-        });
+        server = TestServer.start(dataDir, SmallHistory.config(0));
     }
 
     @AfterAll
@@ -77,7 +73,7 @@ class ConsoleClientHistoryTest {
             expected.add("- writer (id N)");
             expected.add("- reader (id N, you)");
             expected.add("--- recent ---");
-            expected.addAll(chatLines(tag, "writer", "m", 10, 12)); // the server's last JOIN_HISTORY
+            expected.addAll(chatLines(tag, "writer", "m", 10, 12)); // the server's last SmallHistory.JOIN_HISTORY
             expected.add("---------------");
             expected.add("--- history (8) ---"); // a page of 5, then one of 3
             expected.addAll(chatLines(tag, "writer", "m", 5, 12));

@@ -1,10 +1,10 @@
 package dev.parley.client.console;
 
+import dev.parley.client.SmallHistory;
 import dev.parley.testing.TcpProxy;
 
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
-import dev.parley.server.ServerConfig;
 import dev.parley.testing.Chat;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,19 +27,9 @@ class ConsoleClientReconnectTest {
     @TempDir
     Path dataDir;
 
-    /** A join shows 3 messages, a history page holds at most 5: a resume of more takes pages. */
-    private static Consumer<ServerConfig.Builder> config(int port) {
-        return c -> {
-            c.port(port);
-            c.joinHistory(3);
-            c.historyMax(5);
-            c.permanentRooms(List.of("lobby"));
-        };
-    }
-
     @Test
     void aServerRestartIsResumedWithoutGapOrDuplicate() throws Exception {
-        TestServer first = TestServer.start(dataDir, config(0));
+        TestServer first = TestServer.start(dataDir, SmallHistory.config(0));
         int port = first.port();
         TestServer second = null;
         try (TcpProxy proxy = TcpProxy.to(port)) {
@@ -59,7 +48,7 @@ class ConsoleClientReconnectTest {
             first.close();
             bob.out.await("* connection lost; reconnecting...");
             bob.in.line("typed while away"); // waits for the reconnect, then goes to the new server
-            second = TestServer.start(dataDir, config(port));
+            second = TestServer.start(dataDir, SmallHistory.config(port));
             try (TestClient alice = second.login("alice")) {
                 assertThat(Chat.join(alice, lobbyId).getResult()).isEqualTo(Result.OK);
                 say(alice, 4, 10); // seq continues after bob's "seen before" (3)
@@ -102,7 +91,7 @@ class ConsoleClientReconnectTest {
 
     @Test
     void aRoomGoneAfterARestartIsReportedAndTheClientCarriesOn() throws Exception {
-        TestServer first = TestServer.start(dataDir, config(0));
+        TestServer first = TestServer.start(dataDir, SmallHistory.config(0));
         int port = first.port();
         TestServer second = null;
         try {
@@ -111,7 +100,7 @@ class ConsoleClientReconnectTest {
             String created = carol.out.await("---------------");
             first.close(); // an ad-hoc room does not outlive its server
             carol.out.await("* connection lost; reconnecting...");
-            second = TestServer.start(dataDir, config(port));
+            second = TestServer.start(dataDir, SmallHistory.config(port));
             carol.out.await("* reconnected");
             carol.in.line("anyone?").line("/list").end();
             assertThat(carol.exitCode()).isZero();
@@ -135,15 +124,19 @@ class ConsoleClientReconnectTest {
     }
 
     @Test
-    void theClientGivesUpWhenTheServerStaysAway() throws Exception {
-        try (TestServer server = TestServer.start(dataDir, config(0)); TcpProxy proxy = TcpProxy.to(server.port())) {
-            ConsoleSession dan = ConsoleSession.start(ClientOptions.of("127.0.0.1", proxy.port(), "dan", "pw-dan")
+    void theClientGivesUpWhenTheServerStaysAway(@TempDir Path otherDir) throws Exception {
+        try (TestServer server = TestServer.start(dataDir, SmallHistory.config(0))) {
+            // A server of its own, which closes its listener before its connections: the client's
+            // first attempt, right after the drop, cannot reach a listener still winding down (as
+            // it can at a TcpProxy, whose listener closes asynchronously to a blocked accept).
+            TestServer gone = TestServer.start(otherDir, SmallHistory.config(0));
+            ConsoleSession dan = ConsoleSession.start(ClientOptions.of("127.0.0.1", gone.port(), "dan", "pw-dan")
                     .withReconnectFor(Duration.ofSeconds(1)));
             dan.out.await("Logged in as dan");
-            proxy.close(); // the connection drops and nothing listens there any more
+            gone.close(); // the connection drops and nothing listens there any more
             assertThat(dan.exitCode()).isEqualTo(ConsoleClient.EXIT_CONNECTION_LOST);
             assertThat(dan.out.text()).endsWith("* connection lost; reconnecting...\n");
-            assertThat(dan.err.text()).startsWith("parley: connection lost; gave up reconnecting after 1 s: cannot connect to 127.0.0.1:" + proxy.port())
+            assertThat(dan.err.text()).startsWith("parley: connection lost; gave up reconnecting after 1 s: cannot connect to 127.0.0.1:" + gone.port())
                     .hasLineCount(1);
 
             // with reconnecting off, a lost connection ends the session at once, as it did before

@@ -1,0 +1,129 @@
+package dev.parley.client;
+
+import dev.parley.protocol.Frames;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link ParleyClient}; build one with {@link #builder(String, int)}.
+ *
+ * @param host             server address
+ * @param port             server port
+ * @param name             player name
+ * @param password         password (also used to log in again after a reconnect)
+ * @param replyTimeout     how long a request waits for its reply once sent
+ * @param loginTimeout     how long a login waits: password hashing is deliberately slow and queued on a busy server
+ * @param maxFrameBytes    the largest frame the server takes from a client (its {@code --max-frame}); longer
+ *                         chat is refused locally, because the server would close the connection for it
+ * @param reconnect        how a lost connection is restored
+ * @param retryFirstLogin  whether the first login, too, is retried on the reconnect schedule while the server
+ *                         refuses the name as online: for a bot restarting right after a crash, whose old
+ *                         session the server has not dropped yet. Off, a name online elsewhere fails at once.
+ */
+public record ClientConfig(String host, int port, String name, String password, Duration replyTimeout,
+                           Duration loginTimeout, int maxFrameBytes, ReconnectPolicy reconnect,
+                           boolean retryFirstLogin, Duration heartbeat) {
+
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * A {@code PingRequest} after this long without sending: a third of the server's default
+     * idle timeout (45 s), as the protocol asks.
+     */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    public ClientConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(password, "password");
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 1-65535, was " + port);
+        }
+        if (maxFrameBytes < 64 || maxFrameBytes > Frames.MAX_FRAME_LENGTH) {
+            throw new IllegalArgumentException("maxFrameBytes must be 64-" + Frames.MAX_FRAME_LENGTH + ", was " + maxFrameBytes);
+        }
+        if (replyTimeout.isNegative() || replyTimeout.isZero() || loginTimeout.isNegative() || loginTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        Objects.requireNonNull(reconnect, "reconnect");
+        if (heartbeat == null || heartbeat.isNegative()) {
+            throw new IllegalArgumentException("heartbeat must be zero (off) or positive");
+        }
+    }
+
+    /** A builder with the defaults: 5 s per reply, 15 s per login, the server's default frame limit, {@link ReconnectPolicy#defaults()}. */
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** {@code 5 s}, {@code 1.5 s}: how durations appear in messages. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+    }
+
+    /** Collects the settings; {@link #name} and {@link #password} are required. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private String name;
+        private String password;
+        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+        private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+        private int maxFrameBytes = Frames.DEFAULT_MAX_CLIENT_FRAME;
+        private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
+        private boolean retryFirstLogin;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+
+        private Builder(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        public Builder replyTimeout(Duration timeout) {
+            this.replyTimeout = timeout;
+            return this;
+        }
+
+        public Builder loginTimeout(Duration timeout) {
+            this.loginTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int bytes) {
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = policy;
+            return this;
+        }
+
+        public Builder retryFirstLogin(boolean retry) {
+            this.retryFirstLogin = retry;
+            return this;
+        }
+
+        /** How long the client may send nothing before it pings; zero turns the heartbeat off. */
+        public Builder heartbeat(Duration interval) {
+            this.heartbeat = interval;
+            return this;
+        }
+
+        public ClientConfig build() {
+            return new ClientConfig(host, port, name, password, replyTimeout, loginTimeout, maxFrameBytes, reconnect,
+                    retryFirstLogin, heartbeat);
+        }
+    }
+}

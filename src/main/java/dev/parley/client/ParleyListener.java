@@ -1,0 +1,65 @@
+package dev.parley.client;
+
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.MemberJoinedNotify;
+import dev.parley.protocol.pb.MemberLeftNotify;
+
+import java.time.Duration;
+
+/**
+ * What a {@link ParleyClient} reports besides replies. Every method runs on the client thread,
+ * one at a time, in the order the server's messages arrived; a method must not block (it would
+ * hold up every other message and reply of the client). All methods do nothing by default.
+ *
+ * <p>Chat of the current room reaches the client exactly once per seq across reconnects: a
+ * join's {@code recent} messages in the join's reply, missed ones in {@link #onConnectionRestored},
+ * everything else through {@link #onChat}.
+ */
+public interface ParleyListener {
+
+    /** A live chat message of the room the client is in (its own messages included). */
+    default void onChat(ChatNotify message) {
+    }
+
+    default void onMemberJoined(MemberJoinedNotify notice) {
+    }
+
+    default void onMemberLeft(MemberLeftNotify notice) {
+    }
+
+    /**
+     * An {@code ErrorNotify} that answers no request the client is waiting for, e.g. a
+     * {@code PROTOCOL_VIOLATION} before the server closes the connection.
+     */
+    default void onError(ErrorNotify error) {
+    }
+
+    /**
+     * The connection is gone and the client now reconnects: after a loss ({@code deliberate}
+     * false; {@code cause} is the error, null when the server closed it) or after
+     * {@link ParleyClient#reconnect()} (true). Requests made from now on wait for the reconnect.
+     */
+    default void onConnectionLost(Throwable cause, boolean deliberate) {
+    }
+
+    /** A reconnect attempt failed for {@code problem}; the next one starts after {@code nextTry}. */
+    default void onReconnectAttemptFailed(String problem, Duration nextTry) {
+    }
+
+    /**
+     * The client is back: logged in again and, if it was in a room, back in it with the messages
+     * it missed (see {@link Resumption}). Live chat continues after them through {@link #onChat}.
+     */
+    default void onConnectionRestored(Resumption resumption) {
+    }
+
+    /**
+     * The client, once started, has ended for good, other than by {@link ParleyClient#close()}: a
+     * {@link ConnectionLostException} (reconnecting off, or a protocol violation, after which a
+     * new connection would fare no better) or a {@link ReconnectFailedException}. A failed
+     * {@link ParleyClient#start()} is reported by its future alone.
+     */
+    default void onClosed(ParleyException cause) {
+    }
+}
