@@ -74,7 +74,7 @@ class FrameDecoderFuzzTest {
         if (expected.violation()) {
             // the stream is no longer trusted: even a well-formed frame is dropped
             ch.writeInbound(alloc.heapBuffer().writeBytes(Wire.frame(PingRequest.getDefaultInstance())));
-            assertThat((Object) ch.readInbound()).isNull();
+            assertThat(ch.<Object>readInbound()).isNull();
         }
         assertThat(ch.finishAndReleaseAll()).isFalse();
         assertThat(alloc.metric().usedHeapMemory()).as("bytes still held after the channel closed").isZero();
