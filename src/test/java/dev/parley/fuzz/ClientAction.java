@@ -58,9 +58,14 @@ enum ClientAction {
         };
     }
 
-    /** From 'A' up through the surrogates (lone ones included) to the supplementary planes. */
+    /**
+     * From 'A' through one-, two- and three-byte UTF-8 to the supplementary planes. Surrogates
+     * are stepped over: a client can only send well-formed UTF-8 text through a request (the
+     * encoder would turn a lone one into '?'); malformed bytes reach the server through RAW.
+     */
     static int bigChatCodePoint(int n) {
-        return 'A' + n * 257;
+        int cp = 'A' + n * 257;
+        return cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE ? cp + 0x800 : cp;
     }
 
     private static String name(FuzzInput in) {
