@@ -56,7 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Checked after every step: nothing escapes the pipeline and nothing is logged at WARN or
  * above; everything written to a client is a well-formed sequence of complete server frames;
  * a connection the client did not hang up is open, or closed right after a
- * {@code PROTOCOL_VIOLATION} ErrorNotify (which always closes it); a step's replies are
+ * {@code PROTOCOL_VIOLATION} ErrorNotify (which always closes it) or a {@code SESSION_REPLACED}
+ * one (the other client logged in with its name); a step's replies are
  * bounded by the requests it carried; nothing stays unflushed. After the run every buffer is
  * released.
  */
@@ -161,8 +162,11 @@ class SessionFuzzTest {
             RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
                     ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10));
             // no rate limit: it reads the clock, and a run must replay the same way
-            sessions = new Sessions(new LoginFlow(logins, new LocalPresence(), metrics), rooms, metrics,
-                    new SessionPolicies(0, Duration.ofSeconds(1)));
+            // deadlines far away: they read the clock too; a name logged in twice is taken over
+            SessionPolicies policies = new SessionPolicies(0, Duration.ofSeconds(10), Duration.ofSeconds(1), 4L << 20,
+                    Duration.ofHours(1), Duration.ofHours(1), SessionPolicies.DuplicateLogin.REPLACE);
+            sessions = new Sessions(new LoginFlow(logins, new LocalPresence(), metrics, policies.duplicateLogin()),
+                    rooms, metrics, policies);
         }
 
         Connection connect() {
@@ -228,10 +232,15 @@ class SessionFuzzTest {
             }
             if (isViolationNotice(lastReply)) {
                 assertThat(channel.isOpen()).as("open after a PROTOCOL_VIOLATION notice").isFalse();
-            } else if (!hungUp) {
+            } else if (!hungUp && !isReplacedNotice(lastReply)) {
                 assertThat(channel.isOpen()).as("closed without a PROTOCOL_VIOLATION notice; last reply %s", lastReply).isTrue();
             }
             return n;
+        }
+
+        /** The other client logged in with this one's name and took the session over. */
+        private static boolean isReplacedNotice(MessageLite m) {
+            return m instanceof ErrorNotify e && e.getResult() == Result.SESSION_REPLACED;
         }
 
         private static boolean isViolationNotice(MessageLite m) {
