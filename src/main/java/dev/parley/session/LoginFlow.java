@@ -10,12 +10,16 @@ import dev.parley.store.Account;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
 /**
  * The login gate of a connection: one login per connection, credentials checked off the event
  * loop by {@link LoginService}, the outcome applied back on the connection's loop, where the
  * name is claimed in {@link Presence} (a name online elsewhere gets {@code ALREADY_LOGGED_IN}
  * and the first session keeps working) and the session is bound. Shared by all connections of
- * a server; every method runs on the session's event loop.
+ * a server; every method runs on the session's event loop. The client's IP address goes with
+ * each check, for the per-address login limits, and refusals by a policy are counted.
  */
 public final class LoginFlow {
 
@@ -37,13 +41,22 @@ public final class LoginFlow {
             return;
         }
         s.loginPending(true);
-        logins.authenticate(req).thenAccept(outcome -> {
+        logins.authenticate(req, sourceAddress(s)).thenAccept(outcome -> {
             if (s.loop().inEventLoop()) {
                 complete(s, outcome);
             } else {
                 s.loop().execute(() -> complete(s, outcome));
             }
         });
+    }
+
+    /** The client's IP address: the key of the per-address login limits. */
+    static String sourceAddress(ClientSession s) {
+        SocketAddress remote = s.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(remote);
     }
 
     /** The connection closed. */
@@ -61,6 +74,9 @@ public final class LoginFlow {
         }
         if (!outcome.ok()) {
             metrics.login(false);
+            if (outcome.refusal() != null) {
+                metrics.loginRefused(outcome.refusal());
+            }
             s.send(failure(outcome.result(), outcome.reason()));
             return;
         }
