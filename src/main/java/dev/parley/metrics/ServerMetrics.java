@@ -109,6 +109,7 @@ public final class ServerMetrics {
      */
     public void databaseBreaker(IntSupplier state) {
         Gauge.builder("parley.db.breaker.state", state, s -> s.getAsInt())
+                .strongReference(true) // the supplier is referenced by nothing else
                 .description("Database breaker of the login and history paths: 0 closed, 1 open, 2 half-open")
                 .register(registry);
     }

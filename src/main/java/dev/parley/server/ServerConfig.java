@@ -290,8 +290,12 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofMinutes(5);
         public static final Duration DEFAULT_LOCKOUT = Duration.ofSeconds(30);
         public static final Duration DEFAULT_LOCKOUT_MAX = Duration.ofMinutes(15);
-        /** So one address cannot queue more than a couple of PBKDF2 checks ahead of other players. */
-        public static final int DEFAULT_IN_FLIGHT_PER_ADDRESS = 2;
+        /**
+         * One PBKDF2 check per address at a time: one address can never hold more than one
+         * hashing thread, so players elsewhere get the others (players behind one NAT address
+         * logging in within the same fraction of a second get "retry in 1 s").
+         */
+        public static final int DEFAULT_IN_FLIGHT_PER_ADDRESS = 1;
         public static final int DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 20;
         /** About 15 s of PBKDF2 at the default cost on 2 cores: longer waits are worse than a quick SERVER_BUSY. */
         public static final int DEFAULT_HASH_QUEUE = 64;

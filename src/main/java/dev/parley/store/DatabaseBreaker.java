@@ -68,14 +68,12 @@ public final class DatabaseBreaker {
     }
 
     /**
-     * Whether the database serves: true while the breaker is closed; otherwise a cheap check
-     * through {@code db} (when the breaker lets a trial call through), which also lets the
-     * breaker close again without player traffic. Blocks up to {@code db}'s connection timeout.
+     * Whether the database serves: false while the breaker is open; otherwise a cheap check
+     * through {@code db}, counted by the breaker like any call, so readiness probes find an
+     * outage without player traffic, and let the breaker close again after one. Blocks up to
+     * {@code db}'s connection timeout.
      */
     public boolean reachable(Database db) {
-        if (breaker.getState() == CircuitBreaker.State.CLOSED) {
-            return true;
-        }
         if (!breaker.tryAcquirePermission()) {
             return false;
         }
