@@ -76,8 +76,8 @@ public final class LoginService {
     private final Executor hashing;
     private final LoginThrottle throttle;
     private final CircuitBreaker database;
-    private final AtomicLong throttledSinceLog = new AtomicLong();
-    private final AtomicLong nextThrottleLog = new AtomicLong(System.nanoTime());
+    private final AtomicLong refusedSinceLog = new AtomicLong();
+    private final AtomicLong nextRefusalLog = new AtomicLong(System.nanoTime());
     private volatile boolean databaseFailureLogged;
 
     /** Without login throttling or a database breaker (tests of the session layer). */
@@ -135,19 +135,24 @@ public final class LoginService {
         } catch (RejectedExecutionException e) {
             attempt.abandoned();
             database.releasePermission();
-            return CompletableFuture.completedFuture(QUEUE_FULL);
+            return CompletableFuture.completedFuture(noted(QUEUE_FULL));
         }
     }
 
     private Outcome throttled(LoginThrottle.Refusal refusal) {
-        throttledSinceLog.incrementAndGet();
-        long next = nextThrottleLog.get();
+        return noted(Outcome.throttled(refusal));
+    }
+
+    /** Counts a refusal by the abuse limits; one summary line a minute at most, never one per attempt. */
+    private Outcome noted(Outcome refused) {
+        refusedSinceLog.incrementAndGet();
+        long next = nextRefusalLog.get();
         long now = System.nanoTime();
-        if (now - next >= 0 && nextThrottleLog.compareAndSet(next, now + LOG_EVERY_NANOS)) {
-            log.warn("login throttling: {} attempt(s) refused and {} lockout(s) begun in the last minute or so, e.g. {}",
-                    throttledSinceLog.getAndSet(0), throttle.takeLockouts(), refusal.message());
+        if (now - next >= 0 && nextRefusalLog.compareAndSet(next, now + LOG_EVERY_NANOS)) {
+            log.warn("login limits: {} login(s) refused and {} lockout(s) begun since the last such line, e.g. {} ({})",
+                    refusedSinceLog.getAndSet(0), throttle.takeLockouts(), refused.result(), refused.reason());
         }
-        return Outcome.throttled(refusal);
+        return refused;
     }
 
     /** Hashing executor; holds one breaker permission, reported exactly once. */
