@@ -285,8 +285,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                          int hashQueue) {
         /** A player mistyping a few times is not locked; a guesser gets 5 tries per name. */
         public static final int DEFAULT_FAILURES_PER_NAME = 5;
-        /** Higher than per name: several players may share an address (NAT). */
-        public static final int DEFAULT_FAILURES_PER_ADDRESS = 20;
+        /**
+         * Twice the per-name count: several players may share an address (NAT), yet a guessing
+         * address gets few PBKDF2 checks before it is locked.
+         */
+        public static final int DEFAULT_FAILURES_PER_ADDRESS = 10;
         public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofMinutes(5);
         public static final Duration DEFAULT_LOCKOUT = Duration.ofSeconds(30);
         public static final Duration DEFAULT_LOCKOUT_MAX = Duration.ofMinutes(15);

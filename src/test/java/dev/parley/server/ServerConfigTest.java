@@ -30,7 +30,7 @@ class ServerConfigTest {
         assertThat(c.history()).isEqualTo(new ServerConfig.History(20, 200));
         assertThat(c.admin()).isEqualTo(new ServerConfig.Admin("127.0.0.1", 9777));
         assertThat(c.statsInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.logins()).isEqualTo(new ServerConfig.Logins(5, 20, Duration.ofMinutes(5), Duration.ofSeconds(30),
+        assertThat(c.logins()).isEqualTo(new ServerConfig.Logins(5, 10, Duration.ofMinutes(5), Duration.ofSeconds(30),
                 Duration.ofMinutes(15), 1, 20, 64));
         assertThat(c.dbBreaker()).isEqualTo(new ServerConfig.DbBreaker(Duration.ofMillis(750), Duration.ofSeconds(5)));
     }
