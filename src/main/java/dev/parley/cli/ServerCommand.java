@@ -94,7 +94,8 @@ public final class ServerCommand implements Callable<Integer> {
     Duration slowReaderGrace;
 
     @Option(names = "--admin-port",
-            description = "HTTP port for GET /metrics (Prometheus) and GET /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
+            description = "HTTP port for GET /metrics (Prometheus), /health/live, /health/ready (503 with the reasons "
+                    + "when not ready) and /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
     int adminPort;
 
     @Option(names = "--admin-host",
@@ -119,7 +120,8 @@ public final class ServerCommand implements Callable<Integer> {
     int dbPoolSize;
 
     @Option(names = "--blocking-threads",
-            description = "Threads for database and password hashing work (default: ${DEFAULT-VALUE} = one per core, at least 2).")
+            description = "Threads for database work: history reads, room ids (default: ${DEFAULT-VALUE} = one per core, "
+                    + "at least 2). Logins hash passwords on threads of their own, one per core (see --hash-queue).")
     int blockingThreads;
 
     @Option(names = "--chat-log", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,

@@ -65,9 +65,15 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
             entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)));
 
-    /** A duration the way {@link DurationConverter} reads it: whole seconds as {@code 5s}, else {@code 20ms}. */
+    /**
+     * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole
+     * seconds as {@code 30s}, else {@code 20ms}.
+     */
     static String duration(Duration d) {
         long ms = d.toMillis();
+        if (ms > 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 

@@ -184,10 +184,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
-     * Threads for blocking work (database, password hashing).
+     * Threads for blocking database work (history reads, room-id blocks); logins and their
+     * password hashing have their own threads and queue ({@link Logins#hashQueue()}).
      *
      * @param threads    0 = one per core, at least 2
-     * @param loginQueue logins waiting for a blocking thread before new ones get SERVER_BUSY
+     * @param loginQueue tasks waiting for a blocking thread before new ones get SERVER_BUSY (the name is historical)
      */
     public record Blocking(int threads, int loginQueue) {
         public static final int DEFAULT_THREADS = 0;
