@@ -213,7 +213,8 @@ class LoginAbuseTest {
         int queue = 1;
         int logins = threads + queue + 6;
         // slow hashing, so the queue is still full when the later logins arrive
-        try (TestServer server = serverWithLimits(1_000_000, c -> c.hashQueue(queue).loginsInFlightPerAddress(0))) {
+        try (TestServer server = serverWithLimits(1_000_000,
+                c -> c.hashQueue(queue).loginsInFlightPerAddress(0).registrationsPerAddressPerHour(0))) {
             List<TestClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < logins; i++) {
