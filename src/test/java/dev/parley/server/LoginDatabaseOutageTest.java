@@ -56,6 +56,7 @@ class LoginDatabaseOutageTest {
             assertThat(AdminHttp.get(server, "/health/ready").statusCode()).isEqualTo(200);
 
             h2[0].stop();
+            java.util.List<Long> answeredMs = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long start = System.nanoTime();
                 try (TestClient alice = server.client()) {
@@ -64,8 +65,10 @@ class LoginDatabaseOutageTest {
                     assertThat(r.getResult()).as("login %d: %s", i, r).isEqualTo(Result.SERVER_BUSY);
                     assertThat(r.getReason()).isEqualTo("the account store is unavailable; try again shortly");
                     assertThat(ms).as("login %d answered within", i).isLessThan(2000);
+                    answeredMs.add(ms);
                 }
             }
+            System.out.println("logins while the database is away answered SERVER_BUSY after (ms): " + answeredMs);
             assertThat(meters.get("parley.db.breaker.state").gauge().value()).as("open").isEqualTo(1);
             long start = System.nanoTime();
             HistoryResponse h = Chat.history(bob, room, 5L, null, 3); // below the in-memory tail
