@@ -11,30 +11,54 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * The admin HTTP port: {@code GET /metrics} (Prometheus text format) and {@code GET /health}
- * (JSON, 200 while serving, 503 once shutting down). Served by the JDK's HTTP server on a
- * thread of its own, away from the chat event loops.
+ * The admin HTTP port: {@code GET /metrics} (Prometheus text format) and the health documents
+ * (JSON): {@code /health/live} is 200 while the process serves (a supervisor restarts it when
+ * not); {@code /health/ready} is 200 when it can take players and 503 with the reasons when not
+ * (shutting down, database unreachable, chat log too far behind), for load balancers;
+ * {@code /health} is as before: 200 while serving, 503 once shutting down. Served by the JDK's
+ * HTTP server on a thread of its own, away from the chat event loops.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NOT_FOUND = "not found; try /metrics, /health/live or /health/ready\n";
 
     private final HttpServer http;
     private final ExecutorService executor;
     private volatile boolean healthy = true;
+
+    /** What keeps the server from taking players now; called on the admin thread. */
+    @FunctionalInterface
+    public interface Readiness {
+        /** Always ready. */
+        Readiness ALWAYS = () -> Map.of();
+
+        /** Why not ready, by check (e.g. "database" -> "unreachable"); empty when ready. May block briefly. */
+        Map<String, String> problems();
+    }
 
     /**
      * @param health the fields of the health document (status is added)
      */
     public AdminServer(String host, int port, PrometheusMeterRegistry registry,
                        Supplier<Map<String, Object>> health) throws IOException {
+        this(host, port, registry, health, Readiness.ALWAYS);
+    }
+
+    /**
+     * @param health    the fields of the health documents (status is added)
+     * @param readiness the checks of {@code /health/ready} besides shutting down
+     */
+    public AdminServer(String host, int port, PrometheusMeterRegistry registry,
+                       Supplier<Map<String, Object>> health, Readiness readiness) throws IOException {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
@@ -53,17 +77,30 @@ public final class AdminServer implements AutoCloseable {
             }
         });
         http.createContext("/health", ex -> {
-            if (onlyGet(ex)) {
-                Map<String, Object> doc = new java.util.LinkedHashMap<>();
-                doc.put("status", healthy ? "UP" : "DOWN");
-                doc.putAll(health.get());
-                respond(ex, healthy ? 200 : 503, "application/json", JSON.writeValueAsString(doc));
+            if (exactly(ex, "/health") && onlyGet(ex)) {
+                document(ex, healthy, Map.of(), health);
             }
         });
-        http.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8",
-                "not found; try /metrics or /health\n"));
+        http.createContext("/health/live", ex -> {
+            if (exactly(ex, "/health/live") && onlyGet(ex)) {
+                document(ex, true, Map.of(), health);
+            }
+        });
+        http.createContext("/health/ready", ex -> {
+            if (exactly(ex, "/health/ready") && onlyGet(ex)) {
+                Map<String, String> problems = new LinkedHashMap<>();
+                if (!healthy) {
+                    problems.put("server", "shutting down");
+                } else {
+                    problems.putAll(readiness.problems());
+                }
+                document(ex, problems.isEmpty(), problems, health);
+            }
+        });
+        http.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", NOT_FOUND));
         http.start();
-        log.info("Admin HTTP on http://{}:{}/ (/metrics, /health)", host, address().getPort());
+        log.info("Admin HTTP on http://{}:{}/ (/metrics, /health/live, /health/ready, /health)", host,
+                address().getPort());
     }
 
     public InetSocketAddress address() {
@@ -73,6 +110,26 @@ public final class AdminServer implements AutoCloseable {
     /** From now on /health answers 503, so load balancers stop sending players here. */
     public void markShuttingDown() {
         healthy = false;
+    }
+
+    private static void document(HttpExchange ex, boolean up, Map<String, String> problems,
+                                 Supplier<Map<String, Object>> health) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", up ? "UP" : "DOWN");
+        if (!problems.isEmpty()) {
+            doc.put("reasons", problems);
+        }
+        doc.putAll(health.get());
+        respond(ex, up ? 200 : 503, "application/json", JSON.writeValueAsString(doc));
+    }
+
+    /** A context serves its path and everything below it; below a health path there is nothing. */
+    private static boolean exactly(HttpExchange ex, String path) throws IOException {
+        if (ex.getRequestURI().getPath().equals(path)) {
+            return true;
+        }
+        respond(ex, 404, "text/plain; charset=utf-8", NOT_FOUND);
+        return false;
     }
 
     private static boolean onlyGet(HttpExchange ex) throws IOException {

@@ -124,7 +124,8 @@ public final class ServerCommand implements Callable<Integer> {
     int maxPerAddress;
 
     @Option(names = "--admin-port",
-            description = "HTTP port for GET /metrics (Prometheus) and GET /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
+            description = "HTTP port for GET /metrics (Prometheus), /health/live, /health/ready (503 with the reasons "
+                    + "when not ready) and /health (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
     int adminPort;
 
     @Option(names = "--admin-host",
@@ -149,7 +150,8 @@ public final class ServerCommand implements Callable<Integer> {
     int dbPoolSize;
 
     @Option(names = "--blocking-threads",
-            description = "Threads for database and password hashing work (default: ${DEFAULT-VALUE} = one per core, at least 2).")
+            description = "Threads for database work: history reads, room ids (default: ${DEFAULT-VALUE} = one per core, "
+                    + "at least 2). Logins hash passwords on threads of their own, one per core (see --hash-queue).")
     int blockingThreads;
 
     @Option(names = "--chat-log", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,
@@ -187,6 +189,53 @@ public final class ServerCommand implements Callable<Integer> {
                     + HistoryService.DEFAULT_LIMIT + " (default: ${DEFAULT-VALUE}).")
     int historyMax;
 
+    @Option(names = "--login-failures-per-name", paramLabel = "N",
+            description = "Failed logins on one name within --login-failure-window before the name is locked for "
+                    + "--login-lockout; addresses that logged in as it before stay exempt (default: ${DEFAULT-VALUE}; 0 = off).")
+    int loginFailuresPerName;
+
+    @Option(names = "--login-failures-per-address", paramLabel = "N",
+            description = "Failed logins from one IP address within --login-failure-window before the address is "
+                    + "locked (default: ${DEFAULT-VALUE}; 0 = off).")
+    int loginFailuresPerAddress;
+
+    @Option(names = "--login-failure-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The window failed logins are counted in (default: ${DEFAULT-VALUE}).")
+    Duration loginFailureWindow;
+
+    @Option(names = "--login-lockout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The first lockout of a name or address; each further one doubles, up to "
+                    + "--login-lockout-max. Locked logins get RATE_LIMITED \"retry in N s\" (default: ${DEFAULT-VALUE}).")
+    Duration loginLockout;
+
+    @Option(names = "--login-lockout-max", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The longest lockout (default: ${DEFAULT-VALUE}).")
+    Duration loginLockoutMax;
+
+    @Option(names = "--logins-in-flight-per-address", paramLabel = "N",
+            description = "Logins from one IP address being checked at once; more get RATE_LIMITED "
+                    + "(default: ${DEFAULT-VALUE}; 0 = unlimited).")
+    int loginsInFlightPerAddress;
+
+    @Option(names = "--registrations-per-address-per-hour", paramLabel = "N",
+            description = "New accounts one IP address may create per hour; more get RATE_LIMITED "
+                    + "(default: ${DEFAULT-VALUE}; 0 = unlimited).")
+    int registrationsPerAddressPerHour;
+
+    @Option(names = "--hash-queue", paramLabel = "LOGINS",
+            description = "Logins waiting for a password-hashing thread; when full, new logins get SERVER_BUSY "
+                    + "at once (default: ${DEFAULT-VALUE}).")
+    int hashQueue;
+
+    @Option(names = "--db-login-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a login or history read waits for a database connection (default: ${DEFAULT-VALUE}).")
+    Duration dbLoginTimeout;
+
+    @Option(names = "--db-breaker-open", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After repeated database failures, logins and history reads get SERVER_BUSY at once for "
+                    + "this long, then the database is tried again (default: ${DEFAULT-VALUE}).")
+    Duration dbBreakerOpen;
+
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port and admin-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
@@ -209,6 +258,11 @@ public final class ServerCommand implements Callable<Integer> {
                 .joinHistory(joinHistory).historyMax(historyMax)
                 .adminHost(adminHost).adminPort(adminPort)
                 .statsInterval(statsInterval)
+                .loginFailuresPerName(loginFailuresPerName).loginFailuresPerAddress(loginFailuresPerAddress)
+                .loginFailureWindow(loginFailureWindow).loginLockout(loginLockout).loginLockoutMax(loginLockoutMax)
+                .loginsInFlightPerAddress(loginsInFlightPerAddress)
+                .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
+                .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
                 .build();
     }
 

@@ -6,7 +6,9 @@ import dev.parley.server.ServerConfig.Admin;
 import dev.parley.server.ServerConfig.Blocking;
 import dev.parley.server.ServerConfig.ChatLogSettings;
 import dev.parley.server.ServerConfig.Connections;
+import dev.parley.server.ServerConfig.DbBreaker;
 import dev.parley.server.ServerConfig.History;
+import dev.parley.server.ServerConfig.Logins;
 import dev.parley.server.ServerConfig.Network;
 import dev.parley.server.ServerConfig.Rooms;
 import dev.parley.server.ServerConfig.Storage;
@@ -58,11 +60,27 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("history-max", Integer.toString(History.DEFAULT_HISTORY_MAX)),
             entry("admin-host", Admin.DEFAULT_HOST),
             entry("admin-port", Integer.toString(Admin.DEFAULT_PORT)),
-            entry("stats-interval", duration(ServerConfig.DEFAULT_STATS_INTERVAL)));
+            entry("stats-interval", duration(ServerConfig.DEFAULT_STATS_INTERVAL)),
+            entry("login-failures-per-name", Integer.toString(Logins.DEFAULT_FAILURES_PER_NAME)),
+            entry("login-failures-per-address", Integer.toString(Logins.DEFAULT_FAILURES_PER_ADDRESS)),
+            entry("login-failure-window", duration(Logins.DEFAULT_FAILURE_WINDOW)),
+            entry("login-lockout", duration(Logins.DEFAULT_LOCKOUT)),
+            entry("login-lockout-max", duration(Logins.DEFAULT_LOCKOUT_MAX)),
+            entry("logins-in-flight-per-address", Integer.toString(Logins.DEFAULT_IN_FLIGHT_PER_ADDRESS)),
+            entry("registrations-per-address-per-hour", Integer.toString(Logins.DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR)),
+            entry("hash-queue", Integer.toString(Logins.DEFAULT_HASH_QUEUE)),
+            entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
+            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)));
 
-    /** A duration the way {@link DurationConverter} reads it: whole seconds as {@code 5s}, else {@code 20ms}. */
+    /**
+     * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole
+     * seconds as {@code 30s}, else {@code 20ms}.
+     */
     static String duration(Duration d) {
         long ms = d.toMillis();
+        if (ms > 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 

@@ -10,6 +10,8 @@ import dev.parley.chatlog.StoredSeq;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -27,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * tail cannot answer is read from the database on the blocking executor and merged with the
  * tail snapshot taken on the job queue: the database below the tail's floor, the tail above it.
  * So messages that are accepted but still in the chat log's queue are neither missed nor
- * duplicated. The reply is sent from whichever thread finishes.
+ * duplicated. The reply is sent from whichever thread finishes. The database reads go through
+ * a circuit breaker: while the database is unreachable they are answered SERVER_BUSY at once.
  */
 public final class HistoryService {
 
@@ -47,19 +50,29 @@ public final class HistoryService {
     private final Executor blocking;
     private final int joinHistory;
     private final int historyMax;
+    private final CircuitBreaker database;
     private volatile boolean readFailureLogged;
+
+    /** Without a database breaker. */
+    public HistoryService(ChatLog chatLog, MessageReader stored, Executor blocking, int joinHistory, int historyMax) {
+        this(chatLog, stored, blocking, joinHistory, historyMax, CircuitBreaker.ofDefaults("history"));
+    }
 
     /**
      * @param stored      reads the database (MessageReader.NONE without a chat log)
      * @param joinHistory messages a join gets in {@code recent}, and that each room keeps in memory
      * @param historyMax  the most messages one request returns
+     * @param database    the breaker guarding the database reads: while it is open, reads that need
+     *                    the database get SERVER_BUSY at once
      */
-    public HistoryService(ChatLog chatLog, MessageReader stored, Executor blocking, int joinHistory, int historyMax) {
+    public HistoryService(ChatLog chatLog, MessageReader stored, Executor blocking, int joinHistory, int historyMax,
+                          CircuitBreaker database) {
         this.chatLog = chatLog;
         this.stored = stored;
         this.blocking = blocking;
         this.joinHistory = joinHistory;
         this.historyMax = historyMax;
+        this.database = database;
     }
 
     public int joinHistory() {
@@ -96,35 +109,54 @@ public final class HistoryService {
             reply.accept(ok(roomId, HistoryPager.page(q, tail, List.of())));
             return;
         }
+        if (!database.tryAcquirePermission()) {
+            reply.accept(unavailable(roomId));
+            return;
+        }
         StoredSeq storedSeq = room.stored();
         try {
             blocking.execute(() -> readStored(roomId, reply, q, tail, storedSeq));
         } catch (RejectedExecutionException e) {
+            database.releasePermission();
             reply.accept(failure(Result.SERVER_BUSY, roomId, "too many requests in progress; try again shortly"));
         }
     }
 
-    /** Blocking executor. */
+    /** Blocking executor; holds one breaker permission, reported or released exactly once. */
     private void readStored(long roomId, Consumer<HistoryResponse> reply, HistoryPager.Query q, RoomHistory.Snapshot tail,
                             StoredSeq storedSeq) {
+        if (database.getState() == CircuitBreaker.State.OPEN) {
+            database.releasePermission(); // opened while this waited in the queue
+            reply.accept(unavailable(roomId));
+            return;
+        }
         if (!awaitStored(storedSeq, HistoryPager.storedNeeded(q, tail))) {
+            database.releasePermission();
             reply.accept(failure(Result.SERVER_BUSY, roomId,
                     "these messages are still on their way to the database; try again shortly"));
             return;
         }
         List<ChatNotify> rows;
+        long start = System.nanoTime();
         try {
             rows = this.stored.range(roomId, q.after(), HistoryPager.storeUpTo(q, tail), q.limit() + 1, q.forward());
+            database.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             readFailureLogged = false;
         } catch (SQLException | RuntimeException e) {
+            database.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             if (!readFailureLogged) {
                 readFailureLogged = true;
-                log.warn("history of room:{} cannot be read from the database: {}", roomId, e.toString());
+                log.warn("history of room:{} cannot be read from the database (logged once until it works again): {}",
+                        roomId, e.toString());
             }
-            reply.accept(failure(Result.INTERNAL_ERROR, roomId, "history is unavailable: the database cannot be read"));
+            reply.accept(unavailable(roomId));
             return;
         }
         reply.accept(ok(roomId, HistoryPager.page(q, tail, rows)));
+    }
+
+    private static HistoryResponse unavailable(long roomId) {
+        return failure(Result.SERVER_BUSY, roomId, "history is unavailable: the database cannot be read; try again shortly");
     }
 
     /**

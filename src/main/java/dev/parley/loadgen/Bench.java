@@ -43,7 +43,7 @@ public final class Bench {
         Path log = dir.resolve("server.log");
         List<String> serverArgs = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
                 "--data-dir", dir.resolve("data").toString(), "--rate-limit", "0", "--password-iterations", "1000",
-                "--admin-port", "0",
+                "--admin-port", "0", "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0",
                 "--room-max-members", String.valueOf(Math.max(1000, new RoomLayout(cfg.load.clients, cfg.load.rooms).size(0)))));
         serverArgs.addAll(cfg.serverArgs);
         String java = cfg.java != null ? cfg.java : currentJava();

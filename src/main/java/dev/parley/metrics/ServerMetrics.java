@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.Timer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +40,9 @@ public final class ServerMetrics {
     private final Counter chatMessages;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
+    /** Logins refused by a policy, by its tag (see {@link #loginRefused}). */
+    private final Map<String, Counter> loginRefusals;
+    private final Counter breakerRejections;
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -86,6 +92,49 @@ public final class ServerMetrics {
         policyCounter("parley.connections.refused", "max_connections");
         policyCounter("parley.connections.refused", "per_address");
         policyCounter("parley.accept.errors", "io");
+        Map<String, Counter> refusals = new HashMap<>();
+        for (String reason : new String[]{"name", "address", "in_flight"}) {
+            refusals.put(reason, Counter.builder("parley.logins.throttled").tag("reason", reason)
+                    .description("Logins refused with RATE_LIMITED before any password hashing").register(registry));
+        }
+        refusals.put("registrations", Counter.builder("parley.registrations.refused")
+                .description("New accounts refused: too many from one address within an hour").register(registry));
+        for (String reason : new String[]{"hash_queue", "database"}) {
+            refusals.put(reason, Counter.builder("parley.logins.busy").tag("reason", reason)
+                    .description("Logins answered SERVER_BUSY at once: hashing queue full, or database unreachable")
+                    .register(registry));
+        }
+        loginRefusals = Map.copyOf(refusals);
+        breakerRejections = Counter.builder("parley.db.breaker.rejections")
+                .description("Database calls (logins, history reads, readiness checks) refused by the open breaker")
+                .register(registry);
+    }
+
+    /**
+     * Reports the database breaker's state as the gauge {@code parley.db.breaker.state}
+     * (0 closed, 1 open, 2 half-open).
+     */
+    public void databaseBreaker(IntSupplier state) {
+        Gauge.builder("parley.db.breaker.state", state, s -> s.getAsInt())
+                .strongReference(true) // the supplier is referenced by nothing else
+                .description("Database breaker of the login and history paths: 0 closed, 1 open, 2 half-open")
+                .register(registry);
+    }
+
+    /** The database breaker refused a call. Any thread. */
+    public void databaseBreakerRejected() {
+        breakerRejections.increment();
+    }
+
+    /**
+     * A login refused by a policy: {@code name}, {@code address}, {@code in_flight} (throttled),
+     * {@code registrations}, {@code hash_queue} or {@code database} (busy).
+     */
+    public void loginRefused(String reason) {
+        Counter c = loginRefusals.get(reason);
+        if (c != null) {
+            c.increment();
+        }
     }
 
     public MeterRegistry registry() {

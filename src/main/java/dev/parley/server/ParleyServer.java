@@ -27,6 +27,10 @@ import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.store.Database;
 import dev.parley.store.MessageStore;
 import dev.parley.account.PasswordHasher;
+import dev.parley.account.LoginThrottle;
+import dev.parley.store.DatabaseBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.parley.store.RoomIdAllocator;
 import dev.parley.store.RoomStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -53,6 +57,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -73,6 +78,13 @@ public final class ParleyServer implements AutoCloseable {
     /** The largest read of one connection, and how many reads it gets per event-loop turn. */
     static final int READ_CHUNK = 16 * 1024;
     static final int READS_PER_TURN = 2;
+    /** Not ready once the chat log's queue is this full: new chat is refused when it is full. */
+    private static final double READY_QUEUE_SHARE = 0.9;
+    /**
+     * Not ready while the spill file holds more than this: the database has been away for long
+     * (about 2.5 million messages), and new players are better served elsewhere.
+     */
+    static final long SPILL_READY_LIMIT = 256L << 20;
 
     private final ServerConfig config;
     private final Transport transport;
@@ -118,8 +130,11 @@ public final class ParleyServer implements AutoCloseable {
             new JvmThreadMetrics().bindTo(meterRegistry);
             new ProcessorMetrics().bindTo(meterRegistry);
             String url = storage.external() ? storage.dbUrl() : Database.embeddedUrl(storage.dataDir());
-            database = resources.add("database",
-                    Database.open(url, storage.dbUser(), storage.dbPassword(), storage.dbPoolSize()), Database::close);
+            database = resources.add("database", Database.open(url, storage.dbUser(), storage.dbPassword(),
+                    storage.dbPoolSize(), config.dbBreaker().loginTimeout()), Database::close);
+            DatabaseBreaker breaker = new DatabaseBreaker(config.dbBreaker().open());
+            metrics.databaseBreaker(breaker::stateCode);
+            breaker.breaker().getEventPublisher().onCallNotPermitted(e -> metrics.databaseBreakerRejected());
             // released after the blocking threads and event loops have stopped: nothing more is
             // accepted then, and everything accepted gets stored or spilled
             MessageStore messageStore = new MessageStore(database);
@@ -128,6 +143,12 @@ public final class ParleyServer implements AutoCloseable {
             blocking = resources.add("blocking threads", new ThreadPoolExecutor(blockingThreads, blockingThreads,
                     30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.blocking().loginQueue()),
                     new DefaultThreadFactory("parley-blocking")), ParleyServer::stopBlocking);
+            // password hashing has threads and a queue of its own: a flood of logins cannot fill
+            // the pool that history reads and room-id blocks use; PBKDF2 is CPU work, one per core
+            int hashThreads = Runtime.getRuntime().availableProcessors();
+            ThreadPoolExecutor hashing = resources.add("hashing threads", new ThreadPoolExecutor(hashThreads,
+                    hashThreads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.logins().hashQueue()),
+                    new DefaultThreadFactory("parley-login")), ParleyServer::stopBlocking);
             bossGroup = resources.add("accept loop", new MultiThreadIoEventLoopGroup(1,
                     new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
             ioGroup = resources.add("I/O loops", new MultiThreadIoEventLoopGroup(network.effectiveIoThreads(),
@@ -137,8 +158,9 @@ public final class ParleyServer implements AutoCloseable {
             RoomStore roomStore = new RoomStore(database);
             RoomDirectory directory = new LocalRoomDirectory(
                     new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
-            HistoryService history = new HistoryService(chatLog, messageStore::range, blocking,
-                    config.history().joinHistory(), config.history().historyMax());
+            MessageStore interactiveReads = new MessageStore(database.interactive());
+            HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
+                    config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
             RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
@@ -146,8 +168,9 @@ public final class ParleyServer implements AutoCloseable {
                     new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()));
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
-            LoginService logins = new LoginService(new AccountStore(database),
-                    new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), blocking);
+            LoginService logins = new LoginService(new AccountStore(database.interactive()),
+                    new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
+                    new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
                     rooms, metrics, sessionPolicies(connections));
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
@@ -174,7 +197,9 @@ public final class ParleyServer implements AutoCloseable {
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
-                                    "transport", transport.cliName())), AdminServer::close);
+                                    "transport", transport.cliName()),
+                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog())),
+                    AdminServer::close);
             started = true;
         } catch (SQLException e) {
             throw new IOException("database: " + e.getMessage(), e);
@@ -191,6 +216,34 @@ public final class ParleyServer implements AutoCloseable {
     private static SessionPolicies sessionPolicies(ServerConfig.Connections c) {
         return new SessionPolicies(c.rateLimit(), c.abuseGrace(), c.slowReaderGrace(), c.maxPendingBytes(),
                 c.loginTimeout(), c.idleTimeout(), c.duplicateLogin());
+    }
+
+    private static LoginThrottle.Policy loginPolicy(ServerConfig.Logins l) {
+        return new LoginThrottle.Policy(l.failuresPerName(), l.failuresPerAddress(), l.failureWindow(), l.lockout(),
+                l.lockoutMax(), l.inFlightPerAddress(), l.registrationsPerAddressPerHour());
+    }
+
+    /**
+     * What keeps this server from taking players: the database unreachable (per the breaker, or
+     * a cheap check while it is not closed), or the chat log so far behind that new chat is
+     * about to be refused or its spill file has grown past {@link #SPILL_READY_LIMIT}.
+     */
+    private static Map<String, String> readiness(DatabaseBreaker breaker, Database db, MeterRegistry registry,
+                                                 ServerConfig.ChatLogSettings chatLog) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (!breaker.reachable(db)) {
+            problems.put("database", "unreachable: logins and history reads get SERVER_BUSY");
+        }
+        Gauge queued = registry.find("parley.chatlog.queued").gauge();
+        if (queued != null && queued.value() >= chatLog.queue() * READY_QUEUE_SHARE) {
+            problems.put("chatlog", "queue " + (long) queued.value() + " of " + chatLog.queue() + ": new chat is about to be refused");
+        }
+        Gauge spill = registry.find("parley.chatlog.spill.pending").gauge();
+        if (spill != null && spill.value() > SPILL_READY_LIMIT) {
+            problems.put("chatlog", "spill file holds " + (long) spill.value() + " bytes not yet in the database (limit "
+                    + SPILL_READY_LIMIT + ")");
+        }
+        return problems;
     }
 
     private static ChatLog openChatLog(ServerConfig config, MessageStore messageStore, PrometheusMeterRegistry registry)

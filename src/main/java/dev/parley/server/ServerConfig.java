@@ -6,6 +6,8 @@ import dev.parley.history.HistoryService;
 import dev.parley.protocol.Frames;
 import dev.parley.session.SessionPolicies.DuplicateLogin;
 import dev.parley.socket.Transport;
+import dev.parley.store.Database;
+import dev.parley.store.DatabaseBreaker;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import java.util.Set;
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
-                           Admin admin, Duration statsInterval) {
+                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** What a chat frame needs beside the text: header and the other fields. */
@@ -43,6 +45,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(chatLog, "chatLog");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(logins, "logins");
+        Objects.requireNonNull(dbBreaker, "dbBreaker");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
@@ -220,10 +224,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
-     * Threads for blocking work (database, password hashing).
+     * Threads for blocking database work (history reads, room-id blocks); logins and their
+     * password hashing have their own threads and queue ({@link Logins#hashQueue()}).
      *
      * @param threads    0 = one per core, at least 2
-     * @param loginQueue logins waiting for a blocking thread before new ones get SERVER_BUSY
+     * @param loginQueue tasks waiting for a blocking thread before new ones get SERVER_BUSY (the name is historical)
      */
     public record Blocking(int threads, int loginQueue) {
         public static final int DEFAULT_THREADS = 0;
@@ -300,6 +305,79 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         }
     }
 
+    /**
+     * Login abuse defences: failed logins throttled per name and per address, with a lockout
+     * that doubles per repeat; logins being checked per address; registrations per address;
+     * the queue of logins waiting for password hashing.
+     *
+     * @param failuresPerName           failed logins on one name within {@code failureWindow} before it is locked
+     *                                  (addresses that logged in as it before are exempt); 0 = off
+     * @param failuresPerAddress        failed logins from one address within {@code failureWindow} before it is
+     *                                  locked; 0 = off
+     * @param failureWindow             the window the failures are counted in
+     * @param lockout                   the first lockout; each further one of the same name or address doubles it
+     * @param lockoutMax                the longest lockout
+     * @param inFlightPerAddress        logins from one address being checked at once; 0 = unlimited
+     * @param registrationsPerAddressPerHour new accounts one address may create per hour; 0 = unlimited
+     * @param hashQueue                 logins waiting for a hashing thread before new ones get SERVER_BUSY
+     */
+    public record Logins(int failuresPerName, int failuresPerAddress, Duration failureWindow, Duration lockout,
+                         Duration lockoutMax, int inFlightPerAddress, int registrationsPerAddressPerHour,
+                         int hashQueue) {
+        /** A player mistyping a few times is not locked; a guesser gets 5 tries per name. */
+        public static final int DEFAULT_FAILURES_PER_NAME = 5;
+        /**
+         * Twice the per-name count: several players may share an address (NAT), yet a guessing
+         * address gets few PBKDF2 checks before it is locked.
+         */
+        public static final int DEFAULT_FAILURES_PER_ADDRESS = 10;
+        public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_LOCKOUT = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_LOCKOUT_MAX = Duration.ofMinutes(15);
+        /**
+         * One PBKDF2 check per address at a time: one address can never hold more than one
+         * hashing thread, so players elsewhere get the others (players behind one NAT address
+         * logging in within the same fraction of a second get "retry in 1 s").
+         */
+        public static final int DEFAULT_IN_FLIGHT_PER_ADDRESS = 1;
+        public static final int DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 20;
+        /** About 15 s of PBKDF2 at the default cost on 2 cores: longer waits are worse than a quick SERVER_BUSY. */
+        public static final int DEFAULT_HASH_QUEUE = 64;
+
+        public Logins {
+            require(failuresPerName >= 0, "login-failures-per-name must be 0 (off) or positive");
+            require(failuresPerAddress >= 0, "login-failures-per-address must be 0 (off) or positive");
+            require(failureWindow != null && failureWindow.toMillis() >= 1, "login-failure-window must be at least 1ms");
+            require(lockout != null && lockout.toMillis() >= 1, "login-lockout must be at least 1ms");
+            require(lockoutMax != null && lockoutMax.compareTo(lockout) >= 0,
+                    "login-lockout-max must be at least login-lockout (" + lockout + ")");
+            require(inFlightPerAddress >= 0, "logins-in-flight-per-address must be 0 (unlimited) or positive");
+            require(registrationsPerAddressPerHour >= 0,
+                    "registrations-per-address-per-hour must be 0 (unlimited) or positive");
+            require(hashQueue >= 1, "hash-queue must be positive");
+        }
+    }
+
+    /**
+     * The database breaker of the login and history paths.
+     *
+     * @param loginTimeout how long a login or history read waits for a database connection
+     * @param open         how long logins and history reads get SERVER_BUSY at once after the database
+     *                     failed, before trying it again
+     */
+    public record DbBreaker(Duration loginTimeout, Duration open) {
+        public static final Duration DEFAULT_LOGIN_TIMEOUT = Database.DEFAULT_INTERACTIVE_TIMEOUT;
+        public static final Duration DEFAULT_OPEN = DatabaseBreaker.DEFAULT_OPEN_FOR;
+        /** HikariCP's floor for a connection timeout. */
+        public static final Duration MIN_LOGIN_TIMEOUT = Duration.ofMillis(250);
+
+        public DbBreaker {
+            require(loginTimeout != null && loginTimeout.compareTo(MIN_LOGIN_TIMEOUT) >= 0,
+                    "db-login-timeout must be at least " + MIN_LOGIN_TIMEOUT.toMillis() + "ms");
+            require(open != null && open.toMillis() >= 1, "db-breaker-open must be at least 1ms");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -348,6 +426,16 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private String adminHost = Admin.DEFAULT_HOST;
         private int adminPort = Admin.DEFAULT_PORT;
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
+        private int loginFailuresPerName = Logins.DEFAULT_FAILURES_PER_NAME;
+        private int loginFailuresPerAddress = Logins.DEFAULT_FAILURES_PER_ADDRESS;
+        private Duration loginFailureWindow = Logins.DEFAULT_FAILURE_WINDOW;
+        private Duration loginLockout = Logins.DEFAULT_LOCKOUT;
+        private Duration loginLockoutMax = Logins.DEFAULT_LOCKOUT_MAX;
+        private int loginsInFlightPerAddress = Logins.DEFAULT_IN_FLIGHT_PER_ADDRESS;
+        private int registrationsPerAddressPerHour = Logins.DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR;
+        private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
+        private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
+        private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
 
         private Builder() {
         }
@@ -355,7 +443,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker);
         }
 
         public ServerConfig build() {
@@ -370,7 +458,71 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new ChatLogSettings(chatLog, logFlushInterval, logSync, logQueue),
                     new History(joinHistory, historyMax),
                     new Admin(adminHost, adminPort),
-                    statsInterval);
+                    statsInterval,
+                    new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
+                            loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
+                    new DbBreaker(dbLoginTimeout, dbBreakerOpen));
+        }
+
+        public Builder logins(Logins l) {
+            return loginFailuresPerName(l.failuresPerName()).loginFailuresPerAddress(l.failuresPerAddress())
+                    .loginFailureWindow(l.failureWindow()).loginLockout(l.lockout()).loginLockoutMax(l.lockoutMax())
+                    .loginsInFlightPerAddress(l.inFlightPerAddress())
+                    .registrationsPerAddressPerHour(l.registrationsPerAddressPerHour()).hashQueue(l.hashQueue());
+        }
+
+        public Builder dbBreaker(DbBreaker b) {
+            return dbLoginTimeout(b.loginTimeout()).dbBreakerOpen(b.open());
+        }
+
+        public Builder loginFailuresPerName(int v) {
+            loginFailuresPerName = v;
+            return this;
+        }
+
+        public Builder loginFailuresPerAddress(int v) {
+            loginFailuresPerAddress = v;
+            return this;
+        }
+
+        public Builder loginFailureWindow(Duration v) {
+            loginFailureWindow = v;
+            return this;
+        }
+
+        public Builder loginLockout(Duration v) {
+            loginLockout = v;
+            return this;
+        }
+
+        public Builder loginLockoutMax(Duration v) {
+            loginLockoutMax = v;
+            return this;
+        }
+
+        public Builder loginsInFlightPerAddress(int v) {
+            loginsInFlightPerAddress = v;
+            return this;
+        }
+
+        public Builder registrationsPerAddressPerHour(int v) {
+            registrationsPerAddressPerHour = v;
+            return this;
+        }
+
+        public Builder hashQueue(int v) {
+            hashQueue = v;
+            return this;
+        }
+
+        public Builder dbLoginTimeout(Duration v) {
+            dbLoginTimeout = v;
+            return this;
+        }
+
+        public Builder dbBreakerOpen(Duration v) {
+            dbBreakerOpen = v;
+            return this;
         }
 
         public Builder network(Network n) {

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The login gate of a connection: one login per connection, credentials checked off the event
@@ -25,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * before the new one can join, never both. With {@link DuplicateLogin#REFUSE} the new login gets
  * {@code ALREADY_LOGGED_IN} and the first session keeps working.
  *
- * <p>Shared by all connections of a server; every method runs on the session's event loop.
+ * <p>The client's IP address goes with each check, for the per-address login limits, and
+ * refusals by a policy are counted. Shared by all connections of a server; every method runs on
+ * the session's event loop.
  */
 public final class LoginFlow {
 
@@ -53,13 +57,22 @@ public final class LoginFlow {
             return;
         }
         s.loginPending(true);
-        logins.authenticate(req).thenAccept(outcome -> {
+        logins.authenticate(req, sourceAddress(s)).thenAccept(outcome -> {
             if (s.loop().inEventLoop()) {
                 complete(s, outcome, onLoggedIn);
             } else {
                 s.loop().execute(() -> complete(s, outcome, onLoggedIn));
             }
         });
+    }
+
+    /** The client's IP address: the key of the per-address login limits. */
+    static String sourceAddress(ClientSession s) {
+        SocketAddress remote = s.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(remote);
     }
 
     /** The connection closed. */
@@ -77,6 +90,9 @@ public final class LoginFlow {
         }
         if (!outcome.ok()) {
             metrics.login(false);
+            if (outcome.refusal() != null) {
+                metrics.loginRefused(outcome.refusal());
+            }
             s.send(failure(outcome.result(), outcome.reason()));
             return;
         }

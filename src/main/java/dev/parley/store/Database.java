@@ -8,22 +8,38 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The server's relational database: a HikariCP pool over H2 (embedded, the default) or
  * PostgreSQL, migrated by Flyway at start. Calls through it block, so callers keep them off
  * the event loops.
+ *
+ * <p>Besides the main pool (chat log, rooms; it waits up to {@link #CONNECTION_TIMEOUT} for a
+ * connection, so a busy moment does not make the chat log spill), a small {@link #interactive()}
+ * pool serves what a player waits for (logins, history reads) and gives up after a short
+ * timeout, so those answer quickly while the database is unreachable.
  */
 public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    /** How long the main pool waits for a connection. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the interactive pool waits for a connection, unless configured otherwise. */
+    public static final Duration DEFAULT_INTERACTIVE_TIMEOUT = Duration.ofMillis(750);
+
     private final HikariDataSource dataSource;
     private final String url;
+    /** Null for the interactive pool itself. */
+    private final Database interactive;
 
-    private Database(HikariDataSource dataSource, String url) {
+    private Database(HikariDataSource dataSource, String url, Database interactive) {
         this.dataSource = dataSource;
         this.url = url;
+        this.interactive = interactive;
     }
 
     /** The embedded H2 URL for a data directory. */
@@ -36,8 +52,34 @@ public final class Database implements AutoCloseable {
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
-    /** Opens the pool and applies pending migrations. */
+    /** Opens the pools and applies pending migrations. */
     public static Database open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, DEFAULT_INTERACTIVE_TIMEOUT);
+    }
+
+    /**
+     * Opens the pools and applies pending migrations.
+     *
+     * @param interactiveTimeout how long a login or history read waits for a connection
+     */
+    public static Database open(String url, String user, String password, int poolSize, Duration interactiveTimeout) {
+        HikariDataSource ds = new HikariDataSource(config(url, user, password, "parley-db", poolSize, CONNECTION_TIMEOUT));
+        HikariDataSource fast = null;
+        try {
+            var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            log.info("Database {} ready (schema version {}, {} migration(s) applied)",
+                    redact(url), result.targetSchemaVersion, result.migrationsExecuted);
+            fast = new HikariDataSource(config(url, user, password, "parley-db-interactive",
+                    Math.max(2, poolSize / 2), interactiveTimeout));
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds, url, new Database(fast, url, null));
+    }
+
+    private static HikariConfig config(String url, String user, String password, String name, int poolSize,
+                                       Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -47,23 +89,35 @@ public final class Database implements AutoCloseable {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(poolSize);
-        config.setPoolName("parley-db");
-        config.setConnectionTimeout(10_000);
+        config.setPoolName(name);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        if (connectionTimeout.compareTo(CONNECTION_TIMEOUT) < 0) {
+            // a dead pooled connection is found within the short wait, not after Hikari's 5 s
+            config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));
+        }
         if (url.startsWith("jdbc:postgresql:")) {
             // one multi-row INSERT per batch instead of a round trip per row: the chat log's
             // batches store ~3x faster (measured, see docs/durability.md)
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
-        HikariDataSource ds = new HikariDataSource(config);
-        try {
-            var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-            log.info("Database {} ready (schema version {}, {} migration(s) applied)",
-                    redact(url), result.targetSchemaVersion, result.migrationsExecuted);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
+        return config;
+    }
+
+    /**
+     * The same database through the small pool with the short connection timeout: for the
+     * reads a player waits for. Closed with this one.
+     */
+    public Database interactive() {
+        return interactive == null ? this : interactive;
+    }
+
+    /** A cheap check that a connection can be had and is alive; false when not. Blocks up to the pool's timeout. */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
         }
-        return new Database(ds, url);
     }
 
     public DataSource dataSource() {
@@ -76,6 +130,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (interactive != null) {
+            interactive.close();
+        }
         dataSource.close();
     }
 

@@ -7,14 +7,12 @@ import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
+import dev.parley.testing.AdminHttp;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -29,9 +27,7 @@ class MetricsEndpointTest {
     Path dir;
 
     private static HttpResponse<String> get(TestServer s, String path) throws Exception {
-        var a = s.server().adminAddress();
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path)).GET().build();
-        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+        return AdminHttp.get(s, path);
     }
 
     private static double value(String scrape, String series) {
@@ -96,6 +92,17 @@ class MetricsEndpointTest {
             assertThat(h.statusCode()).isEqualTo(200);
             assertThat(h.body()).contains("\"status\":\"UP\"", "\"connections\":0", "\"rooms\":0");
             assertThat(get(server, "/nope").statusCode()).isEqualTo(404);
+            HttpResponse<String> live = get(server, "/health/live");
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.body()).contains("\"status\":\"UP\"");
+            HttpResponse<String> ready = get(server, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"status\":\"UP\"").doesNotContain("reasons");
+            assertThat(get(server, "/health/ready/more").statusCode()).isEqualTo(404);
+            String scrape = get(server, "/metrics").body();
+            assertThat(scrape).contains("parley_db_breaker_state 0.0", "parley_db_breaker_rejections_total 0.0",
+                    "parley_logins_throttled_total{reason=\"name\"} 0.0", "parley_registrations_refused_total 0.0",
+                    "parley_logins_busy_total{reason=\"hash_queue\"} 0.0");
         }
     }
 }

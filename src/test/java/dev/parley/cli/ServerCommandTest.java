@@ -51,7 +51,7 @@ class ServerCommandTest {
 
     @Test
     void durationsAreWrittenAsTheConverterReadsThem() {
-        for (String d : new String[]{"5s", "20ms", "10s", "1500ms"}) {
+        for (String d : new String[]{"5s", "20ms", "10s", "1500ms", "5m", "90s"}) {
             assertThat(ServerDefaults.duration(DurationConverter.parse(d))).isEqualTo(d);
         }
     }

@@ -32,6 +32,9 @@ class ServerConfigTest {
         assertThat(c.history()).isEqualTo(new ServerConfig.History(20, 200));
         assertThat(c.admin()).isEqualTo(new ServerConfig.Admin("127.0.0.1", 9777));
         assertThat(c.statsInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.logins()).isEqualTo(new ServerConfig.Logins(5, 10, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofMinutes(15), 1, 20, 64));
+        assertThat(c.dbBreaker()).isEqualTo(new ServerConfig.DbBreaker(Duration.ofMillis(750), Duration.ofSeconds(5)));
     }
 
     @Test
@@ -71,6 +74,17 @@ class ServerConfigTest {
         assertRejected(b -> b.joinHistory(201), "join-history must be within 0..history-max (200)");
         assertRejected(b -> b.adminPort(-2), "admin-port must be within 0..65535, or -1 for none");
         assertRejected(b -> b.statsInterval(Duration.ofSeconds(-1)), "stats-interval must not be negative");
+        assertRejected(b -> b.loginFailuresPerName(-1), "login-failures-per-name must be 0 (off) or positive");
+        assertRejected(b -> b.loginFailuresPerAddress(-1), "login-failures-per-address must be 0 (off) or positive");
+        assertRejected(b -> b.loginFailureWindow(Duration.ZERO), "login-failure-window must be at least 1ms");
+        assertRejected(b -> b.loginLockout(Duration.ZERO), "login-lockout must be at least 1ms");
+        assertRejected(b -> b.loginLockoutMax(Duration.ofSeconds(29)), "login-lockout-max must be at least login-lockout (PT30S)");
+        assertRejected(b -> b.loginsInFlightPerAddress(-1), "logins-in-flight-per-address must be 0 (unlimited) or positive");
+        assertRejected(b -> b.registrationsPerAddressPerHour(-1),
+                "registrations-per-address-per-hour must be 0 (unlimited) or positive");
+        assertRejected(b -> b.hashQueue(0), "hash-queue must be positive");
+        assertRejected(b -> b.dbLoginTimeout(Duration.ofMillis(249)), "db-login-timeout must be at least 250ms");
+        assertRejected(b -> b.dbBreakerOpen(Duration.ZERO), "db-breaker-open must be at least 1ms");
     }
 
     @Test
