@@ -2,19 +2,18 @@ package dev.parley.chatlog;
 
 import dev.parley.server.ServerConfig;
 import dev.parley.testing.Chat;
+import dev.parley.testing.H2NetworkServer;
 import dev.parley.testing.PostgresTestDatabase;
 import dev.parley.testing.StoredMessages;
 import dev.parley.testing.StoredMessages.Row;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Consumer;
@@ -41,30 +40,23 @@ class DatabaseOutageTest {
 
     @Test
     void anH2ServerThatStopsAndReturns() throws Exception {
-        Path h2dir = dir.resolve("h2");
-        Server[] h2 = {Server.createTcpServer("-tcpPort", "0", "-baseDir", h2dir.toString(), "-ifNotExists").start()};
-        int port = h2[0].getPort();
-        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/parley";
-        try {
-            run(c -> c.dbUrl(url), new Outage() {
+        try (H2NetworkServer h2 = H2NetworkServer.start(dir.resolve("h2"))) {
+            run(c -> c.dbUrl(h2.url()), new Outage() {
                 @Override
                 public void begin() {
-                    h2[0].stop();
+                    h2.stop();
                 }
 
                 @Override
                 public void end() throws SQLException {
-                    h2[0] = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", h2dir.toString(),
-                            "-ifNotExists").start();
+                    h2.restart();
                 }
 
                 @Override
                 public Connection connect() throws SQLException {
-                    return DriverManager.getConnection(url);
+                    return h2.connect();
                 }
             });
-        } finally {
-            h2[0].stop();
         }
     }
 
@@ -95,10 +87,8 @@ class DatabaseOutageTest {
 
     @Test
     void aShutdownWhileTheDatabaseIsAwaySpillsAndTheNextStartReplays() throws Exception {
-        Path h2dir = dir.resolve("h2");
-        Server h2 = Server.createTcpServer("-tcpPort", "0", "-baseDir", h2dir.toString(), "-ifNotExists").start();
-        int port = h2.getPort();
-        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/parley";
+        H2NetworkServer h2 = H2NetworkServer.start(dir.resolve("h2"));
+        String url = h2.url();
         Consumer<ServerConfig.Builder> config = c -> {
             c.dbUrl(url);
             c.rateLimit(0);
@@ -119,11 +109,10 @@ class DatabaseOutageTest {
             assertThat(dir.resolve("data").resolve(BatchedChatLog.SPILL)).exists();
             assertThat(dir.resolve("data").resolve(BatchedChatLog.MARKER)).as("a clean shutdown").doesNotExist();
 
-            h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", h2dir.toString(),
-                    "-ifNotExists").start();
+            h2.restart();
             try (TestServer again = TestServer.start(dir.resolve("data"), config);
                  TestClient a = again.login("alice");
-                 Connection c = DriverManager.getConnection(url)) {
+                 Connection c = h2.connect()) {
                 assertThat(StoredMessages.of(c, lobby)).extracting(Row::seq).isEqualTo(Chat.range(1, 200));
                 Chat.join(a, lobby);
                 Chat.say(a, "after", 1);

@@ -4,19 +4,18 @@ import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.testing.AdminHttp;
+import dev.parley.testing.H2NetworkServer;
 import dev.parley.testing.Chat;
 import dev.parley.testing.StoredMessages;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -34,10 +33,8 @@ class LoginDatabaseOutageTest {
 
     @Test
     void loginsAndHistoryGetServerBusyQuicklyWhileTheDatabaseIsAwayAndRecover() throws Exception {
-        Path h2dir = dir.resolve("h2");
-        Server[] h2 = {Server.createTcpServer("-tcpPort", "0", "-baseDir", h2dir.toString(), "-ifNotExists").start()};
-        int port = h2[0].getPort();
-        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/parley";
+        H2NetworkServer h2 = H2NetworkServer.start(dir.resolve("h2"));
+        String url = h2.url();
         try (TestServer server = TestServer.start(dir.resolve("data"), c -> c.dbUrl(url).rateLimit(0)
                 .dbBreakerOpen(Duration.ofSeconds(1)));
              TestClient bob = server.login("bob")) {
@@ -48,14 +45,14 @@ class LoginDatabaseOutageTest {
                 Chat.say(bob, "m" + i, i);
             }
             Chat.receive(bob, 40);
-            try (Connection c = DriverManager.getConnection(url)) {
+            try (Connection c = h2.connect()) {
                 StoredMessages.awaitCount(c, 40, 20);
             }
             Chat.say(bob, "m41", 41); // the room's tail drops what is stored: older pages need the database
             Chat.receive(bob, 1);
             assertThat(AdminHttp.get(server, "/health/ready").statusCode()).isEqualTo(200);
 
-            h2[0].stop();
+            h2.stop();
             java.util.List<Long> answeredMs = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long start = System.nanoTime();
@@ -85,8 +82,7 @@ class LoginDatabaseOutageTest {
             Chat.say(bob, "during", 42);
             assertThat(Chat.receive(bob, 1).get(0).getSeq()).isEqualTo(42);
 
-            h2[0] = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", h2dir.toString(),
-                    "-ifNotExists").start();
+            h2.restart();
             StoredMessages.await("readiness to return", 20,
                     () -> {
                         try {
@@ -102,7 +98,7 @@ class LoginDatabaseOutageTest {
             assertThat(Chat.history(bob, room, 5L, null, 3).getMessagesList()).extracting(m -> m.getSeq())
                     .containsExactly(2L, 3L, 4L);
         } finally {
-            h2[0].stop();
+            h2.stop();
         }
     }
 }
