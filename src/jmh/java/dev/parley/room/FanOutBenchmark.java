@@ -1,13 +1,12 @@
 package dev.parley.room;
 
 import dev.parley.cluster.LocalRoomDirectory;
-import dev.parley.protocol.pb.JoinRoomRequest;
-import dev.parley.session.ClientSession;
-
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.Member;
+import dev.parley.session.ClientSession;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;

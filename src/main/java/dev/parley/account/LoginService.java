@@ -5,10 +5,9 @@ import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.Result;
 import dev.parley.store.Account;
 import dev.parley.store.AccountStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.time.Duration;
 import java.util.Optional;

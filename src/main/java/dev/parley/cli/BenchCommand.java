@@ -5,9 +5,9 @@ import dev.parley.loadgen.BenchConfig;
 import dev.parley.loadgen.Durations;
 import dev.parley.loadgen.LoadgenConfig;
 import dev.parley.loadgen.Progress;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.parley.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -11,9 +11,9 @@ import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.ResultPrinter;
 import dev.parley.loadgen.SourceAddresses;
 import dev.parley.socket.Transport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.parley.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code parley} command line: one executable jar, one subcommand per tool. */
 @Command(name = "parley",

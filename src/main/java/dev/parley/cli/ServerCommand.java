@@ -6,10 +6,10 @@ import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.session.SessionPolicies.DuplicateLogin;
-import picocli.CommandLine;
+import dev.parley.socket.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import dev.parley.socket.Transport;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,5 @@
 package dev.parley.cli;
 
-import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerConfig.Accounts;
 import dev.parley.server.ServerConfig.Admin;
 import dev.parley.server.ServerConfig.Blocking;
@@ -12,9 +11,10 @@ import dev.parley.server.ServerConfig.Logins;
 import dev.parley.server.ServerConfig.Network;
 import dev.parley.server.ServerConfig.Rooms;
 import dev.parley.server.ServerConfig.Storage;
-import picocli.CommandLine;
+import dev.parley.server.ServerConfig;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.time.Duration;
 import java.util.Map;

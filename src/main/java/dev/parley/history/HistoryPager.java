@@ -1,6 +1,5 @@
 package dev.parley.history;
 
-
 import com.google.protobuf.CodedOutputStream;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.HistoryRequest;

@@ -1,24 +1,22 @@
 package dev.parley.history;
 
-
+import dev.parley.chatlog.ChatLog;
+import dev.parley.chatlog.StoredSeq;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.Result;
-import dev.parley.chatlog.ChatLog;
-import dev.parley.chatlog.StoredSeq;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * History reads beyond what a join returns: validates a {@code HistoryRequest}, opens each

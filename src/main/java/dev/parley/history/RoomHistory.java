@@ -1,11 +1,11 @@
 package dev.parley.history;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.parley.chatlog.StoredSeq;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
-import dev.parley.chatlog.StoredSeq;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.parley.loadgen;
 
-import dev.parley.socket.Transport;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
@@ -9,6 +8,7 @@ import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.socket.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;

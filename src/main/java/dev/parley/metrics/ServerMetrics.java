@@ -11,8 +11,8 @@ import org.HdrHistogram.Recorder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The server's meters, all named {@code parley.*}. Meters are created once here and the hot

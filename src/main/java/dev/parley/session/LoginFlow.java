@@ -12,9 +12,9 @@ import dev.parley.store.Account;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The login gate of a connection: one login per connection, credentials checked off the event

@@ -1,8 +1,5 @@
 package dev.parley.chatlog;
 
-import dev.parley.store.Database;
-import dev.parley.store.MessageStore;
-
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomRequest;
@@ -10,10 +7,12 @@ import dev.parley.protocol.pb.LeaveRoomResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.server.ServerConfig;
+import dev.parley.store.Database;
+import dev.parley.store.MessageStore;
 import dev.parley.testing.BackendContract;
 import dev.parley.testing.Chat;
-import dev.parley.testing.StoredMessages;
 import dev.parley.testing.StoredMessages.Row;
+import dev.parley.testing.StoredMessages;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -12,8 +12,8 @@ import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.testing.BackendContract;
 import dev.parley.testing.Chat;
-import dev.parley.testing.StoredMessages;
 import dev.parley.testing.StoredMessages.Row;
+import dev.parley.testing.StoredMessages;
 import dev.parley.testing.TestClient;
 import org.junit.jupiter.api.Test;
 

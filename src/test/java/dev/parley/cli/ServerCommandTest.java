@@ -5,8 +5,8 @@ import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.parley.history;
 
+import dev.parley.chatlog.StoredSeq;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
-import dev.parley.chatlog.StoredSeq;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

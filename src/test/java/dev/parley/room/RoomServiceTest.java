@@ -1,9 +1,7 @@
 package dev.parley.room;
 
-import dev.parley.cluster.LocalRoomDirectory;
-import dev.parley.session.ClientSession;
-
 import com.google.protobuf.MessageLite;
+import dev.parley.cluster.LocalRoomDirectory;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
@@ -17,6 +15,7 @@ import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomListResponse;
+import dev.parley.session.ClientSession;
 import dev.parley.testing.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import com.google.protobuf.MessageLite;
+import dev.parley.protocol.pb.ChatNotify.Builder;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
@@ -14,7 +15,6 @@ import dev.parley.protocol.pb.PingRequest;
 import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomListRequest;
-import dev.parley.protocol.pb.ChatNotify.Builder;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.Wire;

@@ -2,11 +2,9 @@ package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.account.LoginService;
+import dev.parley.account.PasswordHasher;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
-import dev.parley.room.RoomContext;
-import java.time.Duration;
-import dev.parley.room.RoomService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.FrameDecoder;
 import dev.parley.protocol.Frames;
@@ -18,9 +16,10 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.PingRequest;
 import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.room.RoomContext;
+import dev.parley.room.RoomService;
 import dev.parley.store.AccountStore;
 import dev.parley.store.Database;
-import dev.parley.account.PasswordHasher;
 import dev.parley.testing.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
@@ -30,9 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,8 @@
 package dev.parley.client.console;
 
+import com.google.protobuf.MessageLite;
 import dev.parley.client.ClientState;
 import dev.parley.client.RequestRefusedException;
-
-import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;

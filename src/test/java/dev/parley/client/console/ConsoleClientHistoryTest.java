@@ -1,10 +1,8 @@
 package dev.parley.client.console;
 
 import dev.parley.client.SmallHistory;
-
-import dev.parley.testing.TcpProxy;
-
 import dev.parley.testing.Chat;
+import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;

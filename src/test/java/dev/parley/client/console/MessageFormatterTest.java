@@ -1,7 +1,6 @@
 package dev.parley.client.console;
 
 import dev.parley.client.ClientState;
-
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
