@@ -87,7 +87,7 @@ public final class ServerCommand implements Callable<Integer> {
     int rateLimit;
 
     @Option(names = "--slow-reader-bytes", paramLabel = "BYTES",
-            description = "Unread bytes queued for one client above which it counts as not keeping up (default: ${DEFAULT-VALUE}).")
+            description = "Unread bytes queued for one client above which it counts as not keeping up; its requests are not read while it is above (default: ${DEFAULT-VALUE}).")
     int slowReaderBytes;
 
     @Option(names = "--slow-reader-grace", paramLabel = "DURATION", converter = DurationConverter.class,
