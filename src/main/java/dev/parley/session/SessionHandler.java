@@ -47,6 +47,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    /** How long a closing connection's last notice may take before the connection closes anyway. */
+    static final Duration LAST_WORD_WAIT = Duration.ofSeconds(1);
     private static final LogLimiter violationLog = new LogLimiter(log, LOG_INTERVAL);
     private static final LogLimiter floodLog = new LogLimiter(log, LOG_INTERVAL);
     private static final LogLimiter slowReaderLog = new LogLimiter(log, LOG_INTERVAL);
@@ -158,10 +160,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends a last {@code ErrorNotify} and closes, reading nothing more from the client. */
     private void closeWith(ChannelHandlerContext ctx, Result result, String reason) {
+        closeAfter(ctx, Replies.error(result, reason, MsgType.MSG_TYPE_UNSPECIFIED));
+    }
+
+    /**
+     * Writes a last notice, then closes: once it is written, or after {@link #LAST_WORD_WAIT}
+     * at the latest, since a client that does not read (or is gone) may never take it.
+     */
+    private void closeAfter(ChannelHandlerContext ctx, ErrorNotify lastWord) {
         closing = true;
         ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(Frames.encode(ctx.alloc(), Replies.error(result, reason, MsgType.MSG_TYPE_UNSPECIFIED)))
-                .addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Frames.encode(ctx.alloc(), lastWord)).addListener(ChannelFutureListener.CLOSE);
+        ctx.executor().schedule(() -> ctx.close(), LAST_WORD_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -210,10 +220,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             violationLog.info("[{}] protocol violation from {}: {}; closing", session, ctx.channel().remoteAddress(),
                     pv.getMessage());
             MsgType requestType = MsgType.forNumber(pv.requestType());
-            var notify = Replies.error(Result.PROTOCOL_VIOLATION, pv.getMessage(),
-                    requestType == null ? MsgType.MSG_TYPE_UNSPECIFIED : requestType);
-            closing = true;
-            ctx.writeAndFlush(Frames.encode(ctx.alloc(), notify)).addListener(ChannelFutureListener.CLOSE);
+            closeAfter(ctx, Replies.error(Result.PROTOCOL_VIOLATION, pv.getMessage(),
+                    requestType == null ? MsgType.MSG_TYPE_UNSPECIFIED : requestType));
         } else if (cause instanceof IOException) {
             log.debug("[{}] connection error: {}", session, cause.toString());
             ctx.close();

@@ -261,4 +261,26 @@ class SessionHandlerTest {
         assertThat(ch.config().isAutoRead()).isTrue();
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void aClientThatCannotTakeItsLastNoticeIsClosedAnyway() {
+        EmbeddedChannel ch = channel(0);
+        // a socket whose send buffer is full: writes are taken and never completed
+        List<Object> stuck = new java.util.ArrayList<>();
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise p) {
+                stuck.add(msg);
+            }
+        });
+        ch.advanceTimeBy(10, TimeUnit.SECONDS); // the login deadline passes
+        ch.runScheduledPendingTasks();
+        assertThat(stuck).hasSize(1); // the TIMED_OUT notice, not written
+        assertThat(ch.isOpen()).isTrue();
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        stuck.forEach(io.netty.util.ReferenceCountUtil::release);
+        ch.finishAndReleaseAll();
+    }
 }
