@@ -171,7 +171,7 @@ abstract class HistoryContract extends BackendContract {
             b.close(); // the connection drops
 
             chat(a, 6, 10);
-            try (TestClient b2 = relogin(server, "bob")) {
+            try (TestClient b2 = server.login("bob")) {
                 JoinRoomResponse join = Chat.rejoin(b2, room, 5);
                 assertThat(Chat.seqs(join.getRecentList())).isEqualTo(Chat.range(6, 15));
                 assertThat(join.getHasGap()).isFalse();
@@ -234,7 +234,7 @@ abstract class HistoryContract extends BackendContract {
             b.close();
             dropped.countDown();
             long lastSeen = seen.get(seen.size() - 1).getSeq();
-            try (TestClient b2 = relogin(server, "bob")) {
+            try (TestClient b2 = server.login("bob")) {
                 JoinRoomResponse join = Chat.rejoin(b2, room, lastSeen);
                 // live notices keep coming while history pages are read: keep them, in order
                 List<ChatNotify> live = new ArrayList<>();
@@ -273,22 +273,6 @@ abstract class HistoryContract extends BackendContract {
             if (m instanceof ChatNotify n) {
                 live.add(n);
             }
-        }
-    }
-
-    /** Logs in again once the server has let go of the dropped session. */
-    static TestClient relogin(TestServer server, String name) throws Exception {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            TestClient c = server.client();
-            if (c.login(name, "pw-" + name).getResult() == Result.OK) {
-                return c;
-            }
-            c.close();
-            if (System.nanoTime() > end) {
-                throw new AssertionError("cannot log in " + name + " again");
-            }
-            Thread.sleep(20);
         }
     }
 }
