@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -33,6 +34,8 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
     /** Chat frames written per turn of the event loop before yielding to other tasks. */
     private static final int BURST = 64;
     private static final int FLOOD_TEXT_BYTES = 64;
+    /** Pause between bursts while the socket still takes more: up to ~1 M chat requests a second. */
+    private static final long YIELD_MICROS = 50;
     /** The first half of a 4-byte header announcing a 64-byte frame; the rest never comes. */
     static final byte[] HALF_HEADER_BYTES = {0, 64};
 
@@ -126,14 +129,17 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
                 setupFailed(ctx, r.getResult());
             } else {
                 ctx.writeAndFlush(Frames.encode(ctx.alloc(), CreateRoomRequest.newBuilder().setName(roomName).build()));
+                if (!reads) {
+                    // from here on one read at a time, and none once the create is answered: turned
+                    // off later, a read loop already under way would take in the first echoes too
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.read();
+                }
             }
         } else if (m instanceof CreateRoomResponse r) {
             if (r.getResult() != Result.OK) {
                 setupFailed(ctx, r.getResult());
                 return;
-            }
-            if (!reads) {
-                ctx.channel().config().setAutoRead(false);
             }
             flooding = true;
             startNanos = System.nanoTime();
@@ -160,7 +166,9 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
         ctx.flush();
         stats.chatsSent.addAndGet(n);
         if (ctx.channel().isWritable()) {
-            ctx.executor().execute(() -> flood(ctx)); // yield, so the loop's other connections get a turn
+            // a scheduled task, not execute(): a task that re-queues itself would keep the loop
+            // from reading (its task run drains the queue, new tasks included)
+            ctx.executor().schedule(() -> flood(ctx), YIELD_MICROS, TimeUnit.MICROSECONDS);
         }
     }
 
