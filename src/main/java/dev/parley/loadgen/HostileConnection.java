@@ -13,6 +13,7 @@ import dev.parley.protocol.pb.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,7 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
     /** Set by the loadgen before it closes the connection itself. */
     volatile boolean closing;
     private long startNanos;
+    private boolean created;
     private boolean flooding;
     private String lastResult;
     private long seq;
@@ -98,6 +100,9 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
         ByteBuf frame = (ByteBuf) msg;
         try {
             stats.bytesRead.addAndGet(frame.readableBytes());
+            if (created && !reads) {
+                return; // what the transport drains once the server has closed (EPOLLRDHUP)
+            }
             int type = frame.getUnsignedShort(2);
             if (type == ChatFrames.CHAT_NOTIFY) {
                 return; // the flooder's own echo
@@ -129,22 +134,33 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
                 setupFailed(ctx, r.getResult());
             } else {
                 ctx.writeAndFlush(Frames.encode(ctx.alloc(), CreateRoomRequest.newBuilder().setName(roomName).build()));
-                if (!reads) {
-                    // from here on one read at a time, and none once the create is answered: turned
-                    // off later, a read loop already under way would take in the first echoes too
-                    ctx.channel().config().setAutoRead(false);
-                    ctx.read();
-                }
             }
         } else if (m instanceof CreateRoomResponse r) {
             if (r.getResult() != Result.OK) {
                 setupFailed(ctx, r.getResult());
                 return;
             }
+            created = true;
+            if (!reads) {
+                ctx.channel().config().setAutoRead(false);
+                // the frame splitter asks for another read whenever one ends inside a frame
+                ctx.pipeline().remove(LengthFieldBasedFrameDecoder.class);
+            }
+        }
+    }
+
+    /**
+     * The flood starts once the read that brought the room's creation is over: started inside
+     * it, a non-reader's read loop, still under way, would take in the first echoes.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (created && !flooding) {
             flooding = true;
             startNanos = System.nanoTime();
             flood(ctx);
         }
+        ctx.fireChannelReadComplete();
     }
 
     private void setupFailed(ChannelHandlerContext ctx, Result result) {
