@@ -28,8 +28,7 @@ final class ServerWatch implements AutoCloseable {
     private final Thread thread;
     // written by the watch thread, read after it has stopped (join)
     private final List<Double> rssMb = new ArrayList<>();
-    private double rssAtMark = Double.NaN;
-    private volatile boolean mark;
+    private volatile double rssAtMark = Double.NaN;
     private int polls;
     private int failures;
     private long maxHealthMillis;
@@ -50,10 +49,6 @@ final class ServerWatch implements AutoCloseable {
         while (!stopped) {
             double rss = rssMb(pid);
             rssMb.add(rss);
-            if (mark) {
-                rssAtMark = rss;
-                mark = false;
-            }
             if (adminPort > 0) {
                 poll();
             }
@@ -104,9 +99,9 @@ final class ServerWatch implements AutoCloseable {
         return statusLine.matches("HTTP/1\\.[01] 200.*");
     }
 
-    /** Remembers the next sample's RSS as the one "at the mark" (e.g. when the load ended). */
+    /** Samples the RSS now as the one "at the mark" (e.g. when the load ended); caller's thread. */
     void mark() {
-        mark = true;
+        rssAtMark = rssMb(pid);
     }
 
     /** Stops watching and returns the figures. */

@@ -59,6 +59,17 @@ class HostileFiguresTest {
     }
 
     @Test
+    void aWatchReportsTheMemoryAtItsMarkAndItsPeak() throws Exception {
+        ServerWatch w = new ServerWatch(ProcessHandle.current().pid(), 0); // no admin port: no /health polls
+        w.mark();
+        ServerWatch.Figures f = w.stop();
+        assertThat(f.rssAtMarkMb()).isPositive();
+        // the watch samples once a second; stopped at once it has taken at most one sample
+        assertThat(f.rssMbPerSecond()).hasSizeLessThanOrEqualTo(1).allSatisfy(v -> assertThat(v).isPositive());
+        assertThat(f.healthPolls()).isZero();
+    }
+
+    @Test
     void healthNeedsStatus200() {
         assertThat(ServerWatch.healthy("HTTP/1.1 200")).isTrue();
         assertThat(ServerWatch.healthy("HTTP/1.0 200 OK")).isTrue();
