@@ -61,6 +61,14 @@ class HostileClientsTest {
         return s;
     }
 
+    private static void awaitConnections(TestServer server, int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.server().meterRegistry().get("parley.connections").gauge().value() < n && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(server.server().meterRegistry().get("parley.connections").gauge().value()).isEqualTo(n);
+    }
+
     /** Reads what the server sends until it closes the connection; the messages, decoded. */
     private static List<MessageLite> readUntilClosed(Socket s) throws IOException {
         InputStream in = s.getInputStream();
@@ -203,6 +211,8 @@ class HostileClientsTest {
             try {
                 open.add(raw(server.port(), "127.0.0.2"));
                 open.add(raw(server.port(), "127.0.0.2"));
+                // connections are admitted on their own event loops: wait until these two are in
+                awaitConnections(server, 2);
                 try (Socket third = raw(server.port(), "127.0.0.2")) {
                     assertThat(readUntilClosed(third)).singleElement().isInstanceOfSatisfying(ErrorNotify.class, e -> {
                         assertThat(e.getResult()).isEqualTo(Result.SERVER_BUSY);
@@ -211,6 +221,7 @@ class HostileClientsTest {
                 }
                 open.add(raw(server.port(), "127.0.0.3"));
                 open.add(raw(server.port(), "127.0.0.4"));
+                awaitConnections(server, 4);
                 try (Socket fifth = raw(server.port(), "127.0.0.5")) {
                     assertThat(readUntilClosed(fifth)).singleElement().isInstanceOfSatisfying(ErrorNotify.class,
                             e -> assertThat(e.getReason()).contains("maximum of 4 connections"));
