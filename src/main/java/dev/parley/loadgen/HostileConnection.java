@@ -55,6 +55,8 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
     private long startNanos;
     private boolean created;
     private boolean flooding;
+    private boolean inBurst;
+    private boolean burstScheduled;
     private String lastResult;
     private long seq;
 
@@ -169,28 +171,41 @@ final class HostileConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Writes chat while the socket takes it; continues when it becomes writable again. */
+    /**
+     * Writes chat while the socket takes it; continues when it becomes writable again. One burst
+     * chain at a time: a flush that drains the buffer fires the writability event inside the
+     * burst, and the next burst may already be scheduled.
+     */
     private void flood(ChannelHandlerContext ctx) {
-        if (!flooding || !ctx.channel().isActive()) {
+        if (!flooding || inBurst || !ctx.channel().isActive()) {
             return;
         }
+        inBurst = true;
         int n = 0;
-        while (ctx.channel().isWritable() && n < BURST) {
-            ctx.write(ChatFrames.chatRequest(ctx.alloc(), text, text.length, ++seq), ctx.voidPromise());
-            n++;
+        try {
+            while (ctx.channel().isWritable() && n < BURST) {
+                ctx.write(ChatFrames.chatRequest(ctx.alloc(), text, text.length, ++seq), ctx.voidPromise());
+                n++;
+            }
+            ctx.flush();
+        } finally {
+            inBurst = false;
         }
-        ctx.flush();
         stats.chatsSent.addAndGet(n);
-        if (ctx.channel().isWritable()) {
+        if (ctx.channel().isWritable() && !burstScheduled) {
             // a scheduled task, not execute(): a task that re-queues itself would keep the loop
             // from reading (its task run drains the queue, new tasks included)
-            ctx.executor().schedule(() -> flood(ctx), YIELD_MICROS, TimeUnit.MICROSECONDS);
+            burstScheduled = true;
+            ctx.executor().schedule(() -> {
+                burstScheduled = false;
+                flood(ctx);
+            }, YIELD_MICROS, TimeUnit.MICROSECONDS);
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        if (ctx.channel().isWritable() && !burstScheduled) {
             flood(ctx);
         }
         ctx.fireChannelWritabilityChanged();
