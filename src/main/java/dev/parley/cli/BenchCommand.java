@@ -18,7 +18,10 @@ import java.util.concurrent.Callable;
         description = {"Starts a Parley server in a separate JVM (temporary data, no rate limit), runs the loadgen "
                 + "against it with the original C++ server's load profile (500 clients, 10 rooms, 10 msg/s each, "
                 + "64 B/256 B/1-2 KiB mix) and prints the result beside the original's published figures, with the "
-                + "server's CPU time. Always stops the server, also on errors and Ctrl-C.",
+                + "server's CPU time, its resident memory (sampled every second) and whether its /health answered. "
+                + "Always stops the server, also on errors and Ctrl-C.",
+                "--flooders and --silent-connections add hostile clients beside the measured ones; --server-args "
+                        + "flags replace the bench's own, e.g. \"--rate-limit 100\" for the server's default limit.",
                 "--find-max instead raises the rate step by step until p99 exceeds --p99-limit-ms or a delivery is "
                         + "lost, and reports the highest sustained deliveries/s.",
                 "See docs/loadgen.md."})

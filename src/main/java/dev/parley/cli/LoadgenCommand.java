@@ -95,6 +95,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             PhaseResult r = lg.runPhase(cfg.rps, Durations.wholeSeconds(cfg.warmup, "--warmup"),
                     Durations.wholeSeconds(cfg.duration, "--duration"), PhaseListener.NONE, true, "loadgen");
             ResultPrinter.summary(out, r, cfg, lg.layout());
+            ResultPrinter.hostile(out, lg.hostileReport());
             if (cfg.report != null) {
                 LoadReport.write(cfg.report, LoadReport.of(cfg, lg, r, null));
                 out.println("  report          " + cfg.report);

@@ -41,6 +41,20 @@ final class WorkloadOptions {
     @Option(names = "--threads", defaultValue = "0", description = "Load client event loop threads (default: one per core).")
     int threads;
 
+    @Option(names = "--flooders", defaultValue = "0", paramLabel = "N",
+            description = "Hostile extras: connections that log in, create a room of their own and send chat as fast as "
+                    + "the socket takes it, reconnecting when closed; not measured (default: ${DEFAULT-VALUE}).")
+    int flooders;
+
+    @Option(names = "--flooder-reads", defaultValue = "yes", paramLabel = "yes|no", arity = "1",
+            converter = ServerCommand.OnOffConverter.class, description = "Whether the flooders read what the server sends (default: ${DEFAULT-VALUE}).")
+    boolean flooderReads;
+
+    @Option(names = "--silent-connections", defaultValue = "0", paramLabel = "N",
+            description = "Hostile extras: connections that never log in, half of them sending half a frame header; "
+                    + "a real login is timed once they are open (default: ${DEFAULT-VALUE}).")
+    int silentConnections;
+
     /** Sets the load profile (not the report files, which each command places itself). */
     void applyTo(LoadgenConfig c) {
         c.clients = clients;
@@ -50,5 +64,8 @@ final class WorkloadOptions {
         c.duration = Durations.parse(duration);
         c.warmup = Durations.parse(warmup);
         c.threads = threads;
+        c.flooders = flooders;
+        c.flooderReads = flooderReads;
+        c.silentConnections = silentConnections;
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -25,6 +26,8 @@ public final class Bench {
     /** The original IocpChatServer's published figures (docs in shared/reference). */
     static final double ORIGINAL_IN_PER_SEC = 5_000;
     static final double ORIGINAL_OUT_PER_SEC = 250_000;
+    /** How long the bench keeps watching the server after the hostile extras were closed. */
+    static final long AFTER_HOSTILE_SECONDS = 10;
 
     private final BenchConfig cfg;
     private final PrintStream out;
@@ -41,11 +44,11 @@ public final class Bench {
     public int run() throws Exception {
         Path dir = Files.createTempDirectory("parley-bench-");
         Path log = dir.resolve("server.log");
-        List<String> serverArgs = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
+        List<String> serverArgs = serverArgs(List.of("--host", "127.0.0.1", "--port", "0",
                 "--data-dir", dir.resolve("data").toString(), "--rate-limit", "0", "--password-iterations", "1000",
                 "--admin-port", "0", "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0",
-                "--room-max-members", String.valueOf(Math.max(1000, new RoomLayout(cfg.load.clients, cfg.load.rooms).size(0)))));
-        serverArgs.addAll(cfg.serverArgs);
+                "--room-max-members", String.valueOf(Math.max(1000, new RoomLayout(cfg.load.clients, cfg.load.rooms).size(0)))),
+                cfg.serverArgs);
         String java = cfg.java != null ? cfg.java : currentJava();
         out.println("starting server: " + java + " " + String.join(" ", cfg.serverJvmArgs)
                 + " -cp <classpath> dev.parley.cli.Main server " + String.join(" ", serverArgs));
@@ -89,14 +92,50 @@ public final class Bench {
         }
     }
 
+    /**
+     * The bench's own server flags followed by {@code extra}; an own flag that {@code extra}
+     * names too (as {@code --x v} or {@code --x=v}) is left out, so e.g. {@code --server-args
+     * "--rate-limit 100"} replaces the bench's {@code --rate-limit 0}. Own flags come in pairs.
+     */
+    static List<String> serverArgs(List<String> own, List<String> extra) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (String a : extra) {
+            if (a.startsWith("--")) {
+                named.add(a.contains("=") ? a.substring(0, a.indexOf('=')) : a);
+            }
+        }
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i + 1 < own.size(); i += 2) {
+            if (!named.contains(own.get(i))) {
+                args.add(own.get(i));
+                args.add(own.get(i + 1));
+            }
+        }
+        args.addAll(extra);
+        return args;
+    }
+
     private int profile(Loadgen lg, ServerProcess server) throws Exception {
         LoadgenConfig load = cfg.load;
         CpuWindow cpu = new CpuWindow(server);
-        PhaseResult r = lg.runPhase(load.rps, Durations.wholeSeconds(load.warmup, "--warmup"),
-                Durations.wholeSeconds(load.duration, "--duration"), cpu, true, "bench");
+        ServerWatch.Figures watched;
+        PhaseResult r;
+        try (ServerWatch watch = new ServerWatch(server.pid(), server.adminPort())) {
+            r = lg.runPhase(load.rps, Durations.wholeSeconds(load.warmup, "--warmup"),
+                    Durations.wholeSeconds(load.duration, "--duration"), cpu, true, "bench");
+            watch.mark();
+            if (load.hasHostile()) {
+                // does the server give the memory back once the hostile clients are gone?
+                Thread.sleep(TimeUnit.SECONDS.toMillis(AFTER_HOSTILE_SECONDS));
+            }
+            watched = watch.stop();
+        }
         ResultPrinter.summary(out, r, load, lg.layout());
+        ResultPrinter.hostile(out, lg.hostileReport());
+        printWatch(watched, load.hasHostile());
         printComparison(r, cpu, server, lg);
         Map<String, Object> serverInfo = serverInfo(server, cpu, r.delivered());
+        serverInfo.put("memory_and_health", watched);
         if (cfg.report != null) {
             LoadReport.write(cfg.report, LoadReport.of(load, lg, r, serverInfo));
             out.println("report: " + cfg.report);
@@ -106,6 +145,15 @@ public final class Bench {
             out.println("chart: " + cfg.chart);
         }
         return r.clean() ? 0 : 1;
+    }
+
+    private void printWatch(ServerWatch.Figures w, boolean hostile) {
+        out.printf(Locale.ROOT, "  server RSS      %s MB before the load, peak %s MB, %s MB when it ended%s%n",
+                w.rssStartMb(), w.rssPeakMb(), w.rssAtMarkMb(),
+                hostile ? ", " + w.rssEndMb() + " MB " + AFTER_HOSTILE_SECONDS + " s after the hostile clients left" : "");
+        out.printf(Locale.ROOT, "  /health         %d of %d polls answered within %d ms (slowest %d ms)%s%n",
+                w.healthPolls() - w.healthFailures(), w.healthPolls(), ServerWatch.HEALTH_TIMEOUT_MILLIS,
+                w.healthMaxMs(), w.healthFirstFailure() == null ? "" : "; first failure: " + w.healthFirstFailure());
     }
 
     private String subtitle(Loadgen lg) {

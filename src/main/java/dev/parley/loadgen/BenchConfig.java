@@ -39,6 +39,10 @@ public final class BenchConfig {
         if (!(p99LimitMs > 0)) {
             throw new IllegalArgumentException("--p99-limit-ms must be positive");
         }
+        if (findMax && load.hasHostile()) {
+            throw new IllegalArgumentException("--flooders and --silent-connections run beside one measured run, "
+                    + "not with --find-max");
+        }
         if (!(rampFactor > 1.0)) {
             throw new IllegalArgumentException("--ramp-factor must be above 1");
         }

@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * The JSON report of a load run (snake_case keys). The figures are those of the summary:
  * measured traffic for rates and latency, all traffic for loss, duplicates and errors.
- * {@code server} is filled by {@code parley bench} (CPU of the server process).
+ * {@code hostile} says what the server did to the hostile extras ({@code --flooders},
+ * {@code --silent-connections}); {@code server} is filled by {@code parley bench} (CPU, memory
+ * and /health of the server process).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadReport(String tool, String runId, String host, int port, String transport, int threads,
@@ -24,7 +26,7 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
                          long disconnects, boolean drained, double drainS, double deliveriesPerSec,
                          double sentPerSec, double expectedPerSec, double bytesInPerSec, LatencySummary latencyUs,
                          Map<String, Long> buckets, Warmup warmup, List<Interval> intervals, List<Sample> samples,
-                         Map<String, Object> server) {
+                         Hostile.HostileReport hostile, Map<String, Object> server) {
 
     /** What the warmup sent and delivered; excluded from the figures above, included in the loss check. */
     public record Warmup(long sent, long expected, long delivered) {
@@ -40,7 +42,7 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
                 new Warmup(c.get(Counts.SENT) - c.get(Counts.SENT_MEASURED),
                         c.get(Counts.EXPECTED) - c.get(Counts.EXPECTED_MEASURED),
                         c.get(Counts.DISTINCT) - c.get(Counts.DELIVERED_MEASURED)),
-                r.intervals(), r.samples(), server);
+                r.intervals(), r.samples(), loadgen.hostileReport(), server);
     }
 
     public static ObjectMapper mapper() {

@@ -65,6 +65,9 @@ public final class Loadgen implements AutoCloseable {
     private final SendScheduler[] schedulers;
     private final PhaseTable phases = new PhaseTable();
     private final Events events = new Events();
+    /** The hostile extras, or null. */
+    private final Hostile hostile;
+    private Hostile.HostileReport hostileReport;
     private int nextPhase = 1;
     private long firstPhaseStart;
 
@@ -108,6 +111,7 @@ public final class Loadgen implements AutoCloseable {
             schedulers[i] = new SendScheduler(loops[i], perLoop.get(i).toArray(new LoadClient[0]), stats[i],
                     cfg.payloadMix, text);
         }
+        this.hostile = cfg.hasHostile() ? new Hostile(cfg, transport) : null;
     }
 
     public RoomLayout layout() {
@@ -124,7 +128,7 @@ public final class Loadgen implements AutoCloseable {
 
     /** Connects, logs in, creates and joins the rooms; throws {@link LoadgenSetupException} with the reason. */
     public void setup() throws InterruptedException {
-        ResourceCheck.check(layout, cfg.sourceAddresses.size());
+        ResourceCheck.check(layout, cfg.sourceAddresses.size(), cfg.flooders + cfg.silentConnections + 1);
         out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport, %d event loop(s)%n",
                 cfg.runId, cfg.clients, cfg.rooms, layout.size(cfg.rooms - 1), layout.size(0),
                 transport.cliName(), loops.length);
@@ -326,6 +330,9 @@ public final class Loadgen implements AutoCloseable {
         Timeline timeline = new Timeline(warmupS, durationS, base, (start - firstPhaseStart) / 1e9);
         Histogram total = new Histogram(1, LoopStats.MAX_MICROS, 3);
         Histogram tick = new Histogram(1, LoopStats.MAX_MICROS, 3);
+        if (hostile != null) {
+            hostile.start();
+        }
         List<CompletableFuture<Void>> sending = new ArrayList<>();
         for (SendScheduler s : schedulers) {
             sending.add(s.start(phase));
@@ -363,6 +370,9 @@ public final class Loadgen implements AutoCloseable {
                 throw new IllegalStateException("a sending loop did not finish: " + e, e);
             }
         }
+        if (hostile != null) {
+            hostileReport = hostile.stop(); // before the drain, which measures the measured clients only
+        }
         long drainStart = System.nanoTime();
         long drainEnd = drainStart + cfg.drain.toNanos();
         while (counts().minus(base).lost() > 0 && System.nanoTime() < drainEnd) {
@@ -372,6 +382,11 @@ public final class Loadgen implements AutoCloseable {
         Counts result = collect(null, total).minus(base);
         return new PhaseResult(phase.id(), rps, cfg.clients, cfg.rooms, warmupS, durationS, result, total,
                 List.copyOf(timeline.rows()), List.copyOf(timeline.samples()), result.lost() <= 0, drainSeconds);
+    }
+
+    /** What the server did to the hostile extras of the last phase, or null without them. */
+    public Hostile.HostileReport hostileReport() {
+        return hostileReport;
     }
 
     private static void sleepUntil(long deadline) throws InterruptedException {
@@ -398,6 +413,14 @@ public final class Loadgen implements AutoCloseable {
             if (c.channel != null) {
                 c.channel.close();
             }
+        }
+        if (hostile != null) {
+            try {
+                hostile.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            hostile.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }

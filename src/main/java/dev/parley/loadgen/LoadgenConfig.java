@@ -38,6 +38,12 @@ public final class LoadgenConfig {
     public int threads;
     /** null = epoll if available, else NIO. */
     public Transport transport;
+    /** Hostile extras beside the measured clients: connections that chat as fast as the socket takes it. */
+    public int flooders;
+    /** Whether the flooders read what the server sends them. */
+    public boolean flooderReads = true;
+    /** Hostile extras: connections that never log in (half of them send half a frame header). */
+    public int silentConnections;
     public Path report;
     public Path chart;
 
@@ -54,6 +60,14 @@ public final class LoadgenConfig {
 
     public String playerName(int client) {
         return "lg-" + runId + "-" + client;
+    }
+
+    public String flooderName(int flooder) {
+        return "lg-" + runId + "-f" + flooder;
+    }
+
+    public boolean hasHostile() {
+        return flooders > 0 || silentConnections > 0;
     }
 
     public String roomName(int room) {
@@ -74,6 +88,8 @@ public final class LoadgenConfig {
         require(threads >= 0, "--threads must be 0 (one per core) or positive");
         require(runId.matches("[A-Za-z0-9_]{1,12}"), "--run-id must be 1-12 letters, digits or _");
         require(!password.isEmpty(), "--password must not be empty");
+        require(flooders >= 0 && flooders <= 10_000, "--flooders must be within 0..10000");
+        require(silentConnections >= 0 && silentConnections <= 1_000_000, "--silent-connections must be within 0..1000000");
     }
 
     private static void require(boolean ok, String message) {

@@ -19,9 +19,10 @@ final class ResourceCheck {
     private ResourceCheck() {
     }
 
-    static void check(RoomLayout layout, int sourceAddresses) {
+    /** {@code extraConnections}: hostile extras opened beside the measured clients. */
+    static void check(RoomLayout layout, int sourceAddresses, int extraConnections) {
         checkMemory(DeliveryTracker.bytesNeeded(layout), Runtime.getRuntime().maxMemory());
-        int clients = layout.clients();
+        int clients = layout.clients() + extraConnections;
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             checkFileDescriptors(clients, unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount());

@@ -71,6 +71,36 @@ public final class ResultPrinter {
                 : "  result          FAILED: " + failure(r));
     }
 
+    /** What the server did to the hostile extras; nothing without them. */
+    public static void hostile(PrintStream out, Hostile.HostileReport h) {
+        if (h == null) {
+            return;
+        }
+        if (h.flooders() != null) {
+            hostileKind(out, (h.flooderReads() ? "reading" : "non-reading") + " flooders", h.flooders(),
+                    "after their first chat");
+            out.printf(Locale.ROOT, "                  %,d chats sent, %,d bytes read%n", h.flooders().chatsSent(),
+                    h.flooders().bytesRead());
+        }
+        if (h.silent() != null) {
+            hostileKind(out, "silent connections", h.silent(), "after connecting");
+            out.println("  real login      " + (h.probeLoginMs() == null ? "no answer by the end of the run"
+                    : h.probeLoginMs() < 0 ? "FAILED" : h.probeLoginMs() + " ms (connect + login, while they were open)"));
+        }
+    }
+
+    private static void hostileKind(PrintStream out, String what, HostileStats.Report k, String since) {
+        out.printf(Locale.ROOT, "  hostile         %,d %s: %,d connections (%,d failed), %,d closed by the server%s, "
+                        + "%,d still open at the end%n", k.configured(), what, k.connections(), k.connectFailures(),
+                k.closedByServer(), k.closedByServer() == 0 ? "" : String.format(Locale.ROOT,
+                        " %s (min %.1f s, median %.1f s, max %.1f s) with %s", since, k.closedAfterMinS(),
+                        k.closedAfterMedianS(), k.closedAfterMaxS(), k.closeResults()),
+                k.openAtEnd());
+        if (!k.errorsByResult().isEmpty()) {
+            out.printf(Locale.ROOT, "                  ErrorNotify received: %s%n", k.errorsByResult());
+        }
+    }
+
     static String failure(PhaseResult r) {
         StringBuilder sb = new StringBuilder();
         if (r.lost() != 0) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,6 +132,73 @@ class LoadgenRunTest {
         try (Loadgen lg = new Loadgen(refused, quiet(), Progress.silent())) {
             assertThatThrownBy(lg::setup).isInstanceOf(LoadgenSetupException.class)
                     .hasMessageContaining("2 of 2 connections to 127.0.0.1:" + port + " failed");
+        }
+    }
+
+    @Test
+    void silentConnectionsAndReadingFloodersAreClosedByTheServerWhileMeasuredClientsStayClean() throws Exception {
+        server.close();
+        server = TestServer.start(tmp.resolve("data3"), c -> c.loginTimeout(Duration.ofMillis(800))
+                .abuseGrace(Duration.ofMillis(500)));
+        Path report = tmp.resolve("hostile.json");
+        LoadgenConfig cfg = config(4, 1, 5, 0, 3);
+        cfg.flooders = 1;
+        cfg.silentConnections = 6;
+        cfg.report = report;
+        try (Loadgen lg = new Loadgen(cfg, quiet(), Progress.silent())) {
+            lg.setup();
+            PhaseResult r = lg.runPhase(cfg.rps, 0, 3, PhaseListener.NONE, false, "test");
+            assertThat(r.clean()).as(ResultPrinter.failure(r)).isTrue();
+            assertThat(r.delivered()).isEqualTo(4 * 5 * 3 * 4);
+
+            Hostile.HostileReport h = lg.hostileReport();
+            // every silent connection, half-header or not, gets TIMED_OUT at the login timeout
+            assertThat(h.silent().connections()).isEqualTo(6);
+            assertThat(h.silent().closedByServer()).isEqualTo(6);
+            assertThat(h.silent().closeResults()).containsExactly(Map.entry("TIMED_OUT", 6L));
+            assertThat(h.silent().closedAfterMinS()).isGreaterThanOrEqualTo(0.7);
+            assertThat(h.silent().closedAfterMaxS()).isLessThan(2.5);
+            assertThat(h.silent().openAtEnd()).isZero();
+            assertThat(h.probeLoginMs()).isNotNull().isNotNegative();
+            // the flooder is refused, then closed after the abuse grace, and comes back for more
+            assertThat(h.flooders().closedByServer()).isGreaterThanOrEqualTo(1);
+            assertThat(h.flooders().connections()).isGreaterThan(h.flooders().closedByServer() - 1);
+            assertThat(h.flooders().closeResults()).containsOnlyKeys("RATE_LIMITED");
+            assertThat(h.flooders().closedAfterMinS()).isBetween(0.4, 2.0);
+            assertThat(h.flooders().chatsSent()).isGreaterThan(1_000);
+
+            LoadReport.write(report, LoadReport.of(cfg, lg, r, null));
+        }
+        JsonNode j = new ObjectMapper().readTree(report.toFile());
+        assertThat(j.get("hostile").get("silent").get("closed_by_server").asLong()).isEqualTo(6);
+        assertThat(j.get("hostile").get("flooder_reads").asBoolean()).isTrue();
+        assertThat(j.get("hostile").get("flooders").get("close_results").has("RATE_LIMITED")).isTrue();
+    }
+
+    @Test
+    void aNonReadingFlooderIsClosedForItsBacklogAndTheMeasuredClientsStayClean() throws Exception {
+        server.close();
+        // no rate limit: the flooder's own echoes pile up until back-pressure and the backlog cap act
+        server = TestServer.start(tmp.resolve("data4"), c -> c.rateLimit(0).chatLog(false)
+                .slowReaderBytes(64 * 1024).maxPendingBytes(256 * 1024).slowReaderGrace(Duration.ofMillis(500)));
+        LoadgenConfig cfg = config(4, 1, 5, 0, 3);
+        cfg.flooders = 1;
+        cfg.flooderReads = false;
+        try (Loadgen lg = new Loadgen(cfg, quiet(), Progress.silent())) {
+            lg.setup();
+            PhaseResult r = lg.runPhase(cfg.rps, 0, 3, PhaseListener.NONE, false, "test");
+            assertThat(r.clean()).as(ResultPrinter.failure(r)).isTrue();
+
+            HostileStats.Report f = lg.hostileReport().flooders();
+            assertThat(f.closedByServer()).isGreaterThanOrEqualTo(1);
+            assertThat(f.closeResults()).containsOnlyKeys(HostileStats.NO_ERROR_NOTIFY); // it read nothing
+            // closed for not reading (backlog cap or slow-reader grace), not for its rate
+            var meters = server.server().meterRegistry();
+            double notReading = meters.get("parley.slow.reader.disconnects").counter().count()
+                    + meters.get("parley.policy.disconnects").tag("reason", "backlog").counter().count();
+            assertThat(notReading).isGreaterThanOrEqualTo(f.closedByServer());
+            assertThat(meters.get("parley.policy.disconnects").tag("reason", "flood").counter().count()).isZero();
+            assertThat(lg.hostileReport().silent()).isNull();
         }
     }
 
