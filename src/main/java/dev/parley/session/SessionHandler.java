@@ -36,12 +36,16 @@ import java.util.concurrent.TimeUnit;
  * each request to the login flow or the room service. One instance per connection; runs on the
  * connection's event loop, like everything it calls.
  *
- * <p>Policies, each with its option in {@link SessionPolicies}: the login gate and the login and
- * idle {@link Deadlines}; the request rate ({@link FloodGuard}: refusals coalesced, flooders
- * closed after the abuse grace); back-pressure (while the client does not read what it is sent,
- * its input is not read either, so it cannot make the server produce more; past the slow-reader
- * grace, or past the pending-bytes cap at once ({@link ClientSession}), it is closed); protocol
- * violations (an {@code ErrorNotify}, then close).
+ * <p>Policies, each with its option in {@link SessionPolicies}:
+ * <ul>
+ *   <li>the login gate and the login and idle {@link Deadlines};</li>
+ *   <li>the request rate ({@link FloodGuard}): refusals coalesced, the socket not read until a
+ *       token is back, a connection flooding for the abuse grace closed;</li>
+ *   <li>back-pressure: while the client does not read what it is sent, its input is not read
+ *       either, so it cannot make the server produce more; past the slow-reader grace, or past
+ *       the pending-bytes cap at once ({@link ClientSession}), it is closed;</li>
+ *   <li>protocol violations: an {@code ErrorNotify}, then close.</li>
+ * </ul>
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -63,6 +67,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private Deadlines deadlines;
     private ScheduledFuture<?> slowReaderCheck;
     private boolean closing;
+    /** Input is paused while the client does not read its output (back-pressure). */
+    private boolean outputBacklogged;
+    /** Input is paused until the rate limiter has a token again (a flood is not even read). */
+    private boolean floodPaused;
 
     SessionHandler(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
         this.logins = logins;
@@ -135,6 +143,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, MessageLite message, MsgType type, FloodGuard.Verdict verdict) {
         metrics.rateLimited();
+        if (verdict != FloodGuard.Verdict.DISCONNECT && !floodPaused) {
+            // Stop reading until a token is back: a flood then costs a paused socket, not a parse
+            // and a refusal per request, and TCP slows the sender down.
+            floodPaused = true;
+            updateReading(ctx);
+            ctx.executor().schedule(() -> {
+                floodPaused = false;
+                updateReading(ctx);
+            }, flood.retryAfterMillis(), TimeUnit.MILLISECONDS);
+        }
         switch (verdict) {
             case REFUSE -> {
                 floodLog.info("[{}] over the rate limit of {} requests/s; excess requests are refused",
@@ -158,6 +176,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         return message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
     }
 
+    /** Reads the client's input unless a policy pauses it: a backlog of output, a flood, a close. */
+    private void updateReading(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(!closing && !outputBacklogged && !floodPaused);
+    }
+
     /** Sends a last {@code ErrorNotify} and closes, reading nothing more from the client. */
     private void closeWith(ChannelHandlerContext ctx, Result result, String reason) {
         closeAfter(ctx, Replies.error(result, reason, MsgType.MSG_TYPE_UNSPECIFIED));
@@ -169,7 +192,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      */
     private void closeAfter(ChannelHandlerContext ctx, ErrorNotify lastWord) {
         closing = true;
-        ctx.channel().config().setAutoRead(false);
+        updateReading(ctx);
         ctx.writeAndFlush(Frames.encode(ctx.alloc(), lastWord)).addListener(ChannelFutureListener.CLOSE);
         ctx.executor().schedule(() -> ctx.close(), LAST_WORD_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -180,7 +203,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (!ch.isWritable()) {
             // Back-pressure: while the client does not read what it is sent, its requests are
             // not read either, so it cannot make the server produce more for it.
-            ch.config().setAutoRead(false);
+            outputBacklogged = true;
+            updateReading(ctx);
             // A burst can push a healthy reader over the high water mark for a moment; only a
             // client that stays over it for the whole grace period is treated as not reading.
             if (slowReaderCheck == null) {
@@ -189,9 +213,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
             session.checkBacklog();
         } else {
-            if (!closing) {
-                ch.config().setAutoRead(true);
-            }
+            outputBacklogged = false;
+            updateReading(ctx);
             if (slowReaderCheck != null) {
                 slowReaderCheck.cancel(false);
                 slowReaderCheck = null;
@@ -263,7 +286,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public boolean readsPaused() {
-            return !ctx.channel().config().isAutoRead() && !closing;
+            return outputBacklogged && !closing; // a client that floods is not idle, and is heard anyway
         }
     }
 }

@@ -155,13 +155,18 @@ class SessionHandlerTest {
             assertThat(e.getRetryAfterMs()).isEqualTo(500);
         });
         assertThat(meters.get("parley.rate.limited").counter().count()).isEqualTo(6);
-        // a second later the bucket holds two tokens again, and a refusal is told again
+        // the socket is not read until a token is back, so a flood is not even parsed
+        assertThat(ch.config().isAutoRead()).isFalse();
+        ch.advanceTimeBy(500, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        // 1.5 s after the flood the bucket holds three tokens, and a refusal is told again
         ch.advanceTimeBy(1, TimeUnit.SECONDS);
         List<MessageLite> after = new java.util.ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             after.addAll(send(ch, PingRequest.newBuilder().setNonce(100 + i).build()));
         }
-        assertThat(after).hasSize(3).filteredOn(m -> m instanceof ErrorNotify).hasSize(1);
+        assertThat(after).hasSize(4).filteredOn(m -> m instanceof ErrorNotify).hasSize(1);
         assertThat(ch.isActive()).isTrue();
         ch.finishAndReleaseAll();
     }
