@@ -181,7 +181,10 @@ public final class LoginThrottle {
         long now = nanos.getAsLong();
         String nameKey = name.toLowerCase(Locale.ROOT);
         Tally a = tally(addresses, address, now);
-        Refusal r = check(a, policy.failuresPerAddress(), Reason.ADDRESS, now);
+        // Checks in progress count as possible failures only where their number is bounded: an
+        // address without an in-flight cap may log many players in at once (a NAT, a reconnect
+        // storm), and most of them succeed.
+        Refusal r = check(a, policy.failuresPerAddress(), Reason.ADDRESS, now, policy.inFlightPerAddress() > 0);
         if (r == null && policy.inFlightPerAddress() > 0 && a.pending >= policy.inFlightPerAddress()) {
             r = new Refusal(Reason.IN_FLIGHT, Duration.ofNanos(IN_PROGRESS_RETRY));
         }
@@ -190,7 +193,7 @@ public final class LoginThrottle {
         }
         Tally n = tally(names, nameKey, now);
         if (n.known == null || !n.known.contains(address)) {
-            r = check(n, policy.failuresPerName(), Reason.NAME, now);
+            r = check(n, policy.failuresPerName(), Reason.NAME, now, true);
             if (r != null) {
                 return new Decision(null, r);
             }
@@ -213,7 +216,7 @@ public final class LoginThrottle {
         return new int[]{names.size(), addresses.size()};
     }
 
-    private Refusal check(Tally t, int limit, Reason reason, long now) {
+    private Refusal check(Tally t, int limit, Reason reason, long now, boolean countPending) {
         if (t.lockedUntil - now > 0) {
             return new Refusal(reason, Duration.ofNanos(t.lockedUntil - now));
         }
@@ -221,7 +224,7 @@ public final class LoginThrottle {
             t.failures = 0;
             t.windowStart = now;
         }
-        if (limit > 0 && t.failures + t.pending >= limit) {
+        if (limit > 0 && t.failures + (countPending ? t.pending : 0) >= limit) {
             // the rest of the budget is taken by checks in progress: one of them will decide
             return new Refusal(reason, Duration.ofNanos(IN_PROGRESS_RETRY));
         }

@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.Frames;
+import dev.parley.protocol.Heartbeat;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -31,7 +32,7 @@ public record ClientConfig(String host, int port, String name, String password, 
      * A {@code PingRequest} after this long without sending: a third of the server's default
      * idle timeout (45 s), as the protocol asks.
      */
-    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_HEARTBEAT = Heartbeat.DEFAULT_INTERVAL;
 
     public ClientConfig {
         Objects.requireNonNull(host, "host");

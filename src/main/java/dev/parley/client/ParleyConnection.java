@@ -3,10 +3,9 @@ package dev.parley.client;
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.FrameDecoder;
 import dev.parley.protocol.Frames;
-import dev.parley.protocol.pb.PingRequest;
+import dev.parley.protocol.Heartbeat;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,9 +15,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
@@ -103,10 +99,7 @@ public final class ParleyConnection implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (!heartbeat.isZero()) {
-                            ch.pipeline().addLast(new IdleStateHandler(0, heartbeat.toMillis(), 0, TimeUnit.MILLISECONDS),
-                                    new Heartbeat());
-                        }
+                        Heartbeat.install(ch.pipeline(), heartbeat);
                         ch.pipeline()
                                 .addLast(new FrameDecoder(FrameDecoder.Side.CLIENT, Frames.MAX_FRAME_LENGTH))
                                 .addLast(new Dispatcher(listener));
@@ -114,24 +107,6 @@ public final class ParleyConnection implements AutoCloseable {
                 });
     }
 
-    /**
-     * Keeps a quiet connection alive: the server closes one that sends nothing for its idle
-     * timeout, so after {@code heartbeat} without a write this sends a {@code PingRequest}. The
-     * {@code PongResponse} reaches the listener like any message. Runs on the connection's loop.
-     */
-    private static final class Heartbeat extends ChannelDuplexHandler {
-        private long nonce;
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(Frames.encode(ctx.alloc(), PingRequest.newBuilder().setNonce(--nonce).build()),
-                        ctx.voidPromise());
-            } else {
-                super.userEventTriggered(ctx, evt);
-            }
-        }
-    }
 
     /** Sends one request; safe from any thread. */
     public void send(MessageLite message) {

@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
@@ -11,7 +12,9 @@ import dev.parley.protocol.pb.Result;
 import dev.parley.socket.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -191,7 +194,15 @@ public final class Loadgen implements AutoCloseable {
                 throw new LoadgenSetupException("connecting timed out after " + cfg.setupTimeout.toSeconds()
                         + " s: " + (clients.length - finished.getCount()) + " of " + clients.length + " connections done");
             }
-            Bootstrap b = boots[c.loop].clone().handler(new LoadClientHandler(c, phases, stats[c.loop], events));
+            LoadClientHandler handler = new LoadClientHandler(c, phases, stats[c.loop], events);
+            Bootstrap b = boots[c.loop].clone().handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    // a client that waits long in setup (thousands log in first) must not look idle
+                    ch.pipeline().addLast(handler);
+                    Heartbeat.install(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);
+                }
+            });
             ChannelFuture f = cfg.sourceAddresses.isEmpty() ? b.connect(remote)
                     : b.connect(remote, new InetSocketAddress(cfg.sourceAddresses.get(c.index % cfg.sourceAddresses.size()), 0));
             c.channel = f.channel();

@@ -6,6 +6,7 @@ import dev.parley.account.LoginThrottle.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,5 +180,24 @@ class LoginThrottleTest {
         }
         assertThat(t.tryAcquire("alice", GUESSER).allowed()).isFalse();
         assertThat(t.tryAcquire("alice", PLAYER).allowed()).isTrue();
+    }
+
+    @Test
+    void manyPlayersLoggingInAtOnceFromOneAddressAreNotTakenForFailuresWithoutAnInFlightCap() {
+        // 10 failures per address, no in-flight cap: a NAT, or a reconnect storm after a restart
+        LoginThrottle t = throttle(new Policy(5, 10, Duration.ofMinutes(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(40), 0, 0));
+        List<Decision> inProgress = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Decision d = t.tryAcquire("player" + i, PLAYER);
+            assertThat(d.allowed()).as("player %d", i).isTrue();
+            inProgress.add(d);
+        }
+        inProgress.forEach(d -> d.attempt().succeeded());
+        // real failures still count: ten of them lock the address
+        for (int i = 0; i < 10; i++) {
+            fail(t, "guess" + i, PLAYER);
+        }
+        assertThat(t.tryAcquire("anyone", PLAYER).refusal().reason()).isEqualTo(Reason.ADDRESS);
     }
 }
