@@ -51,6 +51,11 @@ public final class Loadgen implements AutoCloseable {
 
     private static final int CONNECTS_IN_FLIGHT = 512;
     private static final int REQUESTS_IN_FLIGHT = 2_000;
+    /**
+     * Logins at once: below the server's default hashing queue (--hash-queue 64), which answers
+     * SERVER_BUSY when full rather than let logins wait long.
+     */
+    private static final int LOGINS_IN_FLIGHT = 32;
     private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int REPORTED_DISCONNECTS = 5;
 
@@ -140,7 +145,7 @@ public final class Loadgen implements AutoCloseable {
         out.printf("  connected %,d clients to %s:%d in %.2f s%n", cfg.clients, cfg.host, cfg.port, secondsSince(t0));
         t0 = System.nanoTime();
         List<LoadClient> all = List.of(clients);
-        step("log in", all, c -> c.request(LoginRequest.newBuilder().setName(c.name).setPassword(cfg.password).build(),
+        step("log in", all, LOGINS_IN_FLIGHT, c -> c.request(LoginRequest.newBuilder().setName(c.name).setPassword(cfg.password).build(),
                 LoginResponse.class).thenAccept(r -> check(r.getResult(), r.getReason())));
         out.printf("  logged in %,d players in %.2f s%n", cfg.clients, secondsSince(t0));
         t0 = System.nanoTime();
@@ -149,12 +154,12 @@ public final class Loadgen implements AutoCloseable {
         for (LoadClient c : clients) {
             (layout.isCreator(c.index) ? creators : joiners).add(c);
         }
-        step("create a room", creators, c -> c.request(CreateRoomRequest.newBuilder().setName(cfg.roomName(c.room)).build(),
+        step("create a room", creators, REQUESTS_IN_FLIGHT, c -> c.request(CreateRoomRequest.newBuilder().setName(cfg.roomName(c.room)).build(),
                 CreateRoomResponse.class).thenAccept(r -> {
                     check(r.getResult(), r.getReason());
                     c.roomId = r.getRoom().getRoomId();
                 }));
-        step("join a room", joiners, c -> c.request(JoinRoomRequest.newBuilder().setRoomId(clients[c.room].roomId).build(),
+        step("join a room", joiners, REQUESTS_IN_FLIGHT, c -> c.request(JoinRoomRequest.newBuilder().setRoomId(clients[c.room].roomId).build(),
                 JoinRoomResponse.class).thenAccept(r -> {
                     if (r.getResult() == Result.ROOM_FULL) {
                         throw new SetupFailure(r.getResult(), r.getReason() + " (rooms of " + layout.size(c.room)
@@ -225,9 +230,9 @@ public final class Loadgen implements AutoCloseable {
     }
 
     /** Runs one setup request per client, a bounded number at a time; fails with a breakdown by reason. */
-    private void step(String what, List<LoadClient> targets, Function<LoadClient, CompletableFuture<?>> action)
-            throws InterruptedException {
-        Semaphore inFlight = new Semaphore(REQUESTS_IN_FLIGHT);
+    private void step(String what, List<LoadClient> targets, int maxInFlight,
+                      Function<LoadClient, CompletableFuture<?>> action) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(maxInFlight);
         CountDownLatch finished = new CountDownLatch(targets.size());
         Map<String, AtomicInteger> failuresByKind = new ConcurrentHashMap<>();
         Map<String, String> example = new ConcurrentHashMap<>();

@@ -143,14 +143,26 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             require(maxPerAddress >= 0, "max-connections-per-address must be 0 (no limit) or positive");
         }
 
-        /** {@link #maxConnections}, or with 0 the process file limit less {@link #FILE_HEADROOM}. */
+        /**
+         * {@link #maxConnections}, or with 0 the process file limit less {@link #FILE_HEADROOM}.
+         * A cap that leaves less than the headroom is refused: at the file limit itself the admin
+         * port and the database cannot open anything either (measured in docs/RELIABILITY.md).
+         */
         public int effectiveMaxConnections() {
-            if (maxConnections > 0) {
-                return maxConnections;
+            long files = fileLimit();
+            if (maxConnections == 0) {
+                return files <= 0 ? 10_000 : (int) Math.max(16, Math.min(Integer.MAX_VALUE, files - FILE_HEADROOM));
             }
-            long files = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            require(files <= 0 || maxConnections <= files - FILE_HEADROOM, "max-connections (" + maxConnections
+                    + ") must leave " + FILE_HEADROOM + " of the process file limit (" + files
+                    + ") free; raise the limit (ulimit -n, LimitNOFILE) or lower max-connections");
+            return maxConnections;
+        }
+
+        /** The process's open-file limit, or 0 when the platform does not say. */
+        static long fileLimit() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                     instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 0;
-            return files <= 0 ? 10_000 : (int) Math.max(16, Math.min(Integer.MAX_VALUE, files - FILE_HEADROOM));
         }
     }
 

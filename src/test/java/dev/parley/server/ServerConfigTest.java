@@ -110,4 +110,15 @@ class ServerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
     }
+
+    @Test
+    void aConnectionCapAtOrAboveTheFileLimitIsRefusedNamingTheSetting() {
+        long files = ServerConfig.Connections.fileLimit();
+        org.junit.jupiter.api.Assumptions.assumeTrue(files > 0 && files < Integer.MAX_VALUE, "the platform reports a file limit");
+        ServerConfig.Connections c = ServerConfig.builder().maxConnections((int) files).build().connections();
+        assertThatThrownBy(c::effectiveMaxConnections).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("max-connections (" + files + ") must leave 512 of the process file limit");
+        assertThat(ServerConfig.builder().maxConnections(100).build().connections().effectiveMaxConnections()).isEqualTo(100);
+        assertThat(ServerConfig.defaults().connections().effectiveMaxConnections()).isEqualTo((int) files - 512);
+    }
 }
