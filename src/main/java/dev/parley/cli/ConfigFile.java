@@ -9,13 +9,15 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * Options from a properties file ({@code --config FILE}): each key is a long option name
- * without its dashes ({@code port=7777}, {@code data-dir=/var/lib/parley}). Flags given on
- * the command line override the file, and the command's own defaults apply to what neither
- * sets. An unknown key is an error, so a typo is not silently ignored.
+ * Options from a properties file ({@code --config FILE}, or {@code PARLEY_CONFIG=FILE}): each key
+ * is a long option name without its dashes ({@code port=7777}, {@code data-dir=/var/lib/parley}).
+ * {@link #install} also layers the environment ({@link EnvironmentOptions}) above it, giving the
+ * order flags &gt; environment &gt; file &gt; the command's own defaults. An unknown key is an
+ * error, so a typo is not silently ignored. Used on the thread that parses the command line.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
@@ -33,12 +35,28 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return option.longestName().replaceFirst("^--", "");
     }
 
-    /**
-     * Looks for {@code --config FILE} (or {@code --config=FILE}) in {@code args} and, if
-     * present, installs the file as the default value provider of {@code spec}.
-     */
+    /** {@link #install(CommandSpec, String[], Map)} with the process environment. */
     static void install(CommandSpec spec, String[] args) {
+        install(spec, args, System.getenv());
+    }
+
+    /**
+     * Installs the option sources beneath the command line as {@code spec}'s default value
+     * provider: the config file named by {@code --config FILE} (or {@code --config=FILE}) in
+     * {@code args}, else by the environment, if any; above it {@code environment}.
+     */
+    static void install(CommandSpec spec, String[] args, Map<String, String> environment) {
+        installFile(spec, args, environment);
+        EnvironmentOptions.install(spec, environment);
+    }
+
+    private static void installFile(CommandSpec spec, String[] args, Map<String, String> environment) {
         Path file = null;
+        OptionSpec configOption = spec.findOption("--config");
+        String fromEnvironment = configOption == null ? null : environment.get(EnvironmentOptions.variable(configOption));
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            file = Path.of(fromEnvironment.trim());
+        }
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 file = Path.of(args[i + 1]);

@@ -25,8 +25,11 @@ import java.util.concurrent.Callable;
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
         defaultValueProvider = ServerDefaults.class,
         description = {"Runs the Parley chat server until SIGTERM or Ctrl-C, then shuts down gracefully.",
-                "Any option may also be set in a properties file given with --config (key = option name "
-                        + "without dashes, e.g. room-max-members=500); flags override the file.",
+                "Any option may also be set in the environment as PARLEY_<OPTION> (upper case, dashes as "
+                        + "underscores, e.g. PARLEY_ROOM_MAX_MEMBERS=500) or in a properties file given with --config "
+                        + "or PARLEY_CONFIG (key = option name without dashes, e.g. room-max-members=500). Flags "
+                        + "override the environment, which overrides the file, which overrides the defaults shown. "
+                        + "An unknown key in the file is an error; an unknown PARLEY_ variable only a warning.",
                 "With --ready-file, once the server accepts connections it writes a properties file (atomically: "
                         + "a temporary file, then a move) with pid, transport, client-port and admin-port (a number, "
                         + "or none), and deletes it on shutdown; launchers wait for it instead of reading the log."})

@@ -24,7 +24,7 @@ class ChatLogOptionsTest {
         ServerCommand cmd = new ServerCommand();
         CommandLine cl = new CommandLine(cmd);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        ConfigFile.install(cl.getCommandSpec(), args);
+        ConfigFile.install(cl.getCommandSpec(), args, java.util.Map.of());
         cl.parseArgs(args);
         return cmd.toConfig();
     }

@@ -91,7 +91,7 @@ class MainTest {
     private static ServerCommand parse(String... args) {
         CommandLine cl = new CommandLine(new Main());
         CommandLine sub = cl.getSubcommands().get("server");
-        ConfigFile.install(sub.getCommandSpec(), args);
+        ConfigFile.install(sub.getCommandSpec(), args, java.util.Map.of());
         var result = cl.parseArgs(args);
         return (ServerCommand) result.subcommand().commandSpec().userObject();
     }

@@ -10,6 +10,7 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,7 @@ class ServerCommandTest {
     private static ServerCommand parsed(String... args) {
         ServerCommand cmd = new ServerCommand();
         CommandLine cl = new CommandLine(cmd);
-        ConfigFile.install(cl.getCommandSpec(), args);
+        ConfigFile.install(cl.getCommandSpec(), args, Map.of());
         cl.parseArgs(args);
         return cmd;
     }
