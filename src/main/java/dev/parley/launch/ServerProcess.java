@@ -90,8 +90,12 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", options.classpath(), "dev.parley.cli.Main", "server"));
         cmd.addAll(options.serverArgs());
         cmd.addAll(List.of("--ready-file", readyPath.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.log().toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.log().toFile()));
+        // the server reads PARLEY_<OPTION> variables; a launched server takes its options from
+        // the launcher alone, not from whatever the operator's shell has set
+        builder.environment().keySet().removeIf(name -> name.startsWith("PARLEY_"));
+        Process p = builder.start();
         boolean ok = false;
         try {
             ReadyFile ready = awaitReady(p, readyPath, options);
