@@ -3,6 +3,10 @@ package dev.parley.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
 /** The {@code parley} command line: one executable jar, one subcommand per tool. */
 @Command(name = "parley",
         mixinStandardHelpOptions = true,
@@ -52,13 +56,40 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version from the jar's manifest, or "dev" when run from classes. */
+    /**
+     * {@code parley --version}: the project version, git commit and build time that the build wrote
+     * into {@code version.properties} (pom.xml filters it). Runs on the caller's thread. A value the
+     * build could not know (no {@code .git}; run from an IDE without Maven) reads "unknown".
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String RESOURCE = "version.properties";
+        static final String UNKNOWN = "unknown";
+
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[]{"parley " + (v == null ? "dev" : v),
+            Properties p = load();
+            return new String[]{
+                    "parley " + value(p, "version") + " (commit " + value(p, "commit") + ", built "
+                            + value(p, "built") + ")",
                     "JVM " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")};
+        }
+
+        static Properties load() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream(RESOURCE)) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                // an unreadable resource is the same as none: every value reads "unknown"
+            }
+            return p;
+        }
+
+        /** The value, or "unknown" when missing, blank or left unfiltered ({@code ${...}}). */
+        static String value(Properties p, String key) {
+            String v = p.getProperty(key, "").trim();
+            return v.isEmpty() || v.contains("${") ? UNKNOWN : v;
         }
     }
 }
