@@ -66,9 +66,12 @@ public final class Database implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(config(url, user, password, "parley-db", poolSize, CONNECTION_TIMEOUT));
         HikariDataSource fast = null;
         try {
-            var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
+            int applied = flyway.migrate().migrationsExecuted;
+            // migrate() reports no target version when nothing was pending: ask for the current one
+            var current = flyway.info().current();
             log.info("Database {} ready (schema version {}, {} migration(s) applied)",
-                    redact(url), result.targetSchemaVersion, result.migrationsExecuted);
+                    redact(url), current == null ? "none" : current.getVersion(), applied);
             fast = new HikariDataSource(config(url, user, password, "parley-db-interactive",
                     Math.max(2, poolSize / 2), interactiveTimeout));
         } catch (RuntimeException e) {
@@ -137,7 +140,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Drops credentials that might be embedded in a JDBC URL before it is logged. */
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }
