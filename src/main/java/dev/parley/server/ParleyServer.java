@@ -140,7 +140,8 @@ public final class ParleyServer implements AutoCloseable {
             // released after the blocking threads and event loops have stopped: nothing more is
             // accepted then, and everything accepted gets stored or spilled
             MessageStore messageStore = new MessageStore(database);
-            chatLog = resources.add("chat log", openChatLog(config, messageStore, meterRegistry), ChatLog::close);
+            chatLog = resources.add("chat log", openChatLog(config, database.id(), messageStore, meterRegistry),
+                    ChatLog::close);
             int blockingThreads = config.blocking().effectiveThreads();
             blocking = resources.add("blocking threads", new ThreadPoolExecutor(blockingThreads, blockingThreads,
                     30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.blocking().loginQueue()),
@@ -248,14 +249,15 @@ public final class ParleyServer implements AutoCloseable {
         return problems;
     }
 
-    private static ChatLog openChatLog(ServerConfig config, MessageStore messageStore, PrometheusMeterRegistry registry)
-            throws IOException {
+    /** The chat log, its crash marker and spill file named after the database they belong to. */
+    private static ChatLog openChatLog(ServerConfig config, String databaseId, MessageStore messageStore,
+                                       PrometheusMeterRegistry registry) throws IOException {
         ServerConfig.ChatLogSettings log = config.chatLog();
         if (!log.enabled()) {
             return ChatLog.off();
         }
         return BatchedChatLog.open(new ChatLogSettings(config.storage().dataDir(), log.flushInterval(), log.sync(),
-                log.queue()), messageStore::insert, registry);
+                log.queue()), databaseId, messageStore::insert, registry);
     }
 
     private static Channel bind(ServerBootstrap bootstrap, ServerConfig.Network network) throws IOException, InterruptedException {

@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -120,6 +122,20 @@ public final class Database implements AutoCloseable {
             return c.isValid(1);
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    /**
+     * This database's identity: the UUID made by the V5 migration, the same for every server
+     * and every restart on this database, different for any other database.
+     */
+    public String id() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM database_id")) {
+            if (!rs.next()) {
+                throw new SQLException("the database_id table is empty");
+            }
+            return rs.getString(1);
         }
     }
 
