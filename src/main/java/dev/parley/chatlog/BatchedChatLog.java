@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class BatchedChatLog implements ChatLog {
 
     private static final Logger log = LoggerFactory.getLogger(BatchedChatLog.class);
+    /** The unkeyed names of earlier versions (and of a log opened without a database id). */
     static final String SPILL = "chatlog.spill";
     static final String MARKER = "chatlog.running";
     /** Seq numbers to skip when the marker cannot be read: generous, seq numbers are plentiful. */
@@ -68,19 +69,49 @@ public final class BatchedChatLog implements ChatLog {
      */
     public static BatchedChatLog open(ChatLogSettings settings, MessageSink sink, MeterRegistry registry)
             throws IOException {
-        Path marker = settings.dataDir().resolve(MARKER);
+        return open(settings, null, sink, registry);
+    }
+
+    /**
+     * Opens the log with its crash marker and spill file named after {@code databaseId}
+     * ({@code chatlog-<id>.running}, {@code chatlog-<id>.spill}), so that they belong to one
+     * database whatever else uses the data directory. An unkeyed marker or spill file left by an
+     * earlier version is honoured once: counted as a crash and replayed into this database, then
+     * removed. A null id keeps the unkeyed names.
+     *
+     * @throws IOException the data directory is unusable, or a spill file cannot be replayed
+     *                     (it is kept for the next attempt)
+     */
+    public static BatchedChatLog open(ChatLogSettings settings, String databaseId, MessageSink sink,
+                                      MeterRegistry registry) throws IOException {
+        Path dir = settings.dataDir();
+        Path marker = dir.resolve(markerName(databaseId));
+        Path legacyMarker = databaseId == null ? null : dir.resolve(MARKER);
         long crashSkip = 0;
-        if (Files.exists(marker)) {
-            crashSkip = readSkip(marker);
+        boolean crashed = false;
+        for (Path m : new Path[]{marker, legacyMarker}) {
+            if (m != null && Files.exists(m)) {
+                crashSkip = Math.max(crashSkip, readSkip(m));
+                crashed = true;
+            }
+        }
+        if (crashed) {
             log.warn("chat log: the last run did not shut down cleanly; messages accepted in its last flush interval "
                     + "may be lost, and permanent rooms continue {} seq numbers further so that none is reused", crashSkip);
         }
-        SpillFile spill = SpillFile.open(settings.dataDir().resolve(SPILL));
+        if (databaseId != null) {
+            adoptLegacySpill(dir.resolve(SPILL), sink);
+        }
+        SpillFile spill = SpillFile.open(dir.resolve(spillName(databaseId)));
         boolean ok = false;
         try {
             replayAtStart(spill, sink);
             long skipNextTime = settings.sync() ? 0 : settings.queueCapacity() + ChatLogWriter.MAX_BATCH;
             Files.writeString(marker, Long.toString(skipNextTime), StandardCharsets.US_ASCII);
+            if (legacyMarker != null) {
+                // its crash is now carried by this database's marker
+                Files.deleteIfExists(legacyMarker);
+            }
             ConcurrentMap<Long, StoredSeq> rooms = new ConcurrentHashMap<>();
             ChatLogMetrics metrics = new ChatLogMetrics(registry);
             ChatLogWriter writer = new ChatLogWriter(settings, sink, spill, rooms::get, metrics);
@@ -150,6 +181,25 @@ public final class BatchedChatLog implements ChatLog {
         } catch (IOException e) {
             log.warn("chat log: closing {} failed", spill.path(), e);
         }
+    }
+
+    static String markerName(String databaseId) {
+        return databaseId == null ? MARKER : "chatlog-" + databaseId + ".running";
+    }
+
+    static String spillName(String databaseId) {
+        return databaseId == null ? SPILL : "chatlog-" + databaseId + ".spill";
+    }
+
+    /** Replays an earlier version's unkeyed spill file, older than anything keyed, then removes it. */
+    private static void adoptLegacySpill(Path path, MessageSink sink) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (SpillFile legacy = SpillFile.open(path)) {
+            replayAtStart(legacy, sink);
+        }
+        Files.delete(path);
     }
 
     private static void replayAtStart(SpillFile spill, MessageSink sink) throws IOException {

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -31,8 +32,11 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof java.io.IOException) {
-                // configuration and environment errors: one clear line, no stack trace
-                commandLine.getErr().println(commandLine.getColorScheme().errorText("parley: " + ex.getMessage()));
+                // configuration and environment errors: one clear line (a driver's message may
+                // span several), the stack trace only at debug level
+                String line = String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " ");
+                commandLine.getErr().println(commandLine.getColorScheme().errorText("parley: " + line));
+                LoggerFactory.getLogger(Main.class).debug("startup failure", ex);
                 return 2;
             }
             throw ex;

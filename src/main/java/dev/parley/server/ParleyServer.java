@@ -108,7 +108,7 @@ public final class ParleyServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     /**
-     * Creates the resources in the order their release must reverse: meters, database, chat
+     * Creates the resources in the order their release must reverse: data directory lock, meters, database, chat
      * log, blocking threads, event loops, listener, stats, admin port. If any step fails,
      * what was created so far is released before the exception leaves.
      */
@@ -120,6 +120,8 @@ public final class ParleyServer implements AutoCloseable {
         try {
             transport = Transport.pick(network.transport());
             Files.createDirectories(storage.dataDir());
+            // first of all: a second server on this directory must not touch its files
+            resources.add("data directory lock", DataDirLock.acquire(storage.dataDir()), ParleyServer::unlock);
             meterRegistry = resources.add("meter registry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                     PrometheusMeterRegistry::close);
             metrics = new ServerMetrics(meterRegistry);
@@ -130,15 +132,16 @@ public final class ParleyServer implements AutoCloseable {
             new JvmThreadMetrics().bindTo(meterRegistry);
             new ProcessorMetrics().bindTo(meterRegistry);
             String url = storage.external() ? storage.dbUrl() : Database.embeddedUrl(storage.dataDir());
-            database = resources.add("database", Database.open(url, storage.dbUser(), storage.dbPassword(),
-                    storage.dbPoolSize(), config.dbBreaker().loginTimeout()), Database::close);
+            database = resources.add("database", openDatabase(url, storage, config.dbBreaker().loginTimeout()),
+                    Database::close);
             DatabaseBreaker breaker = new DatabaseBreaker(config.dbBreaker().open());
             metrics.databaseBreaker(breaker::stateCode);
             breaker.breaker().getEventPublisher().onCallNotPermitted(e -> metrics.databaseBreakerRejected());
             // released after the blocking threads and event loops have stopped: nothing more is
             // accepted then, and everything accepted gets stored or spilled
             MessageStore messageStore = new MessageStore(database);
-            chatLog = resources.add("chat log", openChatLog(config, messageStore, meterRegistry), ChatLog::close);
+            chatLog = resources.add("chat log", openChatLog(config, database.id(), messageStore, meterRegistry),
+                    ChatLog::close);
             int blockingThreads = config.blocking().effectiveThreads();
             blocking = resources.add("blocking threads", new ThreadPoolExecutor(blockingThreads, blockingThreads,
                     30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.blocking().loginQueue()),
@@ -246,14 +249,15 @@ public final class ParleyServer implements AutoCloseable {
         return problems;
     }
 
-    private static ChatLog openChatLog(ServerConfig config, MessageStore messageStore, PrometheusMeterRegistry registry)
-            throws IOException {
+    /** The chat log, its crash marker and spill file named after the database they belong to. */
+    private static ChatLog openChatLog(ServerConfig config, String databaseId, MessageStore messageStore,
+                                       PrometheusMeterRegistry registry) throws IOException {
         ServerConfig.ChatLogSettings log = config.chatLog();
         if (!log.enabled()) {
             return ChatLog.off();
         }
         return BatchedChatLog.open(new ChatLogSettings(config.storage().dataDir(), log.flushInterval(), log.sync(),
-                log.queue()), messageStore::insert, registry);
+                log.queue()), databaseId, messageStore::insert, registry);
     }
 
     private static Channel bind(ServerBootstrap bootstrap, ServerConfig.Network network) throws IOException, InterruptedException {
@@ -263,6 +267,29 @@ public final class ParleyServer implements AutoCloseable {
                     + future.cause().getMessage(), future.cause());
         }
         return future.channel();
+    }
+
+    /** Opens the database; a failure (unreachable, refused, locked) becomes a one-line IOException. */
+    private static Database openDatabase(String url, ServerConfig.Storage storage, Duration loginTimeout)
+            throws IOException {
+        try {
+            return Database.open(url, storage.dbUser(), storage.dbPassword(), storage.dbPoolSize(), loginTimeout);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new IOException("cannot open the database " + Database.redact(url) + ": "
+                    + (root.getMessage() == null ? root.toString() : root.getMessage()), e);
+        }
+    }
+
+    private static void unlock(DataDirLock lock) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("Releasing the data directory lock failed: {}", e.toString());
+        }
     }
 
     private static void stopLoops(EventLoopGroup group) {

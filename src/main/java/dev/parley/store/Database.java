@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -66,9 +68,12 @@ public final class Database implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(config(url, user, password, "parley-db", poolSize, CONNECTION_TIMEOUT));
         HikariDataSource fast = null;
         try {
-            var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
+            int applied = flyway.migrate().migrationsExecuted;
+            // migrate() reports no target version when nothing was pending: ask for the current one
+            var current = flyway.info().current();
             log.info("Database {} ready (schema version {}, {} migration(s) applied)",
-                    redact(url), result.targetSchemaVersion, result.migrationsExecuted);
+                    redact(url), current == null ? "none" : current.getVersion(), applied);
             fast = new HikariDataSource(config(url, user, password, "parley-db-interactive",
                     Math.max(2, poolSize / 2), interactiveTimeout));
         } catch (RuntimeException e) {
@@ -120,6 +125,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * This database's identity: the UUID made by the V5 migration, the same for every server
+     * and every restart on this database, different for any other database.
+     */
+    public String id() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM database_id")) {
+            if (!rs.next()) {
+                throw new SQLException("the database_id table is empty");
+            }
+            return rs.getString(1);
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -137,7 +156,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Drops credentials that might be embedded in a JDBC URL before it is logged. */
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

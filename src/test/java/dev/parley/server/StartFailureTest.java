@@ -61,7 +61,8 @@ class StartFailureTest {
         int closedPort = freePort();
         ServerConfig config = TestServer.defaults(dir).dbUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/parley")
                 .dbUser("postgres").build();
-        assertThatThrownBy(() -> ParleyServer.start(config)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> ParleyServer.start(config)).isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot open the database jdbc:postgresql://127.0.0.1:" + closedPort);
         assertNoParleyThreadsBeyond(before);
     }
 
