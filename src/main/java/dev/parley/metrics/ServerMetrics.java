@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,24 @@ import java.util.function.IntSupplier;
  */
 public final class ServerMetrics {
 
+    /**
+     * Bucket bounds of every latency histogram on /metrics ({@code *_seconds_bucket}), 100 µs to
+     * 10 s: few enough to keep the scrape small, fine enough for p50/p99 in a dashboard.
+     */
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
+
+    /** A timer published as a Prometheus histogram with the shared latency buckets. */
+    public static Timer.Builder latencyTimer(String name) {
+        return Timer.builder(name).serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(LATENCY_BUCKETS[0])
+                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1]);
+    }
+
     private final MeterRegistry registry;
     private final Counter[] requestsByType;
     private final Counter deliveries;
@@ -30,6 +49,7 @@ public final class ServerMetrics {
     private final Counter socketReads;
     private final Counter flushes;
     private final Timer handlingLatency;
+    private final Timer loginLatency;
     /** Interval percentiles for the stats line; wait-free for recorders. */
     private final Recorder handlingRecorder = new Recorder(3);
     private final Counter protocolViolations;
@@ -69,8 +89,10 @@ public final class ServerMetrics {
                 .description("Reads from client sockets").register(registry);
         flushes = Counter.builder("parley.socket.flushes")
                 .description("Channel flushes of fan-out writes (each one write or writev)").register(registry);
-        handlingLatency = Timer.builder("parley.handling.latency")
+        handlingLatency = latencyTimer("parley.handling.latency")
                 .description("From decoding a chat request to writing it to the last recipient").register(registry);
+        loginLatency = latencyTimer("parley.login.latency")
+                .description("From a login request to its outcome (credentials checked, or refused)").register(registry);
         protocolViolations = Counter.builder("parley.protocol.violations")
                 .description("Connections closed for a malformed frame").register(registry);
         rateLimited = Counter.builder("parley.rate.limited")
@@ -199,6 +221,11 @@ public final class ServerMetrics {
     public void handlingLatency(long nanos) {
         handlingLatency.record(nanos, TimeUnit.NANOSECONDS);
         handlingRecorder.recordValue(Math.max(0, nanos / 1000)); // microseconds
+    }
+
+    /** A login request got its outcome {@code nanos} after it arrived. */
+    public void loginLatency(long nanos) {
+        loginLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The handling latencies (µs) since the previous call; for the periodic stats line. */
