@@ -3,12 +3,14 @@ package dev.parley.metrics;
 import dev.parley.protocol.MessageCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,22 +25,30 @@ import java.util.function.IntSupplier;
 public final class ServerMetrics {
 
     /**
-     * Bucket bounds of every latency histogram on /metrics ({@code *_seconds_bucket}), 100 µs to
-     * 10 s: few enough to keep the scrape small, fine enough for p50/p99 in a dashboard.
+     * Bucket bounds (ns) of every latency histogram on /metrics ({@code *_seconds_bucket}), 100 µs
+     * to 10 s: few enough to keep the scrape small, fine enough for p50/p99 in a dashboard.
      */
-    private static final Duration[] LATENCY_BUCKETS = {
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-            Duration.ofSeconds(10)};
+    private static final double[] LATENCY_BUCKETS_NANOS = {
+            100e3, 250e3, 500e3, 1e6, 2.5e6, 5e6, 10e6, 25e6, 50e6, 100e6, 250e6, 500e6, 1e9, 2.5e9, 5e9, 10e9};
 
-    /** A timer published as a Prometheus histogram with the shared latency buckets. */
-    public static Timer.Builder latencyTimer(String name) {
-        return Timer.builder(name).serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(LATENCY_BUCKETS[0])
-                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1]);
-    }
+    /**
+     * Publishes every timer named {@code parley.*.latency} (also the chat log's, which is
+     * registered elsewhere) as a Prometheus histogram with {@link #LATENCY_BUCKETS_NANOS}.
+     */
+    private static final MeterFilter LATENCY_HISTOGRAMS = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            if (id.getType() != Meter.Type.TIMER || !id.getName().startsWith("parley.")
+                    || !id.getName().endsWith(".latency")) {
+                return config;
+            }
+            return DistributionStatisticConfig.builder()
+                    .serviceLevelObjectives(LATENCY_BUCKETS_NANOS)
+                    .minimumExpectedValue(LATENCY_BUCKETS_NANOS[0])
+                    .maximumExpectedValue(LATENCY_BUCKETS_NANOS[LATENCY_BUCKETS_NANOS.length - 1])
+                    .build().merge(config);
+        }
+    };
 
     private final MeterRegistry registry;
     private final Counter[] requestsByType;
@@ -64,8 +74,10 @@ public final class ServerMetrics {
     private final Map<String, Counter> loginRefusals;
     private final Counter breakerRejections;
 
+    /** Create this before any other meter of {@code registry}: it installs the latency histograms' filter. */
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        registry.config().meterFilter(LATENCY_HISTOGRAMS);
         requestsByType = new Counter[MessageCatalog.maxType() + 1];
         for (int t = 1; t <= MessageCatalog.maxType(); t++) {
             MessageCatalog.Kind kind = MessageCatalog.byType(t);
@@ -89,9 +101,9 @@ public final class ServerMetrics {
                 .description("Reads from client sockets").register(registry);
         flushes = Counter.builder("parley.socket.flushes")
                 .description("Channel flushes of fan-out writes (each one write or writev)").register(registry);
-        handlingLatency = latencyTimer("parley.handling.latency")
+        handlingLatency = Timer.builder("parley.handling.latency")
                 .description("From decoding a chat request to writing it to the last recipient").register(registry);
-        loginLatency = latencyTimer("parley.login.latency")
+        loginLatency = Timer.builder("parley.login.latency")
                 .description("From a login request to its outcome (credentials checked, or refused)").register(registry);
         protocolViolations = Counter.builder("parley.protocol.violations")
                 .description("Connections closed for a malformed frame").register(registry);
