@@ -295,7 +295,9 @@ final class ChatLogWriter {
 
     private Future<?> submit(List<ChatNotify> messages) {
         Future<?> f = db.submit(() -> {
+            long started = System.nanoTime();
             sink.insert(messages);
+            metrics.commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return null;
         });
         lastDbTask = f;

@@ -3,8 +3,11 @@ package dev.parley.metrics;
 import dev.parley.protocol.MessageCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -21,6 +24,32 @@ import java.util.function.IntSupplier;
  */
 public final class ServerMetrics {
 
+    /**
+     * Bucket bounds (ns) of every latency histogram on /metrics ({@code *_seconds_bucket}), 100 µs
+     * to 10 s: few enough to keep the scrape small, fine enough for p50/p99 in a dashboard.
+     */
+    private static final double[] LATENCY_BUCKETS_NANOS = {
+            100e3, 250e3, 500e3, 1e6, 2.5e6, 5e6, 10e6, 25e6, 50e6, 100e6, 250e6, 500e6, 1e9, 2.5e9, 5e9, 10e9};
+
+    /**
+     * Publishes every timer named {@code parley.*.latency} (also the chat log's, which is
+     * registered elsewhere) as a Prometheus histogram with {@link #LATENCY_BUCKETS_NANOS}.
+     */
+    private static final MeterFilter LATENCY_HISTOGRAMS = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            if (id.getType() != Meter.Type.TIMER || !id.getName().startsWith("parley.")
+                    || !id.getName().endsWith(".latency")) {
+                return config;
+            }
+            return DistributionStatisticConfig.builder()
+                    .serviceLevelObjectives(LATENCY_BUCKETS_NANOS)
+                    .minimumExpectedValue(LATENCY_BUCKETS_NANOS[0])
+                    .maximumExpectedValue(LATENCY_BUCKETS_NANOS[LATENCY_BUCKETS_NANOS.length - 1])
+                    .build().merge(config);
+        }
+    };
+
     private final MeterRegistry registry;
     private final Counter[] requestsByType;
     private final Counter deliveries;
@@ -30,6 +59,7 @@ public final class ServerMetrics {
     private final Counter socketReads;
     private final Counter flushes;
     private final Timer handlingLatency;
+    private final Timer loginLatency;
     /** Interval percentiles for the stats line; wait-free for recorders. */
     private final Recorder handlingRecorder = new Recorder(3);
     private final Counter protocolViolations;
@@ -44,8 +74,10 @@ public final class ServerMetrics {
     private final Map<String, Counter> loginRefusals;
     private final Counter breakerRejections;
 
+    /** Create this before any other meter of {@code registry}: it installs the latency histograms' filter. */
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        registry.config().meterFilter(LATENCY_HISTOGRAMS);
         requestsByType = new Counter[MessageCatalog.maxType() + 1];
         for (int t = 1; t <= MessageCatalog.maxType(); t++) {
             MessageCatalog.Kind kind = MessageCatalog.byType(t);
@@ -71,6 +103,8 @@ public final class ServerMetrics {
                 .description("Channel flushes of fan-out writes (each one write or writev)").register(registry);
         handlingLatency = Timer.builder("parley.handling.latency")
                 .description("From decoding a chat request to writing it to the last recipient").register(registry);
+        loginLatency = Timer.builder("parley.login.latency")
+                .description("From a login request to its outcome (credentials checked, or refused)").register(registry);
         protocolViolations = Counter.builder("parley.protocol.violations")
                 .description("Connections closed for a malformed frame").register(registry);
         rateLimited = Counter.builder("parley.rate.limited")
@@ -199,6 +233,11 @@ public final class ServerMetrics {
     public void handlingLatency(long nanos) {
         handlingLatency.record(nanos, TimeUnit.NANOSECONDS);
         handlingRecorder.recordValue(Math.max(0, nanos / 1000)); // microseconds
+    }
+
+    /** A login request got its outcome {@code nanos} after it arrived. */
+    public void loginLatency(long nanos) {
+        loginLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The handling latencies (µs) since the previous call; for the periodic stats line. */

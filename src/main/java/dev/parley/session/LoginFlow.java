@@ -57,11 +57,12 @@ public final class LoginFlow {
             return;
         }
         s.loginPending(true);
+        long started = System.nanoTime();
         logins.authenticate(req, sourceAddress(s)).thenAccept(outcome -> {
             if (s.loop().inEventLoop()) {
-                complete(s, outcome, onLoggedIn);
+                complete(s, outcome, onLoggedIn, started);
             } else {
-                s.loop().execute(() -> complete(s, outcome, onLoggedIn));
+                s.loop().execute(() -> complete(s, outcome, onLoggedIn, started));
             }
         });
     }
@@ -83,7 +84,8 @@ public final class LoginFlow {
         }
     }
 
-    private void complete(ClientSession s, LoginService.Outcome outcome, Runnable onLoggedIn) {
+    private void complete(ClientSession s, LoginService.Outcome outcome, Runnable onLoggedIn, long started) {
+        metrics.loginLatency(System.nanoTime() - started);
         s.loginPending(false);
         if (!s.channel().isActive()) {
             return;
