@@ -116,7 +116,8 @@ public final class LoginFlow {
         metrics.sessionReplaced();
         log.debug("[{}] replaces its session on another connection", previous);
         s.loginPending(true); // until the old session is gone; a second login meanwhile is refused
-        previous.disconnect(Result.SESSION_REPLACED, "you logged in on another connection")
+        // a copy: the timeout must not complete the old session's own future for its other waiters
+        previous.disconnect(Result.SESSION_REPLACED, "you logged in on another connection").copy()
                 .completeOnTimeout(null, TAKEOVER_WAIT_SECONDS, TimeUnit.SECONDS)
                 .thenRun(() -> s.loop().execute(() -> {
                     s.loginPending(false);
