@@ -60,6 +60,10 @@ public final class ServerMetrics {
     private final Counter flushes;
     private final Timer handlingLatency;
     private final Timer loginLatency;
+    /** Connections closed by a policy, by reason; built once, so counting is a map read. */
+    private final Map<String, Counter> policyDisconnects;
+    private final Map<String, Counter> connectionsRefused;
+    private final Counter acceptErrors;
     /** Interval percentiles for the stats line; wait-free for recorders. */
     private final Recorder handlingRecorder = new Recorder(3);
     private final Counter protocolViolations;
@@ -120,12 +124,20 @@ public final class ServerMetrics {
         Gauge.builder("parley.rooms", rooms, AtomicInteger::get)
                 .description("Rooms that exist").register(registry);
         // the policy counters exist from the start, so dashboards and alerts see zeros, not gaps
+        Map<String, Counter> disconnects = new HashMap<>();
         for (String reason : new String[]{"backlog", "flood", "login_timeout", "idle_timeout", "replaced"}) {
-            policyCounter("parley.policy.disconnects", reason);
+            disconnects.put(reason, Counter.builder("parley.policy.disconnects").tag("reason", reason)
+                    .description("Connections closed by a policy, by reason").register(registry));
         }
-        policyCounter("parley.connections.refused", "max_connections");
-        policyCounter("parley.connections.refused", "per_address");
-        policyCounter("parley.accept.errors", "io");
+        policyDisconnects = Map.copyOf(disconnects);
+        Map<String, Counter> refused = new HashMap<>();
+        for (String limit : new String[]{"max_connections", "per_address"}) {
+            refused.put(limit, Counter.builder("parley.connections.refused").tag("reason", limit)
+                    .description("New connections refused at a connection limit").register(registry));
+        }
+        connectionsRefused = Map.copyOf(refused);
+        acceptErrors = Counter.builder("parley.accept.errors").tag("reason", "io")
+                .description("Connections the listener failed to accept (e.g. out of file descriptors)").register(registry);
         Map<String, Counter> refusals = new HashMap<>();
         for (String reason : new String[]{"name", "address", "in_flight"}) {
             refusals.put(reason, Counter.builder("parley.logins.throttled").tag("reason", reason)
@@ -285,35 +297,31 @@ public final class ServerMetrics {
 
     /** A connection closed because it held more unsent bytes than max-pending-bytes. */
     public void backlogDisconnect() {
-        policyCounter("parley.policy.disconnects", "backlog").increment();
+        policyDisconnects.get("backlog").increment();
     }
 
     /** A connection closed because it stayed over its rate for the abuse grace. */
     public void abuseDisconnect() {
-        policyCounter("parley.policy.disconnects", "flood").increment();
+        policyDisconnects.get("flood").increment();
     }
 
     /** A connection closed for missing a deadline: {@code login} or {@code idle}. */
     public void timedOut(String deadline) {
-        policyCounter("parley.policy.disconnects", deadline + "_timeout").increment();
+        policyDisconnects.get(deadline + "_timeout").increment();
     }
 
     /** A newer login of the same player took over a session. */
     public void sessionReplaced() {
-        policyCounter("parley.policy.disconnects", "replaced").increment();
+        policyDisconnects.get("replaced").increment();
     }
 
     /** A new connection refused at a limit: {@code max_connections} or {@code per_address}. */
     public void connectionRefused(String limit) {
-        policyCounter("parley.connections.refused", limit).increment();
+        connectionsRefused.get(limit).increment();
     }
 
     /** The listener failed to accept a connection (e.g. out of file descriptors). */
     public void acceptError() {
-        policyCounter("parley.accept.errors", "io").increment();
-    }
-
-    private Counter policyCounter(String name, String reason) {
-        return Counter.builder(name).tag("reason", reason).register(registry);
+        acceptErrors.increment();
     }
 }
