@@ -53,8 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--transport", paramLabel = "io_uring|epoll|nio", converter = TransportConverter.class,
-            description = "Force a socket transport (default: io_uring if the kernel allows it, else epoll, else nio). "
-                    + "Use epoll for more than a few thousand connections: see docs/PERFORMANCE.md.")
+            description = "Force a socket transport (default: epoll if the kernel allows it, else io_uring, else nio; "
+                    + "epoll is the default because io_uring fell behind at 19,000 connections: see docs/PERFORMANCE.md).")
     Transport transport;
 
     @Option(names = "--io-threads",

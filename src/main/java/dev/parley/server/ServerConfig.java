@@ -72,7 +72,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      *
      * @param host      address to listen on
      * @param port      TCP port; 0 = any free port
-     * @param transport null = the best available: io_uring, then epoll, then NIO
+     * @param transport null = the best available: epoll, then io_uring, then NIO ({@link Transport#pick})
      * @param ioThreads event loop threads; 0 = one per core
      */
     public record Network(String host, int port, Transport transport, int ioThreads) {
