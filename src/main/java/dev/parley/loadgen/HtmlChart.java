@@ -186,9 +186,7 @@ public final class HtmlChart {
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y, W - RIGHT, y, LEFT - 6, y + 4,
                     scale.label(v)));
         }
-        int xTicks = 6;
-        for (int i = 0; i <= xTicks; i++) {
-            double v = secs.xMin() + secs.xSpan() * i / xTicks;
+        for (double v : timeTicks(secs.xMin(), secs.xMin() + secs.xSpan())) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f s</text>%n",
                     secs.x(v), H - BOTTOM + 18, v));
         }
@@ -256,6 +254,27 @@ public final class HtmlChart {
     /** The pixel row of a fraction of the plot's height (clamped to the plot). */
     private static double y(double fraction) {
         return TOP + PLOT_H - Math.min(1, Math.max(0, fraction)) * PLOT_H;
+    }
+
+    /**
+     * Whole seconds for the time axis, every 1, 2 or 5 × 10^k s (at least 1 s), about six of
+     * them: labels then fall on the seconds the points and bands are drawn at.
+     */
+    static List<Double> timeTicks(double from, double to) {
+        double rough = Math.max(1, (to - from) / 6);
+        double pow = Math.pow(10, Math.floor(Math.log10(rough)));
+        double step = 10 * pow;
+        for (double m : new double[]{1, 2, 5}) {
+            if (m * pow >= rough) {
+                step = m * pow;
+                break;
+            }
+        }
+        List<Double> ticks = new ArrayList<>();
+        for (double t = Math.ceil(from / step) * step; t <= to + 1e-9; t += step) {
+            ticks.add(t);
+        }
+        return ticks;
     }
 
     /** 1, 2, 2.5 or 5 times a power of ten, at least {@code v}. */

@@ -180,6 +180,15 @@ class HtmlChartTest {
     }
 
     @Test
+    void timeTicksFallOnWholeRoundSeconds() {
+        assertThat(HtmlChart.timeTicks(0, 7)).containsExactly(0.0, 2.0, 4.0, 6.0);
+        assertThat(HtmlChart.timeTicks(0, 3)).containsExactly(0.0, 1.0, 2.0, 3.0);
+        assertThat(HtmlChart.timeTicks(0, 90)).containsExactly(0.0, 20.0, 40.0, 60.0, 80.0);
+        assertThat(HtmlChart.timeTicks(12, 40)).containsExactly(15.0, 20.0, 25.0, 30.0, 35.0, 40.0);
+        assertThat(HtmlChart.timeTicks(0, 1)).containsExactly(0.0, 1.0);
+    }
+
+    @Test
     void niceCeilingsRoundUpToReadableAxisMaxima() {
         assertThat(HtmlChart.niceCeiling(0)).isEqualTo(1);
         assertThat(HtmlChart.niceCeiling(250_100)).isEqualTo(500_000);
