@@ -51,10 +51,6 @@ final class ServerDisconnects {
     /** The run's disconnects by reason, example log lines, and why the counters are missing, if they are. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Report(Map<String, Long> byReason, List<String> logExamples, String countersUnavailable) {
-
-        long total() {
-            return byReason.values().stream().mapToLong(Long::longValue).sum();
-        }
     }
 
     private final int adminPort;
