@@ -97,6 +97,12 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration slowReaderGrace;
 
+    @Option(names = "--send-buffer", paramLabel = "BYTES",
+            description = "Kernel send buffer per client socket (SO_SNDBUF); 0 = the kernel's autotuning, which lets a client "
+                    + "that does not read hold up to net.ipv4.tcp_wmem's maximum (4 MiB by default) before --slow-reader-bytes "
+                    + "applies (default: ${DEFAULT-VALUE}).")
+    int sendBuffer;
+
     @Option(names = "--abuse-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a connection may keep sending over --rate-limit before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration abuseGrace;
@@ -251,7 +257,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxFrameBytes(maxFrame).rateLimit(rateLimit).slowReaderBytes(slowReaderBytes)
                 .slowReaderGrace(slowReaderGrace).abuseGrace(abuseGrace).maxPendingBytes(maxPendingBytes)
                 .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
-                .maxConnections(maxConnections).maxPerAddress(maxPerAddress)
+                .maxConnections(maxConnections).maxPerAddress(maxPerAddress).sendBuffer(sendBuffer)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)

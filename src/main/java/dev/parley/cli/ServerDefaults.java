@@ -44,6 +44,7 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("duplicate-login", Connections.DEFAULT_DUPLICATE_LOGIN.name().toLowerCase(java.util.Locale.ROOT)),
             entry("max-connections", Integer.toString(Connections.DEFAULT_MAX_CONNECTIONS)),
             entry("max-connections-per-address", Integer.toString(Connections.DEFAULT_MAX_PER_ADDRESS)),
+            entry("send-buffer", Integer.toString(Connections.DEFAULT_SEND_BUFFER)),
             entry("room-max-members", Integer.toString(Rooms.DEFAULT_ROOM_MAX_MEMBERS)),
             entry("max-rooms", Integer.toString(Rooms.DEFAULT_MAX_ROOMS)),
             entry("max-chat-bytes", Integer.toString(Rooms.DEFAULT_MAX_CHAT_BYTES)),

@@ -189,6 +189,7 @@ public final class ParleyServer implements AutoCloseable {
                     // fairness: one connection's input costs at most READS_PER_TURN x READ_CHUNK bytes per loop turn
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                             new AdaptiveRecvByteBufAllocator(64, 2048, READ_CHUNK).maxMessagesPerRead(READS_PER_TURN))
+                    .childOption(ChannelOption.SO_SNDBUF, connections.sendBuffer() == 0 ? null : connections.sendBuffer())
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,

@@ -107,11 +107,15 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxConnections    open client connections at most; 0 = the process file limit less
      *                          {@link #FILE_HEADROOM} (kept for the database, the admin port and logs)
      * @param maxPerAddress     open connections from one address at most; 0 = no limit
+     * @param sendBuffer        the kernel send buffer of each client socket (SO_SNDBUF) in bytes; 0 = the
+     *                          kernel's autotuning. Bytes a client has not read wait there before they count
+     *                          toward {@code slowReaderBytes}: with autotuning up to {@code net.ipv4.tcp_wmem}'s
+     *                          maximum (4 MiB on Linux by default) per client
      */
     public record Connections(int maxFrameBytes, int rateLimit, Duration abuseGrace, int slowReaderBytes,
                               Duration slowReaderGrace, long maxPendingBytes, Duration loginTimeout,
                               Duration idleTimeout, DuplicateLogin duplicateLogin, int maxConnections,
-                              int maxPerAddress) {
+                              int maxPerAddress, int sendBuffer) {
         public static final int DEFAULT_MAX_FRAME_BYTES = Frames.DEFAULT_MAX_CLIENT_FRAME;
         public static final int DEFAULT_RATE_LIMIT = 100;
         public static final Duration DEFAULT_ABUSE_GRACE = Duration.ofSeconds(10);
@@ -123,6 +127,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         public static final DuplicateLogin DEFAULT_DUPLICATE_LOGIN = DuplicateLogin.REPLACE;
         public static final int DEFAULT_MAX_CONNECTIONS = 0;
         public static final int DEFAULT_MAX_PER_ADDRESS = 0;
+        public static final int DEFAULT_SEND_BUFFER = 0;
+        /** Below this the kernel's own minimum applies and writes turn into many small segments. */
+        public static final int MIN_SEND_BUFFER = 4096;
         public static final int MIN_SLOW_READER_BYTES = 64 * 1024;
         /** File descriptors kept free below the process limit when max-connections is 0. */
         public static final int FILE_HEADROOM = 512;
@@ -141,6 +148,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             Objects.requireNonNull(duplicateLogin, "duplicate-login");
             require(maxConnections >= 0, "max-connections must be 0 (from the file limit) or positive");
             require(maxPerAddress >= 0, "max-connections-per-address must be 0 (no limit) or positive");
+            require(sendBuffer == 0 || sendBuffer >= MIN_SEND_BUFFER,
+                    "send-buffer must be 0 (the kernel's autotuning) or at least " + MIN_SEND_BUFFER);
         }
 
         /**
@@ -416,6 +425,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private DuplicateLogin duplicateLogin = Connections.DEFAULT_DUPLICATE_LOGIN;
         private int maxConnections = Connections.DEFAULT_MAX_CONNECTIONS;
         private int maxPerAddress = Connections.DEFAULT_MAX_PER_ADDRESS;
+        private int sendBuffer = Connections.DEFAULT_SEND_BUFFER;
         private int roomMaxMembers = Rooms.DEFAULT_ROOM_MAX_MEMBERS;
         private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
         private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
@@ -462,7 +472,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             return new ServerConfig(
                     new Network(host, port, transport, ioThreads),
                     new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
-                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress),
+                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress,
+                            sendBuffer),
                     new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
@@ -546,7 +557,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     .slowReaderBytes(c.slowReaderBytes()).slowReaderGrace(c.slowReaderGrace())
                     .maxPendingBytes(c.maxPendingBytes()).loginTimeout(c.loginTimeout()).idleTimeout(c.idleTimeout())
                     .duplicateLogin(c.duplicateLogin()).maxConnections(c.maxConnections())
-                    .maxPerAddress(c.maxPerAddress());
+                    .maxPerAddress(c.maxPerAddress()).sendBuffer(c.sendBuffer());
         }
 
         public Builder rooms(Rooms r) {
@@ -611,6 +622,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder slowReaderBytes(int v) {
             slowReaderBytes = v;
+            return this;
+        }
+
+        public Builder sendBuffer(int v) {
+            sendBuffer = v;
             return this;
         }
 

@@ -184,8 +184,9 @@ class LoadgenRunTest {
     @Test
     void aNonReadingFlooderIsClosedForItsBacklogAndTheMeasuredClientsStayClean() throws Exception {
         server.close();
-        // no rate limit: the flooder's own echoes pile up until back-pressure and the backlog cap act
-        server = TestServer.start(tmp.resolve("data4"), c -> c.rateLimit(0).chatLog(false)
+        // no rate limit: the flooder's own echoes pile up until back-pressure and the backlog cap act;
+        // a small kernel send buffer, or autotuning would absorb megabytes first (epoll writes straight to it)
+        server = TestServer.start(tmp.resolve("data4"), c -> c.rateLimit(0).chatLog(false).sendBuffer(16 * 1024)
                 .slowReaderBytes(64 * 1024).maxPendingBytes(256 * 1024).slowReaderGrace(Duration.ofMillis(500)));
         LoadgenConfig cfg = config(4, 1, 5, 0, 3);
         cfg.flooders = 1;
