@@ -113,7 +113,7 @@ public final class ClientState {
     }
 
     /** The room a successful leave left: the response names it; a server before room ids meant the only room. */
-    long leftRoomId(LeaveRoomResponse r) {
+    public long leftRoomId(LeaveRoomResponse r) {
         if (r.getRoomId() != 0) {
             return r.getRoomId();
         }
