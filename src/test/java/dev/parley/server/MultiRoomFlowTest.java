@@ -230,6 +230,33 @@ class MultiRoomFlowTest {
         }
     }
 
+    @Test
+    void withLogSyncAResendRacingItsOriginalIsNotSaidTwice(@TempDir Path syncDir) throws Exception {
+        try (TestServer sync = TestServer.start(syncDir, c -> c.rateLimit(0).logSync(true));
+             TestClient alice = sync.login("alice-sync"); TestClient bob = sync.login("bob-sync");
+             Connection db = sync.server().database().dataSource().getConnection()) {
+            long room = Chat.createRoom(alice, "sync");
+            joinOk(bob, room);
+            alice.drain();
+            // back to back: the resend reaches the room while the original may still be being stored
+            say(alice, room, "once", 9);
+            say(alice, room, "once", 9);
+            say(alice, room, "after", 10);
+            ChatNotify original = bob.expectSkipping(ChatNotify.class);
+            assertThat(original.getClientMsgId()).isEqualTo(9);
+            assertThat(bob.expectSkipping(ChatNotify.class).getClientMsgId()).as("not broadcast twice").isEqualTo(10);
+            List<ChatNotify> aliceSaw = new ArrayList<>();
+            ChatNotify n;
+            while ((n = alice.expectSkipping(ChatNotify.class)).getClientMsgId() != 10) {
+                aliceSaw.add(n);
+            }
+            // the sender sees the original, and perhaps its echo again, never a second message
+            assertThat(aliceSaw).isNotEmpty().allSatisfy(m -> assertThat(m).isEqualTo(original));
+            assertThat(n.getSeq()).isEqualTo(original.getSeq() + 1);
+            assertThat(rowsOf(db, room)).extracting(StoredMessages.Row::clientMsgId).containsExactly(9L, 10L);
+        }
+    }
+
     private static List<StoredMessages.Row> rowsOf(Connection db, long room) {
         try {
             return StoredMessages.of(db, room);
