@@ -77,6 +77,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-rooms", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
     int maxRooms;
 
+    @Option(names = "--max-rooms-per-player",
+            description = "Rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerPlayer;
+
+    @Option(names = "--dedup-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a room remembers a player's client_msg_ids: a chat request repeating one is answered "
+                    + "with the original message, not stored or sent again (default: ${DEFAULT-VALUE}; 0 = off; "
+                    + "memory only, a restart forgets it).")
+    Duration dedupWindow;
+
     @Option(names = "--auto-register", negatable = true, fallbackValue = "true",
             description = "Create an account on first login with a new name (default: ${DEFAULT-VALUE}; --no-auto-register turns it off).")
     boolean autoRegister;
@@ -259,6 +269,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
                 .maxConnections(maxConnections).maxPerAddress(maxPerAddress).sendBuffer(sendBuffer)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
+                .maxRoomsPerPlayer(maxRoomsPerPlayer).dedupWindow(dedupWindow)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)
                 .dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize)

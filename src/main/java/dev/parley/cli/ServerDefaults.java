@@ -47,6 +47,8 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("send-buffer", Integer.toString(Connections.DEFAULT_SEND_BUFFER)),
             entry("room-max-members", Integer.toString(Rooms.DEFAULT_ROOM_MAX_MEMBERS)),
             entry("max-rooms", Integer.toString(Rooms.DEFAULT_MAX_ROOMS)),
+            entry("max-rooms-per-player", Integer.toString(Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER)),
+            entry("dedup-window", duration(Rooms.DEFAULT_DEDUP_WINDOW)),
             entry("max-chat-bytes", Integer.toString(Rooms.DEFAULT_MAX_CHAT_BYTES)),
             entry("auto-register", Boolean.toString(Accounts.DEFAULT_AUTO_REGISTER)),
             entry("password-iterations", Integer.toString(Accounts.DEFAULT_PASSWORD_ITERATIONS)),

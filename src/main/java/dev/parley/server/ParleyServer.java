@@ -164,11 +164,13 @@ public final class ParleyServer implements AutoCloseable {
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
-            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
+            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
+                    roomConfig.dedupWindow(), System::currentTimeMillis);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             rooms = new RoomService(roomContext, ioGroup,
-                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()));
+                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms(),
+                            roomConfig.maxRoomsPerPlayer()));
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
             LoginService logins = new LoginService(new AccountStore(database.interactive()),

@@ -182,16 +182,27 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxRooms       rooms that may exist at once; creating more gets SERVER_BUSY
      * @param maxChatBytes   largest chat text in UTF-8 bytes
      * @param permanentRooms rooms created at start that stay when empty and continue their seq across restarts
+     * @param maxRoomsPerPlayer rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS
+     * @param dedupWindow    how long a room remembers a player's client_msg_ids, so a resend is answered with
+     *                       the original instead of being said again; zero turns it off
      */
-    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms) {
+    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms,
+                        int maxRoomsPerPlayer, Duration dedupWindow) {
         public static final int DEFAULT_ROOM_MAX_MEMBERS = 1000;
         public static final int DEFAULT_MAX_ROOMS = 10_000;
         public static final int DEFAULT_MAX_CHAT_BYTES = 4096;
         public static final int MAX_CHAT_BYTES_LIMIT = 16_384;
+        public static final int DEFAULT_MAX_ROOMS_PER_PLAYER = 10;
+        /** A player's rooms are scanned in order on every request; keep that short. */
+        public static final int MAX_ROOMS_PER_PLAYER_LIMIT = 100;
+        public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
 
         public Rooms {
             require(roomMaxMembers >= 2, "room-max-members must be at least 2");
             require(maxRooms >= 1, "max-rooms must be positive");
+            require(maxRoomsPerPlayer >= 1 && maxRoomsPerPlayer <= MAX_ROOMS_PER_PLAYER_LIMIT,
+                    "max-rooms-per-player must be within 1.." + MAX_ROOMS_PER_PLAYER_LIMIT);
+            require(dedupWindow != null && !dedupWindow.isNegative(), "dedup-window must not be negative (0 = off)");
             require(maxChatBytes >= 1 && maxChatBytes <= MAX_CHAT_BYTES_LIMIT,
                     "max-chat-bytes must be within 1.." + MAX_CHAT_BYTES_LIMIT);
             permanentRooms = List.copyOf(permanentRooms);
@@ -430,6 +441,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
         private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
         private List<String> permanentRooms = List.of();
+        private int maxRoomsPerPlayer = Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER;
+        private Duration dedupWindow = Rooms.DEFAULT_DEDUP_WINDOW;
         private boolean autoRegister = Accounts.DEFAULT_AUTO_REGISTER;
         private int passwordIterations = Accounts.DEFAULT_PASSWORD_ITERATIONS;
         private Path dataDir = Storage.DEFAULT_DATA_DIR;
@@ -474,7 +487,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
                             maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress,
                             sendBuffer),
-                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
+                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms, maxRoomsPerPlayer, dedupWindow),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
                     new Blocking(blockingThreads, loginQueue),
@@ -562,7 +575,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder rooms(Rooms r) {
             return roomMaxMembers(r.roomMaxMembers()).maxRooms(r.maxRooms()).maxChatBytes(r.maxChatBytes())
-                    .permanentRooms(r.permanentRooms());
+                    .permanentRooms(r.permanentRooms()).maxRoomsPerPlayer(r.maxRoomsPerPlayer())
+                    .dedupWindow(r.dedupWindow());
         }
 
         public Builder accounts(Accounts a) {
@@ -687,6 +701,16 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder permanentRooms(List<String> v) {
             permanentRooms = List.copyOf(v);
+            return this;
+        }
+
+        public Builder maxRoomsPerPlayer(int v) {
+            maxRoomsPerPlayer = v;
+            return this;
+        }
+
+        public Builder dedupWindow(Duration v) {
+            dedupWindow = v;
             return this;
         }
 
