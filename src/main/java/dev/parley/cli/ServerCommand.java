@@ -239,6 +239,13 @@ public final class ServerCommand implements Callable<Integer> {
                     + "this long, then the database is tried again (default: ${DEFAULT-VALUE}).")
     Duration dbBreakerOpen;
 
+    @Option(names = "--drain", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM: turn not ready (/health/ready 503), tell every client the server is going "
+                    + "away (GoingAwayNotify: reconnect later, spread), refuse new logins with SERVER_BUSY and keep "
+                    + "serving the connected clients this long (less once all have left), then shut down and exit 0. "
+                    + "A second SIGTERM ends the drain at once (default: ${DEFAULT-VALUE}; 0 = no drain).")
+    Duration drain;
+
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port and admin-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
@@ -266,6 +273,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginsInFlightPerAddress(loginsInFlightPerAddress)
                 .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
+                .drain(drain)
                 .build();
     }
 
@@ -288,13 +296,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ParleyServer server = start();
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             if (readyFile != null) {
                 deleteQuietly(readyFile); // not ready any more
             }
             server.close();
-        }, "parley-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        // SIGTERM, the supervisor's stop: a drain, then this returns and the process exits 0.
+        // Anything else that ends the JVM (Ctrl-C, System.exit) still closes the server.
+        TermSignal.install(() -> new Thread(stop, "parley-shutdown").start());
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "parley-shutdown-hook"));
         server.awaitTermination();
         return 0;
     }

@@ -7,6 +7,7 @@ import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.GoingAwayNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomRequest;
@@ -306,7 +307,7 @@ public final class ParleyClient implements AutoCloseable {
                 phase = Phase.RECONNECTING;
                 old.close(); // not current: its close is no news, but fails what it still waited for
                 notifyListener(() -> listener.onConnectionLost(null, true));
-                startReconnect();
+                startReconnect(null);
             }
             relay(whenLive(s -> CompletableFuture.completedFuture(null)), back);
         });
@@ -532,6 +533,13 @@ public final class ParleyClient implements AutoCloseable {
         if (message instanceof ErrorNotify e && e.getResult() == Result.SESSION_REPLACED) {
             s.replaced = true; // another login of this player took over: reconnecting would take it back
         }
+        if (message instanceof GoingAwayNotify g) {
+            Duration wait = new Backoff(config.reconnect(), random)
+                    .afterGoingAway(Duration.ofMillis(Integer.toUnsignedLong(g.getReconnectAfterMs())));
+            s.goingAwayWait = wait;
+            notifyListener(() -> listener.onGoingAway(g.getReason(), wait));
+            return;
+        }
         if (s.holding) {
             if (!s.pending.offer(message)) { // the rejoin's reply goes to the resume; the rest waits for it
                 s.held.add(message);
@@ -577,7 +585,7 @@ public final class ParleyClient implements AutoCloseable {
             } else {
                 phase = Phase.RECONNECTING;
                 notifyListener(() -> listener.onConnectionLost(cause, false));
-                startReconnect();
+                startReconnect(s.goingAwayWait);
             }
         } finally {
             // after deciding: whoever waits for a reply learns the outcome (end or reconnect) first
@@ -586,10 +594,17 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
-    private void startReconnect() {
+    /** @param firstWait before the first attempt (the server went away), or null: at once */
+    private void startReconnect(Duration firstWait) {
         RoomInfo room = state.room();
         Long lastSeen = room == null ? null : state.lastSeen(room.getRoomId());
-        attemptReconnect(room, lastSeen, new Backoff(config.reconnect(), random), nanoClock.getAsLong());
+        Backoff backoff = new Backoff(config.reconnect(), random);
+        long since = nanoClock.getAsLong();
+        if (firstWait == null) {
+            attemptReconnect(room, lastSeen, backoff, since);
+        } else {
+            loop.schedule(() -> attemptReconnect(room, lastSeen, backoff, since), firstWait.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void attemptReconnect(RoomInfo room, Long lastSeen, Backoff backoff, long since) {

@@ -31,6 +31,8 @@ final class Session implements ParleyConnection.Listener {
     boolean violated;
     /** The server said a newer login of this player took over; the client does not reconnect. */
     boolean replaced;
+    /** The server said it is going away: a reconnect waits this long first (see {@link Backoff#afterGoingAway}); else null. */
+    Duration goingAwayWait;
 
     Session(ParleyClient client, Timeouts timeouts, Duration replyTimeout) {
         this.client = client;

@@ -17,6 +17,7 @@ import dev.parley.room.PermanentRooms;
 import dev.parley.room.RoomContext;
 import dev.parley.room.RoomDirectory;
 import dev.parley.room.RoomService;
+import dev.parley.session.GoingAway;
 import dev.parley.session.LoginFlow;
 import dev.parley.session.SessionPolicies;
 import dev.parley.session.Sessions;
@@ -104,6 +105,8 @@ public final class ParleyServer implements AutoCloseable {
     private final ConnectionLimits limits;
     private final StatsReporter stats;
     private final AdminServer admin;
+    private final GoingAway goingAway = new GoingAway();
+    private final Drain drain = new Drain();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -175,7 +178,7 @@ public final class ParleyServer implements AutoCloseable {
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
                     new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
-                    rooms, metrics, sessionPolicies(connections));
+                    rooms, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
@@ -359,10 +362,18 @@ public final class ParleyServer implements AutoCloseable {
         terminated.await();
     }
 
-    /** Graceful shutdown; safe to call more than once and from a shutdown hook. */
+    /**
+     * Graceful shutdown, safe to call more than once and from any thread (a signal handler, a
+     * shutdown hook): turns not ready, then drains for {@link ServerConfig#drain()} (see
+     * {@link Drain}: every connection is told the server is going away and served meanwhile),
+     * then stops accepting, closes the connections and releases everything in reverse order of
+     * creation. A second call while the first drains ends the drain at once, then waits for
+     * the first to finish.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            drain.cut();
             try {
                 terminated.await();
             } catch (InterruptedException e) {
@@ -370,11 +381,14 @@ public final class ParleyServer implements AutoCloseable {
             }
             return;
         }
-        log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        Duration drainFor = config.drain();
         if (admin != null) {
-            admin.markShuttingDown();
+            admin.markShuttingDown(drainFor.isZero() ? "shutting down"
+                    : "shutting down: draining for up to " + drainFor.toMillis() + " ms");
         }
         try {
+            drain.run(drainFor, goingAway, channels);
+            log.info("Parley shutting down: closing {} connection(s)", channels.size());
             serverChannel.close().syncUninterruptibly();
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
