@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.history.HistoryService;
 import dev.parley.launch.ReadyFile;
+import dev.parley.logging.LogFormat;
 import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
@@ -246,6 +247,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + "A second SIGTERM ends the drain at once (default: ${DEFAULT-VALUE}; 0 = no drain).")
     Duration drain;
 
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "Log lines as text (ISO-8601 time with zone offset, level, thread, logger, message, "
+                    + "key=value fields) or json (one object per line: time, level, logger, thread, message and the "
+                    + "fields, e.g. event, player, remote, reason) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port and admin-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
@@ -295,6 +302,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply(); // before the server's first line
         ParleyServer server = start();
         Runnable stop = () -> {
             if (readyFile != null) {
@@ -348,6 +356,17 @@ public final class ServerCommand implements Callable<Integer> {
                 case "refuse" -> DuplicateLogin.REFUSE;
                 default -> throw new CommandLine.TypeConversionException("expected replace or refuse, got '" + value + "'");
             };
+        }
+    }
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected text or json, got '" + value + "'");
+            }
         }
     }
 

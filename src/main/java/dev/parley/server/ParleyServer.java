@@ -395,8 +395,8 @@ public final class ParleyServer implements AutoCloseable {
             // admin port, stats, event loops (the rooms finish there), blocking work, then the
             // chat log stores or spills what was accepted, then the database and meters
             resources.close();
+            log.info("Parley stopped"); // before the count-down: the process may exit right after it
             terminated.countDown();
-            log.info("Parley stopped");
         }
     }
 }
