@@ -58,6 +58,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final LogLimiter floodLog = new LogLimiter(log, LOG_INTERVAL);
     private static final LogLimiter slowReaderLog = new LogLimiter(log, LOG_INTERVAL);
     private static final LogLimiter timeoutLog = new LogLimiter(log, LOG_INTERVAL);
+    private static final LogLimiter errorLog = new LogLimiter(log, LOG_INTERVAL);
 
     private final LoginFlow logins;
     private final RoomService rooms;
@@ -264,7 +265,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             log.debug("[{}] connection error: {}", session, cause.toString());
             ctx.close();
         } else {
-            log.warn("[{}] unexpected error; closing the connection", session, cause);
+            errorLog.warn(b -> b.setMessage("[{}] unexpected error; closing the connection").addArgument(session)
+                    .addKeyValue("event", "connection_error").setCause(cause));
             ctx.close();
         }
     }
