@@ -68,8 +68,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Parley server: the composition root that wires storage, services and Netty, and
- * the owner of their shutdown order (stop accepting, close sessions, let the rooms finish on
- * their event loops, drain blocking work, store or spill the chat log, close the database).
+ * the owner of their shutdown order (turn not ready and drain: tell every client it is going away
+ * and serve it for {@link ServerConfig#drain()}; then stop accepting, close sessions, let the rooms
+ * finish on their event loops, drain blocking work, store or spill the chat log, close the database).
  * {@link #start} runs on the caller's thread and, when it fails, releases whatever it had
  * created before it throws; {@link #close()} may be called from any thread, e.g. a shutdown hook.
  */
