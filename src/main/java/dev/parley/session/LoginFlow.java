@@ -45,7 +45,7 @@ public final class LoginFlow {
      * never the password. Failed logins other than wrong credentials (malformed, throttled,
      * busy) can come as fast as a client sends them, so those are rate-limited.
      */
-    static final Logger LOGINS = LoggerFactory.getLogger("parley.login");
+    private static final Logger LOGINS = LoggerFactory.getLogger("parley.login");
     private static final LogLimiter refusedLog = new LogLimiter(LOGINS, Duration.ofSeconds(1));
 
     /** How long a takeover waits for the old connection to close before it logs in anyway. */
