@@ -20,8 +20,9 @@ import java.util.function.Supplier;
 /**
  * The admin HTTP port: {@code GET /metrics} (Prometheus text format) and the health documents
  * (JSON): {@code /health/live} is 200 while the process serves (a supervisor restarts it when
- * not); {@code /health/ready} is 200 when it can take players and 503 with the reasons when not
- * (shutting down, database unreachable, chat log too far behind), for load balancers;
+ * not, and through a shutdown's drain); {@code /health/ready} is 200 when it can take players and
+ * 503 with the reasons when not (shutting down or draining, database unreachable, chat log too far
+ * behind), for load balancers;
  * {@code /health} is as before: 200 while serving, 503 once shutting down. Served by the JDK's
  * HTTP server on a thread of its own, away from the chat event loops.
  */
