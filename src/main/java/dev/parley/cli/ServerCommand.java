@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.history.HistoryService;
 import dev.parley.launch.ReadyFile;
+import dev.parley.logging.LogFormat;
 import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
@@ -255,6 +256,19 @@ public final class ServerCommand implements Callable<Integer> {
                     + "this long, then the database is tried again (default: ${DEFAULT-VALUE}).")
     Duration dbBreakerOpen;
 
+    @Option(names = "--drain", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM: turn not ready (/health/ready 503), tell every client the server is going "
+                    + "away (GoingAwayNotify: reconnect later, spread), refuse new logins with SERVER_BUSY and keep "
+                    + "serving the connected clients this long (less once all have left), then shut down and exit 0. "
+                    + "A second SIGTERM ends the drain at once (default: ${DEFAULT-VALUE}; 0 = no drain).")
+    Duration drain;
+
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "Log lines as text (ISO-8601 time with zone offset, level, thread, logger, message, "
+                    + "key=value fields) or json (one object per line: time, level, logger, thread, message and the "
+                    + "fields, e.g. event, player, remote, reason) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port and admin-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
@@ -283,6 +297,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginsInFlightPerAddress(loginsInFlightPerAddress)
                 .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
+                .drain(drain)
                 .build();
     }
 
@@ -304,14 +319,18 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply(); // before the server's first line
         ParleyServer server = start();
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             if (readyFile != null) {
                 deleteQuietly(readyFile); // not ready any more
             }
             server.close();
-        }, "parley-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        // SIGTERM, the supervisor's stop: a drain, then this returns and the process exits 0.
+        // Anything else that ends the JVM (Ctrl-C, System.exit) still closes the server.
+        TermSignal.install(() -> new Thread(stop, "parley-shutdown").start());
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "parley-shutdown-hook"));
         server.awaitTermination();
         return 0;
     }
@@ -354,6 +373,17 @@ public final class ServerCommand implements Callable<Integer> {
                 case "refuse" -> DuplicateLogin.REFUSE;
                 default -> throw new CommandLine.TypeConversionException("expected replace or refuse, got '" + value + "'");
             };
+        }
+    }
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected text or json, got '" + value + "'");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.logging.LogFormat;
 import dev.parley.server.ServerConfig.Accounts;
 import dev.parley.server.ServerConfig.Admin;
 import dev.parley.server.ServerConfig.Blocking;
@@ -73,7 +74,9 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("registrations-per-address-per-hour", Integer.toString(Logins.DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR)),
             entry("hash-queue", Integer.toString(Logins.DEFAULT_HASH_QUEUE)),
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
-            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)));
+            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)),
+            entry("drain", duration(ServerConfig.DEFAULT_DRAIN)),
+            entry("log-format", LogFormat.DEFAULT.cliName()));
 
     /**
      * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole

@@ -7,6 +7,7 @@ import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.GoingAwayNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomRequest;
@@ -383,7 +384,7 @@ public final class ParleyClient implements AutoCloseable {
                 phase = Phase.RECONNECTING;
                 old.close(); // not current: its close is no news, but fails what it still waited for
                 notifyListener(() -> listener.onConnectionLost(null, true));
-                startReconnect();
+                startReconnect(null);
             }
             relay(whenLive(s -> CompletableFuture.completedFuture(null)), back);
         });
@@ -611,6 +612,13 @@ public final class ParleyClient implements AutoCloseable {
         if (message instanceof ErrorNotify e && e.getResult() == Result.SESSION_REPLACED) {
             s.replaced = true; // another login of this player took over: reconnecting would take it back
         }
+        if (message instanceof GoingAwayNotify g) {
+            Duration wait = new Backoff(config.reconnect(), random)
+                    .afterGoingAway(Duration.ofMillis(Integer.toUnsignedLong(g.getReconnectAfterMs())));
+            s.goingAwayWait = wait;
+            notifyListener(() -> listener.onGoingAway(g.getReason(), wait));
+            return;
+        }
         if (s.holding) {
             if (!s.pending.offer(message)) { // the rejoin's reply goes to the resume; the rest waits for it
                 s.held.add(message);
@@ -656,7 +664,7 @@ public final class ParleyClient implements AutoCloseable {
             } else {
                 phase = Phase.RECONNECTING;
                 notifyListener(() -> listener.onConnectionLost(cause, false));
-                startReconnect();
+                startReconnect(s.goingAwayWait);
             }
         } finally {
             // after deciding: whoever waits for a reply learns the outcome (end or reconnect) first
@@ -665,8 +673,16 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
-    private void startReconnect() {
-        attemptReconnect(state.rooms(), new Backoff(config.reconnect(), random), nanoClock.getAsLong());
+    /** @param firstWait before the first attempt (the server went away), or null: at once */
+    private void startReconnect(Duration firstWait) {
+        List<RoomInfo> rooms = state.rooms();
+        Backoff backoff = new Backoff(config.reconnect(), random);
+        long since = nanoClock.getAsLong();
+        if (firstWait == null) {
+            attemptReconnect(rooms, backoff, since);
+        } else {
+            loop.schedule(() -> attemptReconnect(rooms, backoff, since), firstWait.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void attemptReconnect(List<RoomInfo> rooms, Backoff backoff, long since) {

@@ -43,6 +43,16 @@ public interface ParleyListener {
     default void onConnectionLost(Throwable cause, boolean deliberate) {
     }
 
+    /**
+     * The server is shutting down ({@code GoingAwayNotify}): it goes on serving this connection
+     * for a while, then closes it. The client then reconnects after {@code reconnectIn} (the
+     * server's suggested delay plus random jitter) rather than at once, through
+     * {@link #onConnectionLost} as after any loss. An application may call
+     * {@link ParleyClient#reconnect()} to move earlier, e.g. behind a load balancer.
+     */
+    default void onGoingAway(String reason, Duration reconnectIn) {
+    }
+
     /** A reconnect attempt failed for {@code problem}; the next one starts after {@code nextTry}. */
     default void onReconnectAttemptFailed(String problem, Duration nextTry) {
     }

@@ -33,6 +33,8 @@ final class Session implements ParleyConnection.Listener {
     boolean replaced;
     /** The last create, join or leave sent, or waiting to be; the next one goes after it. */
     private CompletableFuture<?> membershipTail = CompletableFuture.completedFuture(null);
+    /** The server said it is going away: a reconnect waits this long first (see {@link Backoff#afterGoingAway}); else null. */
+    Duration goingAwayWait;
 
     Session(ParleyClient client, Timeouts timeouts, Duration replyTimeout) {
         this.client = client;

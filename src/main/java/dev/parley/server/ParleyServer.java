@@ -17,6 +17,7 @@ import dev.parley.room.PermanentRooms;
 import dev.parley.room.RoomContext;
 import dev.parley.room.RoomDirectory;
 import dev.parley.room.RoomService;
+import dev.parley.session.GoingAway;
 import dev.parley.session.LoginFlow;
 import dev.parley.session.SessionPolicies;
 import dev.parley.session.Sessions;
@@ -67,8 +68,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Parley server: the composition root that wires storage, services and Netty, and
- * the owner of their shutdown order (stop accepting, close sessions, let the rooms finish on
- * their event loops, drain blocking work, store or spill the chat log, close the database).
+ * the owner of their shutdown order (turn not ready and drain: tell every client it is going away
+ * and serve it for {@link ServerConfig#drain()}; then stop accepting, close sessions, let the rooms
+ * finish on their event loops, drain blocking work, store or spill the chat log, close the database).
  * {@link #start} runs on the caller's thread and, when it fails, releases whatever it had
  * created before it throws; {@link #close()} may be called from any thread, e.g. a shutdown hook.
  */
@@ -104,6 +106,8 @@ public final class ParleyServer implements AutoCloseable {
     private final ConnectionLimits limits;
     private final StatsReporter stats;
     private final AdminServer admin;
+    private final GoingAway goingAway = new GoingAway();
+    private final Drain drain = new Drain();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -177,7 +181,7 @@ public final class ParleyServer implements AutoCloseable {
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
                     new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
-                    rooms, metrics, sessionPolicies(connections));
+                    rooms, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
@@ -362,10 +366,18 @@ public final class ParleyServer implements AutoCloseable {
         terminated.await();
     }
 
-    /** Graceful shutdown; safe to call more than once and from a shutdown hook. */
+    /**
+     * Graceful shutdown, safe to call more than once and from any thread (a signal handler, a
+     * shutdown hook): turns not ready, then drains for {@link ServerConfig#drain()} (see
+     * {@link Drain}: every connection is told the server is going away and served meanwhile),
+     * then stops accepting, closes the connections and releases everything in reverse order of
+     * creation. A second call while the first drains ends the drain at once, then waits for
+     * the first to finish.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            drain.cut();
             try {
                 terminated.await();
             } catch (InterruptedException e) {
@@ -373,19 +385,22 @@ public final class ParleyServer implements AutoCloseable {
             }
             return;
         }
-        log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        Duration drainFor = config.drain();
         if (admin != null) {
-            admin.markShuttingDown();
+            admin.markShuttingDown(drainFor.isZero() ? "shutting down"
+                    : "shutting down: draining for up to " + drainFor.toMillis() + " ms");
         }
         try {
+            drain.run(drainFor, goingAway, channels);
+            log.info("Parley shutting down: closing {} connection(s)", channels.size());
             serverChannel.close().syncUninterruptibly();
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
             // admin port, stats, event loops (the rooms finish there), blocking work, then the
             // chat log stores or spills what was accepted, then the database and meters
             resources.close();
+            log.info("Parley stopped"); // before the count-down: the process may exit right after it
             terminated.countDown();
-            log.info("Parley stopped");
         }
     }
 }

@@ -26,12 +26,19 @@ import java.util.Set;
  * Built with {@link #builder()}; immutable values are safe to share between threads.
  *
  * @param statsInterval how often the stats line is logged; zero = never
+ * @param drain         how long a shutdown keeps serving the connected clients after telling them it
+ *                      is going away (docs: README, Operations); zero = close them at once
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
-                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker) {
+                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
+                           Duration drain) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
+    /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
+    /** A drain longer than this is a typo: supervisors kill a process that takes so long to stop. */
+    public static final Duration MAX_DRAIN = Duration.ofMinutes(10);
     /** What a chat frame needs beside the text: header and the other fields. */
     static final int CHAT_FRAME_OVERHEAD = 64;
 
@@ -48,6 +55,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
+        require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
+                "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
                         + CHAT_FRAME_OVERHEAD + " bytes of header and fields");
@@ -471,6 +480,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
+        private Duration drain = DEFAULT_DRAIN;
 
         private Builder() {
         }
@@ -478,7 +488,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain);
         }
 
         public ServerConfig build() {
@@ -497,7 +507,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     statsInterval,
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
-                    new DbBreaker(dbLoginTimeout, dbBreakerOpen));
+                    new DbBreaker(dbLoginTimeout, dbBreakerOpen),
+                    drain);
         }
 
         public Builder logins(Logins l) {
@@ -801,6 +812,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder statsInterval(Duration v) {
             statsInterval = v;
+            return this;
+        }
+
+        public Builder drain(Duration v) {
+            drain = v;
             return this;
         }
     }

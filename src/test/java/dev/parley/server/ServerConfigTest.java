@@ -51,6 +51,8 @@ class ServerConfigTest {
     @Test
     void eachCheckNamesItsSettingByKey() {
         assertRejected(b -> b.port(65536), "port must be within 0..65535");
+        assertRejected(b -> b.drain(java.time.Duration.ofMillis(-1)), "drain must be within 0..10m");
+        assertRejected(b -> b.drain(java.time.Duration.ofMinutes(11)), "drain must be within 0..10m");
         assertRejected(b -> b.ioThreads(-1), "io-threads must be 0 (one per core) or positive");
         assertRejected(b -> b.maxFrameBytes(63), "max-frame must be within 64..65535");
         assertRejected(b -> b.rateLimit(-1), "rate-limit must be 0 (off) or positive");

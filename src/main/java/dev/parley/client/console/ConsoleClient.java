@@ -299,6 +299,15 @@ public final class ConsoleClient implements ParleyListener {
     }
 
     @Override
+    public void onGoingAway(String reason, Duration reconnectIn) {
+        // the delay is random: a script's output names it only when someone watches
+        console.println("* the server is going away (" + MessageFormatter.printable(reason) + "); "
+                + (console.isInteractive()
+                ? String.format(Locale.ROOT, "reconnecting %.1f s after it closes the connection", reconnectIn.toMillis() / 1000.0)
+                : "reconnecting a little after it closes the connection"));
+    }
+
+    @Override
     public void onConnectionLost(Throwable cause, boolean deliberate) {
         console.println(deliberate ? "* reconnecting..." : "* connection lost; reconnecting...");
     }
