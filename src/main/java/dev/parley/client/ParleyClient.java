@@ -98,6 +98,8 @@ public final class ParleyClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Timeouts timeouts;
+    /** Null for plain TCP. */
+    private final ClientTls tls;
     private final ClientState state = new ClientState();
     private final AtomicLong nextClientMsgId = new AtomicLong(1);
     private final AtomicLong nextNonce = new AtomicLong(1);
@@ -113,6 +115,7 @@ public final class ParleyClient implements AutoCloseable {
 
     ParleyClient(ClientConfig config, ParleyListener listener, DoubleSupplier random, LongSupplier nanoClock) {
         this.config = config;
+        this.tls = ClientTls.forConfig(config.tls());
         this.listener = listener;
         this.random = random;
         this.nanoClock = nanoClock;
@@ -469,7 +472,7 @@ public final class ParleyClient implements AutoCloseable {
     private CompletableFuture<Session> openAndLogin() {
         Session s = new Session(this, timeouts, config.replyTimeout());
         LoginRequest login = LoginRequest.newBuilder().setName(config.name()).setPassword(config.password()).build();
-        CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat())
+        CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat(), tls)
                 .thenCompose(c -> {
                     s.connection = c;
                     return s.request(login, m -> m instanceof LoginResponse || isErrorFor(m, MsgType.LOGIN_REQUEST),

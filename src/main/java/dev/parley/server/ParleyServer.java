@@ -27,6 +27,9 @@ import dev.parley.store.DatabaseBreaker;
 import dev.parley.store.MessageStore;
 import dev.parley.store.RoomIdAllocator;
 import dev.parley.store.RoomStore;
+import dev.parley.tls.CertificateFiles;
+import dev.parley.tls.SelfSignedCertificates;
+import dev.parley.tls.ServerTls;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
@@ -56,6 +59,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,6 +106,7 @@ public final class ParleyServer implements AutoCloseable {
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
     private final ConnectionLimits limits;
+    private final ServerTls tls;
     private final StatsReporter stats;
     private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -177,6 +182,7 @@ public final class ParleyServer implements AutoCloseable {
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
                     rooms, metrics, sessionPolicies(connections));
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
+            tls = resources.add("TLS", openTls(config, meterRegistry), ServerTls::close);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
                     .channel(transport.serverChannelClass())
@@ -192,7 +198,7 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
-                            limits));
+                            limits, tls));
             serverChannel = resources.add("listener", bind(bootstrap, network),
                     ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
@@ -200,8 +206,9 @@ public final class ParleyServer implements AutoCloseable {
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
-                                    "transport", transport.cliName()),
-                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog())),
+                                    "transport", transport.cliName(), "tls", tls.describe()),
+                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog()),
+                            tls.enabled() ? tls.httpsConfigurator() : null),
                     AdminServer::close);
             started = true;
         } catch (SQLException e) {
@@ -211,8 +218,24 @@ public final class ParleyServer implements AutoCloseable {
                 resources.close();
             }
         }
-        log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
-                network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+        log.info("Parley listening on {} (transport {}, {} I/O threads, TLS {}, data {})", address(), transport.cliName(),
+                network.effectiveIoThreads(), tls.describe(),
+                storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+    }
+
+    /**
+     * TLS from the configured files, or from the development pair under the data directory, or
+     * off. A handshake may take as long as a login: the login timeout covers both.
+     */
+    private static ServerTls openTls(ServerConfig config, MeterRegistry registry) throws IOException {
+        ServerConfig.Tls t = config.tls();
+        if (!t.enabled()) {
+            return ServerTls.off();
+        }
+        CertificateFiles files = t.selfSigned()
+                ? SelfSignedCertificates.ensure(config.storage().dataDir(), Clock.systemUTC())
+                : new CertificateFiles(t.cert(), t.key());
+        return ServerTls.start(files, t.reloadInterval(), config.connections().loginTimeout(), registry);
     }
 
     /** The connection policies, as the session layer takes them. */
@@ -340,6 +363,11 @@ public final class ParleyServer implements AutoCloseable {
     /** The admin HTTP address, or null when the admin port is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
+    }
+
+    /** The TLS of the listeners ({@link ServerTls#off()} when off). */
+    public ServerTls tls() {
+        return tls;
     }
 
     public StatsReporter stats() {
