@@ -114,12 +114,27 @@ public final class ParleyConnection implements AutoCloseable {
         return result;
     }
 
-    /** The reason a handshake failed, with the likely cause when the server does not speak TLS. */
+    /**
+     * The reason a handshake failed, with what to do about the two common ones: a server that
+     * does not speak TLS, and a certificate this client does not trust.
+     */
     private static Throwable handshakeFailure(Throwable cause) {
-        String hint = cause instanceof NotSslRecordException
-                ? "the server did not answer in TLS: is this a plaintext port? (connect without --tls)"
-                : String.valueOf(cause.getMessage());
-        return new IOException("TLS handshake failed: " + hint, cause);
+        Throwable root = cause;
+        boolean untrusted = false;
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            untrusted |= t instanceof java.security.cert.CertificateException;
+            root = t;
+        }
+        String reason;
+        if (cause instanceof NotSslRecordException) {
+            reason = "the server did not answer in TLS: is this a plaintext port? (connect without --tls)";
+        } else if (untrusted) {
+            reason = "the server's certificate is not trusted: " + root.getMessage()
+                    + " (trust its CA, or the certificate itself, with --tls-ca FILE)";
+        } else {
+            reason = String.valueOf(root.getMessage());
+        }
+        return new IOException("TLS handshake failed: " + reason, cause);
     }
 
     /**

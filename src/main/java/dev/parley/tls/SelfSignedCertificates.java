@@ -108,7 +108,8 @@ public final class SelfSignedCertificates {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             KeyPair keys = generator.generateKeyPair();
-            X500Name subject = new X500Name("CN=" + names.get(0) + ",O=Parley development");
+            // encoded O first, so it prints (RFC 2253, most specific first) as CN=...,O=...
+            X500Name subject = new X500Name("O=Parley development,CN=" + names.get(0));
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial,
                     Date.from(from.minus(Duration.ofMinutes(1))), Date.from(from.plus(validity)), subject,
                     keys.getPublic());

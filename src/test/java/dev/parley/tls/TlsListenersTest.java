@@ -159,7 +159,9 @@ class TlsListenersTest {
         try (TestServer server = tlsServer(pair)) {
             assertThatThrownBy(() -> TestClient.connect("127.0.0.1", server.port(),
                     ClientTls.of(TlsOptions.trusting(otherCa))))
-                    .isInstanceOf(IOException.class).hasMessageContaining("TLS handshake failed");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("TLS handshake failed: the server's certificate is not trusted")
+                    .hasMessageContaining("--tls-ca FILE");
         }
     }
 
