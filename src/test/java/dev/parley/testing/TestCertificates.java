@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,7 +41,7 @@ public final class TestCertificates {
 
     /** A PEM file trusting all of {@code pairs}' certificates, for a client's tls-ca. */
     public static Path trustFile(Path file, KeyMaterial... pairs) throws IOException {
-        java.util.List<java.security.cert.X509Certificate> all = new java.util.ArrayList<>();
+        List<X509Certificate> all = new ArrayList<>();
         for (KeyMaterial p : pairs) {
             all.addAll(p.chain());
         }

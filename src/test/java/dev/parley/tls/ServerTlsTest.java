@@ -32,6 +32,13 @@ class ServerTlsTest {
     /** What reaches the handler behind the TLS stage. */
     private static final class Behind extends ChannelInboundHandlerAdapter {
         final List<Throwable> errors = new ArrayList<>();
+        final EmbeddedChannel ch = new EmbeddedChannel();
+
+        /** A connection with the TLS stage of {@code tls} and this behind it. */
+        Behind(ServerTls tls) {
+            tls.addTo(ch.pipeline());
+            ch.pipeline().addLast(this);
+        }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -70,10 +77,8 @@ class ServerTlsTest {
     void aPlaintextClientIsClosedCountedAndNotReportedAsAnError() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ServerTls tls = start(registry, Duration.ofSeconds(10))) {
-            EmbeddedChannel ch = new EmbeddedChannel();
-            tls.addTo(ch.pipeline());
-            Behind behind = new Behind();
-            ch.pipeline().addLast(behind);
+            Behind behind = new Behind(tls);
+            EmbeddedChannel ch = behind.ch;
             ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
             ch.runPendingTasks();
             assertThat(ch.isOpen()).isFalse();
@@ -87,10 +92,8 @@ class ServerTlsTest {
     void aHandshakeThatDoesNotFinishInTimeIsClosed() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ServerTls tls = start(registry, Duration.ofMillis(200))) {
-            EmbeddedChannel ch = new EmbeddedChannel();
-            tls.addTo(ch.pipeline());
-            Behind behind = new Behind();
-            ch.pipeline().addLast(behind);
+            Behind behind = new Behind(tls);
+            EmbeddedChannel ch = behind.ch;
             ch.advanceTimeBy(150, TimeUnit.MILLISECONDS);
             ch.runScheduledPendingTasks();
             assertThat(ch.isOpen()).isTrue();
