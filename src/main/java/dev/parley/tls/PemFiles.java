@@ -46,11 +46,19 @@ public final class PemFiles {
 
     /** The pair in {@code certFile} and {@code keyFile}; an {@link IOException} names the file and what is wrong. */
     public static KeyMaterial read(Path certFile, Path keyFile) throws IOException {
+        requireReadable("tls-cert", certFile);
+        requireReadable("tls-key", keyFile);
         List<X509Certificate> chain = readCertificates(certFile);
         PrivateKey key = readKey(keyFile);
         KeyMaterial pair = new KeyMaterial(key, chain);
         checkPair(pair, certFile, keyFile);
         return pair;
+    }
+
+    private static void requireReadable(String setting, Path file) throws IOException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IOException(setting + " " + file + ": no such file, or not readable by this user");
+        }
     }
 
     /** Every certificate in a PEM file, in order; at least one. */
