@@ -230,6 +230,23 @@ class TlsListenersTest {
     }
 
     @Test
+    void theReloadThreadPicksUpChangedFilesByItself() throws Exception {
+        KeyMaterial first = TestCertificates.pair(21);
+        KeyMaterial second = TestCertificates.pair(22);
+        CertificateFiles files = TestCertificates.write(tmp.resolve("certs"), first);
+        try (TestServer server = TestServer.start(tmp.resolve("data"), c -> c.tlsCert(files.cert()).tlsKey(files.key())
+                .tlsReloadInterval(Duration.ofMillis(100)))) {
+            TestCertificates.write(tmp.resolve("certs"), second);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!server.server().tls().current().leaf().equals(second.leaf()) && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(server.server().tls().current().leaf()).isEqualTo(second.leaf());
+            awaitMeter(server, "parley.tls.reloads", "result", "ok", 1);
+        }
+    }
+
+    @Test
     void theSelfSignedDevelopmentCertificateIsKeptUnderTheDataDirectoryAndTrustedByPinning() throws Exception {
         Path data = tmp.resolve("data");
         BigInteger serial;
