@@ -146,9 +146,9 @@ public final class Loadgen implements AutoCloseable {
     /** Connects, logs in, creates and joins the rooms; throws {@link LoadgenSetupException} with the reason. */
     public void setup() throws InterruptedException {
         ResourceCheck.check(layout, cfg.sourceAddresses.size(), cfg.flooders + cfg.silentConnections + 1);
-        out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport, %d event loop(s)%n",
+        out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport%s, %d event loop(s)%n",
                 cfg.runId, cfg.clients, cfg.rooms, layout.size(cfg.rooms - 1), layout.size(0),
-                transport.cliName(), loops.length);
+                transport.cliName(), tls == null ? "" : " over TLS", loops.length);
         long t0 = System.nanoTime();
         connect();
         out.printf("  connected %,d clients to %s:%d in %.2f s%n", cfg.clients, cfg.host, cfg.port, secondsSince(t0));
