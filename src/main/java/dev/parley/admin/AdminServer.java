@@ -3,6 +3,8 @@ package dev.parley.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
  * 503 with the reasons when not (shutting down or draining, database unreachable, chat log too far
  * behind), for load balancers;
  * {@code /health} is as before: 200 while serving, 503 once shutting down. Served by the JDK's
- * HTTP server on a thread of its own, away from the chat event loops.
+ * HTTP server on a thread of its own, away from the chat event loops; over HTTPS when the
+ * server has TLS on (the same certificate as the client port, reloaded with it).
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -34,6 +37,7 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService executor;
+    private final String scheme;
     /** Why the server is shutting down; null while it is not. */
     private volatile String shuttingDown;
 
@@ -61,8 +65,25 @@ public final class AdminServer implements AutoCloseable {
      */
     public AdminServer(String host, int port, PrometheusMeterRegistry registry,
                        Supplier<Map<String, Object>> health, Readiness readiness) throws IOException {
+        this(host, port, registry, health, readiness, null);
+    }
+
+    /**
+     * @param health    the fields of the health documents (status is added)
+     * @param readiness the checks of {@code /health/ready} besides shutting down
+     * @param https     serve HTTPS with this configuration; null = plain HTTP
+     */
+    public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
+                       Readiness readiness, HttpsConfigurator https) throws IOException {
+        scheme = https == null ? "http" : "https";
         try {
-            http = HttpServer.create(new InetSocketAddress(host, port), 64);
+            if (https == null) {
+                http = HttpServer.create(new InetSocketAddress(host, port), 64);
+            } else {
+                HttpsServer server = HttpsServer.create(new InetSocketAddress(host, port), 64);
+                server.setHttpsConfigurator(https);
+                http = server;
+            }
         } catch (IOException e) {
             throw new IOException("cannot open the admin port " + host + ":" + port
                     + " (admin-port; -1 for none): " + e.getMessage(), e);
@@ -102,7 +123,7 @@ public final class AdminServer implements AutoCloseable {
         });
         http.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", NOT_FOUND));
         http.start();
-        log.info("Admin HTTP on http://{}:{}/ (/metrics, /health/live, /health/ready, /health)", host,
+        log.info("Admin HTTP on {}://{}:{}/ (/metrics, /health/live, /health/ready, /health)", scheme, host,
                 address().getPort());
     }
 

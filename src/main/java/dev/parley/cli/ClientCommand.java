@@ -6,6 +6,7 @@ import dev.parley.client.console.LineConsole;
 import dev.parley.client.console.StreamLineConsole;
 import dev.parley.client.console.TerminalLineConsole;
 import dev.parley.protocol.Frames;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,10 +53,13 @@ public final class ClientCommand implements Callable<Integer> {
                     + "0 exits at once instead (default: ${DEFAULT-VALUE}).")
     Duration reconnectFor;
 
+    @CommandLine.Mixin
+    TlsFlags tls;
+
     @Override
     public Integer call() throws IOException {
         ClientOptions options = ClientOptions.of(host, port, name, password).withMaxFrameBytes(maxFrame)
-                .withReconnectFor(reconnectFor);
+                .withReconnectFor(reconnectFor).withTls(tls.options());
         try (LineConsole console = TerminalLineConsole.isSystemTerminal() ? TerminalLineConsole.open()
                 : StreamLineConsole.standardStreams()) {
             return new ConsoleClient(options, console).run();

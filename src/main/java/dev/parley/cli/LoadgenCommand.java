@@ -60,6 +60,9 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "Client socket transport (default: epoll if available, else nio).")
     Transport transport;
 
+    @CommandLine.Mixin
+    TlsFlags tls;
+
     @Option(names = "--setup-timeout", defaultValue = "120s",
             description = "Limit for each setup step: connect, log in, create, join (default: ${DEFAULT-VALUE}).")
     String setupTimeout;
@@ -77,6 +80,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             c.runId = runId;
         }
         c.transport = transport;
+        c.tls = tls.options();
         c.report = workload.report;
         c.chart = workload.chart;
         c.validate();

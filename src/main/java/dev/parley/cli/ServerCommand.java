@@ -268,6 +268,27 @@ public final class ServerCommand implements Callable<Integer> {
                     + "key=value fields) or json (one object per line: time, level, logger, thread, message and the "
                     + "fields, e.g. event, player, remote, reason) (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain (leaf first) of the server; with --tls-key it turns on TLS for the "
+                    + "client port, the WebSocket listener (wss://) and the admin port (https://).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key of --tls-cert: PKCS#8 (BEGIN PRIVATE KEY) or PKCS#1 (BEGIN RSA PRIVATE KEY), "
+                    + "unencrypted.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", negatable = true, fallbackValue = "true",
+            description = "FOR DEVELOPMENT: TLS with a self-signed certificate for localhost, 127.0.0.1, ::1 and this "
+                    + "host, made once and kept in --data-dir/tls/ (clients pin it with --tls-ca "
+                    + "DATA_DIR/tls/self-signed-cert.pem) (default: ${DEFAULT-VALUE}).")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--tls-reload-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the certificate files are checked; changed ones are loaded for new connections "
+                    + "(open ones keep theirs), a bad new pair is logged and the old one kept (default: "
+                    + "${DEFAULT-VALUE}; 0 = never).")
+    Duration tlsReloadInterval;
 
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port and admin-port here "
@@ -298,6 +319,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
                 .drain(drain)
+                .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned).tlsReloadInterval(tlsReloadInterval)
                 .build();
     }
 

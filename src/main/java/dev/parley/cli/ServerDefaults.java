@@ -12,6 +12,7 @@ import dev.parley.server.ServerConfig.Logins;
 import dev.parley.server.ServerConfig.Network;
 import dev.parley.server.ServerConfig.Rooms;
 import dev.parley.server.ServerConfig.Storage;
+import dev.parley.server.ServerConfig.Tls;
 import dev.parley.server.ServerConfig;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -76,7 +77,9 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
             entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)),
             entry("drain", duration(ServerConfig.DEFAULT_DRAIN)),
-            entry("log-format", LogFormat.DEFAULT.cliName()));
+            entry("log-format", LogFormat.DEFAULT.cliName()),
+            entry("tls-self-signed", Boolean.toString(Tls.DEFAULT_SELF_SIGNED)),
+            entry("tls-reload-interval", duration(Tls.DEFAULT_RELOAD_INTERVAL)));
 
     /**
      * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole

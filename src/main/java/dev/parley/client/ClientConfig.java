@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param retryFirstLogin  whether the first login, too, is retried on the reconnect schedule while the server
  *                         refuses the name as online: for a bot restarting right after a crash, whose old
  *                         session the server has not dropped yet. Off, a name online elsewhere fails at once.
+ * @param heartbeat        a {@code PingRequest} after this long without sending; zero = never
+ * @param tls              TLS or plain TCP ({@link TlsOptions#OFF}, the default)
  */
 public record ClientConfig(String host, int port, String name, String password, Duration replyTimeout,
                            Duration loginTimeout, int maxFrameBytes, ReconnectPolicy reconnect,
-                           boolean retryFirstLogin, Duration heartbeat) {
+                           boolean retryFirstLogin, Duration heartbeat, TlsOptions tls) {
 
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(15);
@@ -51,6 +53,7 @@ public record ClientConfig(String host, int port, String name, String password, 
         if (heartbeat == null || heartbeat.isNegative()) {
             throw new IllegalArgumentException("heartbeat must be zero (off) or positive");
         }
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** A builder with the defaults: 5 s per reply, 15 s per login, the server's default frame limit, {@link ReconnectPolicy#defaults()}. */
@@ -75,6 +78,7 @@ public record ClientConfig(String host, int port, String name, String password, 
         private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
         private boolean retryFirstLogin;
         private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private TlsOptions tls = TlsOptions.OFF;
 
         private Builder(String host, int port) {
             this.host = host;
@@ -122,9 +126,15 @@ public record ClientConfig(String host, int port, String name, String password, 
             return this;
         }
 
+        /** TLS: e.g. {@link TlsOptions#DEFAULT}, or {@link TlsOptions#trusting} a CA file (default: plain TCP). */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(host, port, name, password, replyTimeout, loginTimeout, maxFrameBytes, reconnect,
-                    retryFirstLogin, heartbeat);
+                    retryFirstLogin, heartbeat, tls);
         }
     }
 }

@@ -110,6 +110,8 @@ public final class ParleyClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Timeouts timeouts;
+    /** Null for plain TCP. */
+    private final ClientTls tls;
     private final ClientState state = new ClientState();
     /**
      * Starts at random: the server remembers a player's ids for its dedup window across
@@ -131,6 +133,7 @@ public final class ParleyClient implements AutoCloseable {
 
     ParleyClient(ClientConfig config, ParleyListener listener, DoubleSupplier random, LongSupplier nanoClock) {
         this.config = config;
+        this.tls = ClientTls.forConfig(config.tls());
         this.listener = listener;
         this.random = random;
         this.nanoClock = nanoClock;
@@ -548,7 +551,7 @@ public final class ParleyClient implements AutoCloseable {
     private CompletableFuture<Session> openAndLogin() {
         Session s = new Session(this, timeouts, config.replyTimeout());
         LoginRequest login = LoginRequest.newBuilder().setName(config.name()).setPassword(config.password()).build();
-        CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat())
+        CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat(), tls)
                 .thenCompose(c -> {
                     s.connection = c;
                     return s.request(login, m -> m instanceof LoginResponse || isErrorFor(m, MsgType.LOGIN_REQUEST),

@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.client.ClientTls;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
@@ -64,6 +65,8 @@ public final class Loadgen implements AutoCloseable {
     private final Progress progress;
     private final RoomLayout layout;
     private final Transport transport;
+    /** Null for plain TCP. */
+    private final ClientTls tls;
     private final EventLoopGroup group;
     private final EventLoop[] loops;
     private final LoopStats[] stats;
@@ -86,6 +89,7 @@ public final class Loadgen implements AutoCloseable {
         this.progress = progress;
         this.layout = new RoomLayout(cfg.clients, cfg.rooms);
         this.transport = cfg.effectiveTransport();
+        this.tls = ClientTls.forConfig(cfg.tls);
         int threads = cfg.effectiveThreads();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen", true),
                 transport.ioHandlerFactory());
@@ -119,7 +123,12 @@ public final class Loadgen implements AutoCloseable {
             schedulers[i] = new SendScheduler(loops[i], perLoop.get(i).toArray(new LoadClient[0]), stats[i],
                     cfg.payloadMix, text);
         }
-        this.hostile = cfg.hasHostile() ? new Hostile(cfg, transport) : null;
+        this.hostile = cfg.hasHostile() ? new Hostile(cfg, transport, tls) : null;
+    }
+
+    /** The connections' TLS; null for plain TCP. */
+    public ClientTls tls() {
+        return tls;
     }
 
     public RoomLayout layout() {
@@ -137,9 +146,9 @@ public final class Loadgen implements AutoCloseable {
     /** Connects, logs in, creates and joins the rooms; throws {@link LoadgenSetupException} with the reason. */
     public void setup() throws InterruptedException {
         ResourceCheck.check(layout, cfg.sourceAddresses.size(), cfg.flooders + cfg.silentConnections + 1);
-        out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport, %d event loop(s)%n",
+        out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport%s, %d event loop(s)%n",
                 cfg.runId, cfg.clients, cfg.rooms, layout.size(cfg.rooms - 1), layout.size(0),
-                transport.cliName(), loops.length);
+                transport.cliName(), tls == null ? "" : " over TLS", loops.length);
         long t0 = System.nanoTime();
         connect();
         out.printf("  connected %,d clients to %s:%d in %.2f s%n", cfg.clients, cfg.host, cfg.port, secondsSince(t0));
@@ -203,6 +212,9 @@ public final class Loadgen implements AutoCloseable {
             Bootstrap b = boots[c.loop].clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), cfg.host, cfg.port));
+                    }
                     // a client that waits long in setup (thousands log in first) must not look idle
                     ch.pipeline().addLast(handler);
                     Heartbeat.install(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);

@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.client.TlsOptions;
 import dev.parley.socket.Transport;
 
 import java.net.InetAddress;
@@ -49,6 +50,8 @@ public final class LoadgenConfig {
     public boolean flooderReads = true;
     /** Hostile extras: connections that never log in (half of them send half a frame header). */
     public int silentConnections;
+    /** TLS for every connection (measured and hostile), or plain TCP. */
+    public TlsOptions tls = TlsOptions.OFF;
     public Path report;
     public Path chart;
 

@@ -28,6 +28,9 @@ import dev.parley.store.DatabaseBreaker;
 import dev.parley.store.MessageStore;
 import dev.parley.store.RoomIdAllocator;
 import dev.parley.store.RoomStore;
+import dev.parley.tls.CertificateFiles;
+import dev.parley.tls.SelfSignedCertificates;
+import dev.parley.tls.ServerTls;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
@@ -57,6 +60,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -104,6 +108,7 @@ public final class ParleyServer implements AutoCloseable {
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
     private final ConnectionLimits limits;
+    private final ServerTls tls;
     private final StatsReporter stats;
     private final AdminServer admin;
     private final GoingAway goingAway = new GoingAway();
@@ -183,6 +188,7 @@ public final class ParleyServer implements AutoCloseable {
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
                     rooms, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
+            tls = resources.add("TLS", openTls(config, meterRegistry), ServerTls::close);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
                     .channel(transport.serverChannelClass())
@@ -199,7 +205,7 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
-                            limits));
+                            limits, tls));
             serverChannel = resources.add("listener", bind(bootstrap, network),
                     ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
@@ -207,8 +213,9 @@ public final class ParleyServer implements AutoCloseable {
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
-                                    "transport", transport.cliName()),
-                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog())),
+                                    "transport", transport.cliName(), "tls", tls.describe()),
+                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog()),
+                            tls.enabled() ? tls.httpsConfigurator() : null),
                     AdminServer::close);
             started = true;
         } catch (SQLException e) {
@@ -218,8 +225,24 @@ public final class ParleyServer implements AutoCloseable {
                 resources.close();
             }
         }
-        log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
-                network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+        log.info("Parley listening on {} (transport {}, {} I/O threads, TLS {}, data {})", address(), transport.cliName(),
+                network.effectiveIoThreads(), tls.describe(),
+                storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+    }
+
+    /**
+     * TLS from the configured files, or from the development pair under the data directory, or
+     * off. A handshake may take as long as a login: the login timeout covers both.
+     */
+    private static ServerTls openTls(ServerConfig config, MeterRegistry registry) throws IOException {
+        ServerConfig.Tls t = config.tls();
+        if (!t.enabled()) {
+            return ServerTls.off();
+        }
+        CertificateFiles files = t.selfSigned()
+                ? SelfSignedCertificates.ensure(config.storage().dataDir(), Clock.systemUTC())
+                : new CertificateFiles(t.cert(), t.key());
+        return ServerTls.start(files, t.reloadInterval(), config.connections().loginTimeout(), registry);
     }
 
     /** The connection policies, as the session layer takes them. */
@@ -347,6 +370,11 @@ public final class ParleyServer implements AutoCloseable {
     /** The admin HTTP address, or null when the admin port is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
+    }
+
+    /** The TLS of the listeners ({@link ServerTls#off()} when off). */
+    public ServerTls tls() {
+        return tls;
     }
 
     public StatsReporter stats() {

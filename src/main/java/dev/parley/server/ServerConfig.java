@@ -32,7 +32,7 @@ import java.util.Set;
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
-                           Duration drain) {
+                           Duration drain, Tls tls) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
@@ -54,6 +54,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
+        Objects.requireNonNull(tls, "tls");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
                 "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
@@ -419,6 +420,32 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         }
     }
 
+    /**
+     * TLS on the client port, the WebSocket listener and the admin port (README, TLS).
+     *
+     * @param cert           PEM certificate chain, leaf first; null = none
+     * @param key            PEM private key of {@code cert} (PKCS#8, or PKCS#1 "RSA PRIVATE KEY"); null = none
+     * @param selfSigned     generate (once, kept under the data directory) a certificate for development
+     * @param reloadInterval how often the certificate files are checked for changes; zero = never
+     */
+    public record Tls(Path cert, Path key, boolean selfSigned, Duration reloadInterval) {
+        public static final boolean DEFAULT_SELF_SIGNED = false;
+        public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(5);
+
+        public Tls {
+            require((cert == null) == (key == null), "tls-cert and tls-key must be given together");
+            require(!(selfSigned && cert != null), "tls-self-signed and tls-cert/tls-key exclude each other");
+            require(reloadInterval != null && !reloadInterval.isNegative()
+                            && (reloadInterval.isZero() || reloadInterval.toMillis() >= 100),
+                    "tls-reload-interval must be 0 (never) or at least 100ms");
+        }
+
+        /** Whether the listeners speak TLS. */
+        public boolean enabled() {
+            return cert != null || selfSigned;
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -481,6 +508,10 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
         private Duration drain = DEFAULT_DRAIN;
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned = Tls.DEFAULT_SELF_SIGNED;
+        private Duration tlsReloadInterval = Tls.DEFAULT_RELOAD_INTERVAL;
 
         private Builder() {
         }
@@ -488,7 +519,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls);
         }
 
         public ServerConfig build() {
@@ -508,7 +539,32 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
                     new DbBreaker(dbLoginTimeout, dbBreakerOpen),
-                    drain);
+                    drain,
+                    new Tls(tlsCert, tlsKey, tlsSelfSigned, tlsReloadInterval));
+        }
+
+        public Builder tls(Tls t) {
+            return tlsCert(t.cert()).tlsKey(t.key()).tlsSelfSigned(t.selfSigned()).tlsReloadInterval(t.reloadInterval());
+        }
+
+        public Builder tlsCert(Path v) {
+            tlsCert = v;
+            return this;
+        }
+
+        public Builder tlsKey(Path v) {
+            tlsKey = v;
+            return this;
+        }
+
+        public Builder tlsSelfSigned(boolean v) {
+            tlsSelfSigned = v;
+            return this;
+        }
+
+        public Builder tlsReloadInterval(Duration v) {
+            tlsReloadInterval = v;
+            return this;
         }
 
         public Builder logins(Logins l) {

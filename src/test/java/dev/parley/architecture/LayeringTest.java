@@ -46,6 +46,7 @@ class LayeringTest {
                 .layer("room").definedBy("dev.parley.room..")
                 .layer("cluster").definedBy("dev.parley.cluster..")
                 .layer("session").definedBy("dev.parley.session..")
+                .layer("tls").definedBy("dev.parley.tls..")
                 .layer("transport").definedBy("dev.parley.transport..")
                 .layer("admin").definedBy("dev.parley.admin..")
                 .layer("server").definedBy("dev.parley.server..")
@@ -66,10 +67,11 @@ class LayeringTest {
                 .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "account", "store", "protocol")
                 .whereLayer("session").mayOnlyAccessLayers("session", "room", "account", "store", "metrics",
                         "protocol")
-                .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "metrics", "protocol")
+                .whereLayer("tls").mayOnlyAccessLayers("tls", "metrics", "protocol")
+                .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
                 .whereLayer("client").mayOnlyAccessLayers("client", "protocol")
-                .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "socket", "protocol")
+                .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "client", "socket", "protocol")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
 
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer();

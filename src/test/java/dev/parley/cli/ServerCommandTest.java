@@ -51,6 +51,16 @@ class ServerCommandTest {
     }
 
     @Test
+    void tlsOptionsReachTheConfig() {
+        ServerConfig.Tls tls = parsed("--tls-cert", "/etc/parley/cert.pem", "--tls-key", "/etc/parley/key.pem",
+                "--tls-reload-interval", "30s").toConfig().tls();
+        assertThat(tls.cert()).isEqualTo(Path.of("/etc/parley/cert.pem"));
+        assertThat(tls.key()).isEqualTo(Path.of("/etc/parley/key.pem"));
+        assertThat(tls.reloadInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(parsed("--tls-self-signed").toConfig().tls().selfSigned()).isTrue();
+    }
+
+    @Test
     void durationsAreWrittenAsTheConverterReadsThem() {
         for (String d : new String[]{"5s", "20ms", "10s", "1500ms", "5m", "90s"}) {
             assertThat(ServerDefaults.duration(DurationConverter.parse(d))).isEqualTo(d);

@@ -93,6 +93,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void tlsNeedsBothFilesOrTheDevelopmentCertificateNotBoth() {
+        assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
+        assertRejected(b -> b.tlsCert(Path.of("cert.pem")), "tls-cert and tls-key must be given together");
+        assertRejected(b -> b.tlsKey(Path.of("key.pem")), "tls-cert and tls-key must be given together");
+        assertRejected(b -> b.tlsCert(Path.of("c")).tlsKey(Path.of("k")).tlsSelfSigned(true),
+                "tls-self-signed and tls-cert/tls-key exclude each other");
+        assertRejected(b -> b.tlsReloadInterval(Duration.ofMillis(5)),
+                "tls-reload-interval must be 0 (never) or at least 100ms");
+        assertThat(ServerConfig.builder().tlsCert(Path.of("c")).tlsKey(Path.of("k")).build().tls().enabled()).isTrue();
+        assertThat(ServerConfig.builder().tlsSelfSigned(true).tlsReloadInterval(Duration.ZERO).build().tls().enabled())
+                .isTrue();
+    }
+
+    @Test
     void theEdgesOfEachRangeAreAccepted() {
         ServerConfig c = ServerConfig.builder().port(65535).maxFrameBytes(Frames.MAX_FRAME_LENGTH)
                 .maxChatBytes(16_384).slowReaderBytes(64 * 1024).slowReaderGrace(Duration.ofMillis(1))

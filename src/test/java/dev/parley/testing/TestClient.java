@@ -1,6 +1,7 @@
 package dev.parley.testing;
 
 import com.google.protobuf.MessageLite;
+import dev.parley.client.ClientTls;
 import dev.parley.client.ParleyConnection;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
@@ -23,8 +24,8 @@ public final class TestClient implements AutoCloseable {
     private final ParleyConnection connection;
     public long playerId;
 
-    private TestClient(String host, int port) throws IOException {
-        connection = ParleyConnection.connect(host, port, new ParleyConnection.Listener() {
+    private TestClient(String host, int port, ClientTls tls) throws IOException {
+        connection = ParleyConnection.connect(host, port, tls, new ParleyConnection.Listener() {
             @Override
             public void onMessage(MessageLite message) {
                 inbox.add(message);
@@ -38,7 +39,17 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(String host, int port) throws IOException {
-        return new TestClient(host, port);
+        return new TestClient(host, port, null);
+    }
+
+    /** A client speaking TLS ({@code tls} null = plain TCP). */
+    public static TestClient connect(String host, int port, ClientTls tls) throws IOException {
+        return new TestClient(host, port, tls);
+    }
+
+    /** The connection, e.g. to look at its TLS session. */
+    public ParleyConnection connection() {
+        return connection;
     }
 
     public void send(MessageLite message) {

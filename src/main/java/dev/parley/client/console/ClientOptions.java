@@ -2,6 +2,7 @@ package dev.parley.client.console;
 
 import dev.parley.client.ClientConfig;
 import dev.parley.client.ReconnectPolicy;
+import dev.parley.client.TlsOptions;
 import dev.parley.protocol.Frames;
 
 import java.time.Duration;
@@ -19,9 +20,10 @@ import java.time.Duration;
  * @param drainTimeout  how long the client waits at the end of input for a reply still outstanding
  * @param reconnectFor  how long the client keeps trying to reconnect after the connection was lost;
  *                      zero turns reconnecting after a loss off ({@code /reconnect} then tries once)
+ * @param tls           TLS or plain TCP
  */
 public record ClientOptions(String host, int port, String name, String password, int maxFrameBytes,
-                            Duration replyTimeout, Duration drainTimeout, Duration reconnectFor) {
+                            Duration replyTimeout, Duration drainTimeout, Duration reconnectFor, TlsOptions tls) {
 
     public ClientOptions {
         if (port < 1 || port > 65_535) {
@@ -33,25 +35,32 @@ public record ClientOptions(String host, int port, String name, String password,
         if (reconnectFor.isNegative()) {
             throw new IllegalArgumentException("--reconnect-for must not be negative, was " + reconnectFor);
         }
+        java.util.Objects.requireNonNull(tls, "tls");
     }
 
     /** The defaults: the library's (frame limit, reply timeout, reconnect time) and 1.5 s to drain at the end. */
     public static ClientOptions of(String host, int port, String name, String password) {
         return new ClientOptions(host, port, name, password, Frames.DEFAULT_MAX_CLIENT_FRAME,
-                ClientConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofMillis(1500), ReconnectPolicy.DEFAULT_GIVE_UP_AFTER);
+                ClientConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofMillis(1500), ReconnectPolicy.DEFAULT_GIVE_UP_AFTER,
+                TlsOptions.OFF);
     }
 
     /** The library's settings for a session as {@code name} (given, or asked for) with {@code password}. */
     ClientConfig toConfig(String name, String password) {
         return ClientConfig.builder(host, port).name(name).password(password).replyTimeout(replyTimeout)
-                .maxFrameBytes(maxFrameBytes).reconnect(ReconnectPolicy.giveUpAfter(reconnectFor)).build();
+                .maxFrameBytes(maxFrameBytes).reconnect(ReconnectPolicy.giveUpAfter(reconnectFor)).tls(tls).build();
     }
 
     public ClientOptions withMaxFrameBytes(int bytes) {
-        return new ClientOptions(host, port, name, password, bytes, replyTimeout, drainTimeout, reconnectFor);
+        return new ClientOptions(host, port, name, password, bytes, replyTimeout, drainTimeout, reconnectFor, tls);
     }
 
     public ClientOptions withReconnectFor(Duration duration) {
-        return new ClientOptions(host, port, name, password, maxFrameBytes, replyTimeout, drainTimeout, duration);
+        return new ClientOptions(host, port, name, password, maxFrameBytes, replyTimeout, drainTimeout, duration, tls);
+    }
+
+    public ClientOptions withTls(TlsOptions options) {
+        return new ClientOptions(host, port, name, password, maxFrameBytes, replyTimeout, drainTimeout, reconnectFor,
+                options);
     }
 }
