@@ -2,6 +2,8 @@ package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
+import dev.parley.direct.BlockList;
+import dev.parley.direct.DirectClient;
 import dev.parley.metrics.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
@@ -34,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * event loop. The player identity is published once at login (volatile) and read by room job
  * queues afterwards. {@link #send} and {@link #disconnect} are safe from any thread.
  */
-public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatcher.Flushable {
+public final class ClientSession implements RoomMember, OnlinePlayer, DirectClient, FlushBatcher.Flushable {
 
     private static final LogLimiter backlogLog =
             new LogLimiter(LoggerFactory.getLogger(ClientSession.class), Duration.ofSeconds(10));
@@ -50,6 +52,7 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
     private boolean loginPending;
     private boolean flushPending;
     private FlushBatcher batcher;
+    private BlockList blocks = BlockList.EMPTY;
 
     /** @param maxPendingBytes unsent bytes past which the connection is closed at once */
     public ClientSession(Channel channel, ServerMetrics metrics, long maxPendingBytes) {
@@ -108,6 +111,21 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
     @Override
     public Membership rooms() {
         return rooms;
+    }
+
+    @Override
+    public BlockList blockList() {
+        return blocks;
+    }
+
+    @Override
+    public void blockList(BlockList blocks) {
+        this.blocks = blocks;
+    }
+
+    @Override
+    public boolean blocks(long senderId) {
+        return blocks.contains(senderId);
     }
 
     /** Event loop only. Binds the player; from now on the session is logged in. */
