@@ -200,16 +200,16 @@ public final class DirectService {
         }
         HistoryPager.Query q = history.query(asRoom.build());
         if (q == null) {
-            c.send(historyFailed(Result.INVALID_REQUEST, "after_seq must be below before_seq"));
+            c.send(historyFailed(Result.INVALID_REQUEST, r.getPeerName(), "after_seq must be below before_seq"));
             return;
         }
         Member me = c.member();
         String peerName = Names.normalise(r.getPeerName());
-        Runnable busy = () -> c.send(historyFailed(Result.SERVER_BUSY, BUSY));
+        Runnable busy = () -> c.send(historyFailed(Result.SERVER_BUSY, peerName, BUSY));
         run(reader, busy, () -> {
             Account peer = find(reads, peerName).orElse(null);
             if (peer == null) {
-                c.send(historyFailed(Result.PLAYER_NOT_FOUND, "no player " + peerName));
+                c.send(historyFailed(Result.PLAYER_NOT_FOUND, peerName, "no player " + peerName));
                 return;
             }
             Member peerMember = Member.newBuilder().setPlayerId(peer.id()).setName(peer.name()).build();
@@ -300,8 +300,10 @@ public final class DirectService {
         return name.isEmpty() ? Optional.empty() : stores.accounts().find(name);
     }
 
-    private static DirectHistoryResponse historyFailed(Result result, String reason) {
-        return DirectHistoryResponse.newBuilder().setResult(result).setReason(reason).build();
+    /** A failure names the peer as requested (no id), so a client with several reads can tell which failed. */
+    private static DirectHistoryResponse historyFailed(Result result, String peerName, String reason) {
+        return DirectHistoryResponse.newBuilder().setResult(result).setPeer(Member.newBuilder().setName(peerName))
+                .setReason(reason).build();
     }
 
     /** A database step. */

@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 
@@ -28,6 +29,11 @@ final class RecordingListener implements ParleyListener {
     public synchronized void onChat(ChatNotify m) {
         chatSeqs.add(m.getSeq());
         add("chat " + m.getSeq() + " " + m.getSender().getName() + ": " + m.getText());
+    }
+
+    @Override
+    public synchronized void onDirectMessage(DirectMessageNotify m) {
+        add("dm " + m.getSeq() + " " + m.getSender().getName() + "->" + m.getRecipient().getName() + ": " + m.getText());
     }
 
     @Override
