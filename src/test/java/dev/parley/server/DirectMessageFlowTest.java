@@ -90,15 +90,6 @@ class DirectMessageFlowTest {
         return r.getMessagesList().stream().map(DirectMessageNotify::getSeq).toList();
     }
 
-    /** Waits until the server has closed all but {@code open} connections (a closed client has left presence). */
-    private void awaitConnections(int open) throws InterruptedException {
-        long end = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-        while (server.server().meterRegistry().get("parley.connections").gauge().value() != open) {
-            assertThat(System.nanoTime()).as("connections down to " + open).isLessThan(end);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void aDirectMessageReachesBothSidesNumberedPerConversation() throws Exception {
         try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
@@ -121,7 +112,7 @@ class DirectMessageFlowTest {
     void anOfflinePlayerFindsItsUnreadConversationAtLoginAndReadsIt() throws Exception {
         server.login("carol").close();
         try (TestClient alice = server.login("alice")) {
-            awaitConnections(1);
+            server.awaitConnections(1);
             dm(alice, "carol", "are you there?", 1);
             dm(alice, "carol", "ping me", 2);
             try (TestClient carol = server.client()) {
@@ -136,7 +127,7 @@ class DirectMessageFlowTest {
                         .containsExactly("are you there?", "ping me");
                 assertThat(page.getHasMore()).isFalse();
             }
-            awaitConnections(1);
+            server.awaitConnections(1);
             try (TestClient carol = server.client()) {
                 // read by the history page: nothing unread any more
                 assertThat(carol.loginOk("carol", "pw-carol").getConversations(0).getUnread()).isZero();
