@@ -1,6 +1,5 @@
 package dev.parley.direct;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
@@ -9,7 +8,6 @@ import dev.parley.content.Names;
 import dev.parley.history.HistoryPager;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.LogLimiter;
-import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.BlockRequest;
 import dev.parley.protocol.pb.BlockResponse;
@@ -229,26 +227,10 @@ public final class DirectService {
      * cut to the limit and to one frame, by the rules of room history.
      */
     static DirectHistoryResponse page(HistoryPager.Query q, Member peer, List<DirectMessageNotify> rows) {
-        int n = rows.size();
-        boolean more = n > q.limit();
-        List<DirectMessageNotify> page = q.forward() ? rows.subList(0, Math.min(q.limit(), n))
-                : rows.subList(Math.max(0, n - q.limit()), n);
-        int budget = Frames.MAX_BODY_BYTES - RESPONSE_OVERHEAD;
-        int fit = 0;
-        for (int i = 0; i < page.size(); i++) {
-            DirectMessageNotify m = page.get(q.forward() ? i : page.size() - 1 - i);
-            budget -= CodedOutputStream.computeMessageSize(DirectHistoryResponse.MESSAGES_FIELD_NUMBER, m);
-            if (budget < 0) {
-                break;
-            }
-            fit++;
-        }
-        if (fit < page.size()) {
-            more = true;
-            page = q.forward() ? page.subList(0, fit) : page.subList(page.size() - fit, page.size());
-        }
-        return DirectHistoryResponse.newBuilder().setResult(Result.OK).setPeer(peer).addAllMessages(page)
-                .setHasMore(more).build();
+        HistoryPager.Cut<DirectMessageNotify> cut = HistoryPager.cut(q, rows, rows.size() > q.limit(),
+                DirectHistoryResponse.MESSAGES_FIELD_NUMBER, RESPONSE_OVERHEAD);
+        return DirectHistoryResponse.newBuilder().setResult(Result.OK).setPeer(peer).addAllMessages(cut.messages())
+                .setHasMore(cut.hasMore()).build();
     }
 
     private void block(DirectClient c, String name) {
