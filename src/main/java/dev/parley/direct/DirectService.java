@@ -8,6 +8,7 @@ import dev.parley.content.Names;
 import dev.parley.history.HistoryPager;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.LogLimiter;
+import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.BlockRequest;
 import dev.parley.protocol.pb.BlockResponse;
@@ -88,6 +89,7 @@ public final class DirectService {
     private final Presence presence;
     private final HistoryService history;
     private final int maxChatBytes;
+    private final ServerMetrics metrics;
     private final Executor writer;
     private final Executor reader;
 
@@ -99,7 +101,8 @@ public final class DirectService {
      * @param reader  the blocking pool
      */
     public DirectService(Stores writes, Stores reads, Presence presence, HistoryService history, int maxChatBytes,
-                         Executor writer, Executor reader) {
+                         ServerMetrics metrics, Executor writer, Executor reader) {
+        this.metrics = metrics;
         this.writes = writes;
         this.reads = reads;
         this.presence = presence;
@@ -156,6 +159,7 @@ public final class DirectService {
             problem = "to_name is empty";
         }
         if (problem != null) {
+            metrics.directRefused("invalid");
             c.send(Replies.error(Result.INVALID_REQUEST, problem, MsgType.DIRECT_MESSAGE_REQUEST, cmid));
             return;
         }
@@ -166,10 +170,12 @@ public final class DirectService {
         onWriter(busy, () -> {
             Account recipient = find(writes, to).orElse(null);
             if (recipient == null) {
+                metrics.directRefused("not_found");
                 c.send(Replies.error(Result.PLAYER_NOT_FOUND, "no player " + to, MsgType.DIRECT_MESSAGE_REQUEST, cmid));
                 return;
             }
             if (recipient.id() == me.getPlayerId()) {
+                metrics.directRefused("invalid");
                 c.send(Replies.error(Result.INVALID_REQUEST, "you cannot message yourself",
                         MsgType.DIRECT_MESSAGE_REQUEST, cmid));
                 return;
@@ -182,8 +188,13 @@ public final class DirectService {
                     .setRecipient(Member.newBuilder().setPlayerId(recipient.id()).setName(recipient.name()))
                     .setSeq(sent.seq()).setText(r.getText()).setClientMsgId(cmid).setServerTimeMs(sent.timeMs()).build();
             c.send(notify);
-            if (live && !sent.withheld()) {
+            if (sent.withheld()) {
+                metrics.directMessage("withheld");
+            } else if (live) {
                 online.send(notify);
+                metrics.directMessage("delivered");
+            } else {
+                metrics.directMessage("offline");
             }
         });
     }
@@ -198,6 +209,7 @@ public final class DirectService {
         }
         HistoryPager.Query q = history.query(asRoom.build());
         if (q == null) {
+            metrics.directRefused("invalid");
             c.send(historyFailed(Result.INVALID_REQUEST, r.getPeerName(), "after_seq must be below before_seq"));
             return;
         }
@@ -207,6 +219,7 @@ public final class DirectService {
         run(reader, busy, () -> {
             Account peer = find(reads, peerName).orElse(null);
             if (peer == null) {
+                metrics.directRefused("not_found");
                 c.send(historyFailed(Result.PLAYER_NOT_FOUND, peerName, "no player " + peerName));
                 return;
             }
@@ -241,6 +254,7 @@ public final class DirectService {
         onWriter(busy, () -> {
             Account other = find(writes, target).orElse(null);
             if (other == null || other.id() == me.getPlayerId()) {
+                metrics.directRefused(other == null ? "not_found" : "invalid");
                 c.send(BlockResponse.newBuilder().setResult(other == null ? Result.PLAYER_NOT_FOUND : Result.INVALID_REQUEST)
                         .setReason(other == null ? "no player " + target : "you cannot block yourself").build());
                 return;
@@ -266,6 +280,7 @@ public final class DirectService {
         onWriter(busy, () -> {
             Account other = find(writes, target).orElse(null);
             if (other == null) {
+                metrics.directRefused("not_found");
                 c.send(UnblockResponse.newBuilder().setResult(Result.PLAYER_NOT_FOUND).setReason("no player " + target).build());
                 return;
             }
@@ -298,17 +313,19 @@ public final class DirectService {
     }
 
     /** Runs {@code step} on {@code executor}; {@code busy} answers a full queue or a database failure. */
-    private static void run(Executor executor, Runnable busy, Step step) {
+    private void run(Executor executor, Runnable busy, Step step) {
         try {
             executor.execute(() -> {
                 try {
                     step.run();
                 } catch (SQLException | RuntimeException e) {
                     dbLog.warn("direct message request failed: {}", e.toString());
+                    metrics.directRefused("busy");
                     busy.run();
                 }
             });
         } catch (RejectedExecutionException e) {
+            metrics.directRefused("busy");
             busy.run();
         }
     }

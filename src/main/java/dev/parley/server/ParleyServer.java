@@ -181,7 +181,7 @@ public final class ParleyServer implements AutoCloseable {
                     new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
             DirectService direct = new DirectService(DirectService.Stores.on(database),
                     DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
-                    directWriter, blocking);
+                    metrics, directWriter, blocking);
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct),
                     rooms, direct, metrics, sessionPolicies(connections));
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);

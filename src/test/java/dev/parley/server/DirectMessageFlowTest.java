@@ -90,6 +90,10 @@ class DirectMessageFlowTest {
         return r.getMessagesList().stream().map(DirectMessageNotify::getSeq).toList();
     }
 
+    private double refused(String reason) {
+        return server.server().meterRegistry().get("parley.direct.refused").tag("reason", reason).counter().count();
+    }
+
     @Test
     void aDirectMessageReachesBothSidesNumberedPerConversation() throws Exception {
         try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
@@ -106,6 +110,8 @@ class DirectMessageFlowTest {
             assertThat(carol.expect(DirectMessageNotify.class).getSeq()).isEqualTo(1);
             bob.expectNothing(200);
         }
+        assertThat(server.server().meterRegistry().get("parley.direct.messages").tag("outcome", "delivered")
+                .counter().count()).isEqualTo(3);
     }
 
     @Test
@@ -241,6 +247,8 @@ class DirectMessageFlowTest {
             assertThat(alice.expect(UnblockResponse.class).getResult()).isEqualTo(Result.PLAYER_NOT_FOUND);
             assertThat(history(alice, "nobody", null, null, 0).getResult()).isEqualTo(Result.PLAYER_NOT_FOUND);
             bob.expectNothing(200);
+            assertThat(refused("invalid")).isEqualTo(6); // empty name, empty, long, escape, self; block self
+            assertThat(refused("not_found")).isEqualTo(4);
         }
         try (TestClient stranger = server.client()) {
             stranger.send(DirectMessageRequest.newBuilder().setToName("bob").setText("hi").setClientMsgId(9).build());
