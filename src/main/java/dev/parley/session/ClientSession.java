@@ -24,16 +24,16 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One client connection and the player bound to it: what rooms see as a {@link RoomMember} and
- * presence as an {@link OnlinePlayer}.
+ * One client connection and the player bound to it: what rooms see as a {@link RoomMember},
+ * presence as an {@link OnlinePlayer} and direct messages as a {@link DirectClient}.
  *
  * <p>It also enforces the memory bound of its connection: whenever a write leaves the channel
  * above its high-water mark, the unsent bytes are compared with {@code maxPendingBytes}, and a
  * connection past it is closed at once, so a client that does not read cannot make the server
  * hold more than that for it.
  *
- * <p>Threading: the login state, {@link #rooms()} and the flush flag belong to the channel's
- * event loop. The player identity is published once at login (volatile) and read by room job
+ * <p>Threading: the login state, {@link #rooms()}, the {@link #blockList()} (read by rooms'
+ * fan-out on this loop) and the flush flag belong to the channel's event loop. The player identity is published once at login (volatile) and read by room job
  * queues afterwards. {@link #send} and {@link #disconnect} are safe from any thread.
  */
 public final class ClientSession implements RoomMember, OnlinePlayer, DirectClient, FlushBatcher.Flushable {
