@@ -53,8 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--transport", paramLabel = "io_uring|epoll|nio", converter = TransportConverter.class,
-            description = "Force a socket transport (default: io_uring if the kernel allows it, else epoll, else nio). "
-                    + "Use epoll for more than a few thousand connections: see docs/PERFORMANCE.md.")
+            description = "Force a socket transport (default: epoll if the kernel allows it, else io_uring, else nio; "
+                    + "epoll is the default because io_uring fell behind at 19,000 connections: see docs/PERFORMANCE.md).")
     Transport transport;
 
     @Option(names = "--io-threads",
@@ -77,6 +77,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-rooms", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
     int maxRooms;
 
+    @Option(names = "--max-rooms-per-player",
+            description = "Rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerPlayer;
+
+    @Option(names = "--dedup-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a room remembers a player's client_msg_ids: a chat request repeating one is answered "
+                    + "with the original message, not stored or sent again (default: ${DEFAULT-VALUE}; 0 = off; "
+                    + "memory only, a restart forgets it).")
+    Duration dedupWindow;
+
     @Option(names = "--auto-register", negatable = true, fallbackValue = "true",
             description = "Create an account on first login with a new name (default: ${DEFAULT-VALUE}; --no-auto-register turns it off).")
     boolean autoRegister;
@@ -96,6 +106,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--slow-reader-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration slowReaderGrace;
+
+    @Option(names = "--send-buffer", paramLabel = "BYTES",
+            description = "Kernel send buffer per client socket (SO_SNDBUF); 0 = the kernel's autotuning, which lets a client "
+                    + "that does not read hold up to net.ipv4.tcp_wmem's maximum (4 MiB by default) before --slow-reader-bytes "
+                    + "applies (default: ${DEFAULT-VALUE}).")
+    int sendBuffer;
 
     @Option(names = "--abuse-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a connection may keep sending over --rate-limit before it is disconnected (default: ${DEFAULT-VALUE}).")
@@ -251,8 +267,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxFrameBytes(maxFrame).rateLimit(rateLimit).slowReaderBytes(slowReaderBytes)
                 .slowReaderGrace(slowReaderGrace).abuseGrace(abuseGrace).maxPendingBytes(maxPendingBytes)
                 .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
-                .maxConnections(maxConnections).maxPerAddress(maxPerAddress)
+                .maxConnections(maxConnections).maxPerAddress(maxPerAddress).sendBuffer(sendBuffer)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
+                .maxRoomsPerPlayer(maxRoomsPerPlayer).dedupWindow(dedupWindow)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)
                 .dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize)

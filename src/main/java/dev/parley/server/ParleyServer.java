@@ -169,11 +169,13 @@ public final class ParleyServer implements AutoCloseable {
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
-            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
+            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
+                    roomConfig.dedupWindow(), System::currentTimeMillis);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             rooms = new RoomService(roomContext, ioGroup,
-                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()));
+                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms(),
+                            roomConfig.maxRoomsPerPlayer()));
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
             LoginService logins = new LoginService(new AccountStore(database.interactive()),
@@ -197,6 +199,7 @@ public final class ParleyServer implements AutoCloseable {
                     // fairness: one connection's input costs at most READS_PER_TURN x READ_CHUNK bytes per loop turn
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                             new AdaptiveRecvByteBufAllocator(64, 2048, READ_CHUNK).maxMessagesPerRead(READS_PER_TURN))
+                    .childOption(ChannelOption.SO_SNDBUF, connections.sendBuffer() == 0 ? null : connections.sendBuffer())
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,

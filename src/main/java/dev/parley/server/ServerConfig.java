@@ -72,7 +72,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      *
      * @param host      address to listen on
      * @param port      TCP port; 0 = any free port
-     * @param transport null = the best available: io_uring, then epoll, then NIO
+     * @param transport null = the best available: epoll, then io_uring, then NIO ({@link Transport#pick})
      * @param ioThreads event loop threads; 0 = one per core
      */
     public record Network(String host, int port, Transport transport, int ioThreads) {
@@ -107,11 +107,15 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxConnections    open client connections at most; 0 = the process file limit less
      *                          {@link #FILE_HEADROOM} (kept for the database, the admin port and logs)
      * @param maxPerAddress     open connections from one address at most; 0 = no limit
+     * @param sendBuffer        the kernel send buffer of each client socket (SO_SNDBUF) in bytes; 0 = the
+     *                          kernel's autotuning. Bytes a client has not read wait there before they count
+     *                          toward {@code slowReaderBytes}: with autotuning up to {@code net.ipv4.tcp_wmem}'s
+     *                          maximum (4 MiB on Linux by default) per client
      */
     public record Connections(int maxFrameBytes, int rateLimit, Duration abuseGrace, int slowReaderBytes,
                               Duration slowReaderGrace, long maxPendingBytes, Duration loginTimeout,
                               Duration idleTimeout, DuplicateLogin duplicateLogin, int maxConnections,
-                              int maxPerAddress) {
+                              int maxPerAddress, int sendBuffer) {
         public static final int DEFAULT_MAX_FRAME_BYTES = Frames.DEFAULT_MAX_CLIENT_FRAME;
         public static final int DEFAULT_RATE_LIMIT = 100;
         public static final Duration DEFAULT_ABUSE_GRACE = Duration.ofSeconds(10);
@@ -123,6 +127,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         public static final DuplicateLogin DEFAULT_DUPLICATE_LOGIN = DuplicateLogin.REPLACE;
         public static final int DEFAULT_MAX_CONNECTIONS = 0;
         public static final int DEFAULT_MAX_PER_ADDRESS = 0;
+        public static final int DEFAULT_SEND_BUFFER = 0;
+        /** Below this the kernel's own minimum applies and writes turn into many small segments. */
+        public static final int MIN_SEND_BUFFER = 4096;
         public static final int MIN_SLOW_READER_BYTES = 64 * 1024;
         /** File descriptors kept free below the process limit when max-connections is 0. */
         public static final int FILE_HEADROOM = 512;
@@ -141,6 +148,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             Objects.requireNonNull(duplicateLogin, "duplicate-login");
             require(maxConnections >= 0, "max-connections must be 0 (from the file limit) or positive");
             require(maxPerAddress >= 0, "max-connections-per-address must be 0 (no limit) or positive");
+            require(sendBuffer == 0 || sendBuffer >= MIN_SEND_BUFFER,
+                    "send-buffer must be 0 (the kernel's autotuning) or at least " + MIN_SEND_BUFFER);
         }
 
         /**
@@ -173,16 +182,27 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxRooms       rooms that may exist at once; creating more gets SERVER_BUSY
      * @param maxChatBytes   largest chat text in UTF-8 bytes
      * @param permanentRooms rooms created at start that stay when empty and continue their seq across restarts
+     * @param maxRoomsPerPlayer rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS
+     * @param dedupWindow    how long a room remembers a player's client_msg_ids, so a resend is answered with
+     *                       the original instead of being said again; zero turns it off
      */
-    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms) {
+    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms,
+                        int maxRoomsPerPlayer, Duration dedupWindow) {
         public static final int DEFAULT_ROOM_MAX_MEMBERS = 1000;
         public static final int DEFAULT_MAX_ROOMS = 10_000;
         public static final int DEFAULT_MAX_CHAT_BYTES = 4096;
         public static final int MAX_CHAT_BYTES_LIMIT = 16_384;
+        public static final int DEFAULT_MAX_ROOMS_PER_PLAYER = 10;
+        /** A player's rooms are scanned in order on every request; keep that short. */
+        public static final int MAX_ROOMS_PER_PLAYER_LIMIT = 100;
+        public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
 
         public Rooms {
             require(roomMaxMembers >= 2, "room-max-members must be at least 2");
             require(maxRooms >= 1, "max-rooms must be positive");
+            require(maxRoomsPerPlayer >= 1 && maxRoomsPerPlayer <= MAX_ROOMS_PER_PLAYER_LIMIT,
+                    "max-rooms-per-player must be within 1.." + MAX_ROOMS_PER_PLAYER_LIMIT);
+            require(dedupWindow != null && !dedupWindow.isNegative(), "dedup-window must not be negative (0 = off)");
             require(maxChatBytes >= 1 && maxChatBytes <= MAX_CHAT_BYTES_LIMIT,
                     "max-chat-bytes must be within 1.." + MAX_CHAT_BYTES_LIMIT);
             permanentRooms = List.copyOf(permanentRooms);
@@ -416,10 +436,13 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private DuplicateLogin duplicateLogin = Connections.DEFAULT_DUPLICATE_LOGIN;
         private int maxConnections = Connections.DEFAULT_MAX_CONNECTIONS;
         private int maxPerAddress = Connections.DEFAULT_MAX_PER_ADDRESS;
+        private int sendBuffer = Connections.DEFAULT_SEND_BUFFER;
         private int roomMaxMembers = Rooms.DEFAULT_ROOM_MAX_MEMBERS;
         private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
         private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
         private List<String> permanentRooms = List.of();
+        private int maxRoomsPerPlayer = Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER;
+        private Duration dedupWindow = Rooms.DEFAULT_DEDUP_WINDOW;
         private boolean autoRegister = Accounts.DEFAULT_AUTO_REGISTER;
         private int passwordIterations = Accounts.DEFAULT_PASSWORD_ITERATIONS;
         private Path dataDir = Storage.DEFAULT_DATA_DIR;
@@ -462,8 +485,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             return new ServerConfig(
                     new Network(host, port, transport, ioThreads),
                     new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
-                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress),
-                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
+                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress,
+                            sendBuffer),
+                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms, maxRoomsPerPlayer, dedupWindow),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
                     new Blocking(blockingThreads, loginQueue),
@@ -546,12 +570,13 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     .slowReaderBytes(c.slowReaderBytes()).slowReaderGrace(c.slowReaderGrace())
                     .maxPendingBytes(c.maxPendingBytes()).loginTimeout(c.loginTimeout()).idleTimeout(c.idleTimeout())
                     .duplicateLogin(c.duplicateLogin()).maxConnections(c.maxConnections())
-                    .maxPerAddress(c.maxPerAddress());
+                    .maxPerAddress(c.maxPerAddress()).sendBuffer(c.sendBuffer());
         }
 
         public Builder rooms(Rooms r) {
             return roomMaxMembers(r.roomMaxMembers()).maxRooms(r.maxRooms()).maxChatBytes(r.maxChatBytes())
-                    .permanentRooms(r.permanentRooms());
+                    .permanentRooms(r.permanentRooms()).maxRoomsPerPlayer(r.maxRoomsPerPlayer())
+                    .dedupWindow(r.dedupWindow());
         }
 
         public Builder accounts(Accounts a) {
@@ -614,6 +639,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             return this;
         }
 
+        public Builder sendBuffer(int v) {
+            sendBuffer = v;
+            return this;
+        }
+
         public Builder slowReaderGrace(Duration v) {
             slowReaderGrace = v;
             return this;
@@ -671,6 +701,16 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder permanentRooms(List<String> v) {
             permanentRooms = List.copyOf(v);
+            return this;
+        }
+
+        public Builder maxRoomsPerPlayer(int v) {
+            maxRoomsPerPlayer = v;
+            return this;
+        }
+
+        public Builder dedupWindow(Duration v) {
+            dedupWindow = v;
             return this;
         }
 

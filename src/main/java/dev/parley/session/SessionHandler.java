@@ -14,6 +14,7 @@ import dev.parley.protocol.pb.DirectMessageRequest;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
+import dev.parley.protocol.pb.LeaveRoomRequest;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.PingRequest;
@@ -139,7 +140,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case ROOM_LIST_REQUEST -> rooms.list(session);
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
-                    case LEAVE_ROOM_REQUEST -> rooms.leave(session);
+                    case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
                     default -> {
                         if (direct != null && DirectService.handles(type)) {

@@ -105,6 +105,19 @@ class EnvironmentOptionsTest {
     }
 
     @Test
+    void roomsPerPlayerAndTheDedupWindowByFlagOrEnvironment() {
+        ServerConfig defaults = parse(Map.of());
+        assertThat(defaults.rooms().maxRoomsPerPlayer()).isEqualTo(ServerConfig.Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER);
+        assertThat(defaults.rooms().dedupWindow()).isEqualTo(ServerConfig.Rooms.DEFAULT_DEDUP_WINDOW);
+        ServerConfig flags = parse(Map.of(), "--max-rooms-per-player", "3", "--dedup-window", "0");
+        assertThat(flags.rooms().maxRoomsPerPlayer()).isEqualTo(3);
+        assertThat(flags.rooms().dedupWindow()).isZero();
+        ServerConfig env = parse(Map.of("PARLEY_MAX_ROOMS_PER_PLAYER", "4", "PARLEY_DEDUP_WINDOW", "90s"));
+        assertThat(env.rooms().maxRoomsPerPlayer()).isEqualTo(4);
+        assertThat(env.rooms().dedupWindow()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
     void aListThroughTheEnvironment() {
         assertThat(parse(Map.of("PARLEY_PERMANENT_ROOMS", "lobby,trade")).rooms().permanentRooms())
                 .isEqualTo(List.of("lobby", "trade"));
