@@ -1,5 +1,6 @@
 package dev.parley.account;
 
+import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.Result;
 
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,9 @@ public interface OnlinePlayer {
 
     /** The account's name as registered (its spelling, not its key). */
     String name();
+
+    /** Encodes and sends one message to the player's connection (a direct message). Any thread. */
+    void send(MessageLite message);
 
     /**
      * Tells the client {@code result} and {@code reason} and closes its connection. Any thread.

@@ -3,6 +3,16 @@ package dev.parley.client;
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.BlockRequest;
+import dev.parley.protocol.pb.BlockResponse;
+import dev.parley.protocol.pb.Conversation;
+import dev.parley.protocol.pb.DirectHistoryRequest;
+import dev.parley.protocol.pb.DirectHistoryResponse;
+import dev.parley.protocol.pb.DirectMessageNotify;
+import dev.parley.protocol.pb.DirectMessageRequest;
+import dev.parley.protocol.pb.Member;
+import dev.parley.protocol.pb.UnblockRequest;
+import dev.parley.protocol.pb.UnblockResponse;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
@@ -119,6 +129,8 @@ public final class ParleyClient implements AutoCloseable {
      */
     private final AtomicLong nextClientMsgId;
     private final AtomicLong nextNonce = new AtomicLong(1);
+    /** The latest login's conversations; any thread reads it. */
+    private volatile List<Conversation> conversations = List.of();
 
     // client thread only:
     private Phase phase = Phase.NEW;
@@ -358,6 +370,97 @@ public final class ParleyClient implements AutoCloseable {
         return whenLive(s -> s.history.between(roomId, afterSeq, beforeSeq));
     }
 
+    /**
+     * Sends a direct message to player {@code name}, online or not. Completes with the server's
+     * echo (also given to {@link ParleyListener#onDirectMessage} first; its seq numbers the
+     * conversation), or fails with the {@code ErrorNotify} that refused it
+     * ({@code PLAYER_NOT_FOUND}, {@code INVALID_REQUEST}), or at once with {@link MessageTooLongException}.
+     */
+    public CompletableFuture<DirectMessageNotify> sendDirect(String name, String text) {
+        long id = nextClientMsgId.getAndIncrement();
+        DirectMessageRequest request = DirectMessageRequest.newBuilder().setToName(name).setText(text)
+                .setClientMsgId(id).build();
+        int frame = Frames.HEADER_BYTES + request.getSerializedSize();
+        if (frame > config.maxFrameBytes()) {
+            return CompletableFuture.failedFuture(new MessageTooLongException(frame, config.maxFrameBytes()));
+        }
+        return whenLive(s -> {
+            long self = state.playerId();
+            return s.request(request,
+                    m -> m instanceof DirectMessageNotify n && n.getClientMsgId() == id
+                            && n.getSender().getPlayerId() == self
+                            || m instanceof ErrorNotify e && e.getClientMsgId() == id
+                            && e.getRequestType() == MsgType.DIRECT_MESSAGE_REQUEST,
+                    m -> {
+                        refuseIfError(m);
+                        return (DirectMessageNotify) m;
+                    }, config.replyTimeout());
+        });
+    }
+
+    /**
+     * One page of the direct conversation with {@code peer}, by the paging rules of room history
+     * (docs/protocol.md): {@code afterSeq} and {@code beforeSeq} exclusive bounds or null, both
+     * null for the latest {@code limit} (0 = the server's default). Reading marks the
+     * conversation read up to the page's last seq. Fails with {@link RequestRefusedException}
+     * unless OK.
+     */
+    public CompletableFuture<DirectHistoryResponse> directHistory(String peer, Long afterSeq, Long beforeSeq, int limit) {
+        DirectHistoryRequest.Builder b = DirectHistoryRequest.newBuilder().setPeerName(peer).setLimit(limit);
+        if (afterSeq != null) {
+            b.setAfterSeq(afterSeq);
+        }
+        if (beforeSeq != null) {
+            b.setBeforeSeq(beforeSeq);
+        }
+        DirectHistoryRequest request = b.build();
+        return whenLive(s -> s.request(request,
+                // reads of different peers may be answered out of order: the reply names its peer
+                m -> m instanceof DirectHistoryResponse r && r.getPeer().getName().equalsIgnoreCase(peer)
+                        || isErrorFor(m, MsgType.DIRECT_HISTORY_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    DirectHistoryResponse r = (DirectHistoryResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DIRECT_HISTORY_REQUEST);
+                    return r;
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * Blocks player {@code name}: its direct messages and its chat in shared rooms no longer reach
+     * this player (the blocked player is not told). Completes with the blocked player.
+     */
+    public CompletableFuture<Member> block(String name) {
+        return whenLive(s -> s.request(BlockRequest.newBuilder().setName(name).build(),
+                m -> m instanceof BlockResponse || isErrorFor(m, MsgType.BLOCK_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    BlockResponse r = (BlockResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.BLOCK_REQUEST);
+                    return r.getPlayer();
+                }, config.replyTimeout()));
+    }
+
+    /** Unblocks player {@code name} (fine if it was not blocked). Completes with that player. */
+    public CompletableFuture<Member> unblock(String name) {
+        return whenLive(s -> s.request(UnblockRequest.newBuilder().setName(name).build(),
+                m -> m instanceof UnblockResponse || isErrorFor(m, MsgType.UNBLOCK_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    UnblockResponse r = (UnblockResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.UNBLOCK_REQUEST);
+                    return r.getPlayer();
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * The player's direct conversations as its latest login (or re-login) listed them, most
+     * recent first, with unread counts; empty before login.
+     */
+    public List<Conversation> conversations() {
+        return conversations;
+    }
+
     /** A ping; completes with the round-trip time. */
     public CompletableFuture<Duration> ping() {
         long nonce = nextNonce.getAndIncrement();
@@ -565,6 +668,7 @@ public final class ParleyClient implements AutoCloseable {
                 })
                 .thenApply(r -> {
                     s.loginResponse = r;
+                    conversations = r.getConversationsList();
                     return s;
                 });
         loggedIn.whenComplete((ok, e) -> {
@@ -639,6 +743,9 @@ public final class ParleyClient implements AutoCloseable {
                 notifyListener(() -> listener.onChat(c));
             }
             s.pending.offer(c); // after the listener: whoever waits for the echo finds it shown
+        } else if (message instanceof DirectMessageNotify d) {
+            notifyListener(() -> listener.onDirectMessage(d));
+            s.pending.offer(d); // after the listener, as for chat
         } else if (message instanceof MemberJoinedNotify n) {
             notifyListener(() -> listener.onMemberJoined(n));
         } else if (message instanceof MemberLeftNotify n) {

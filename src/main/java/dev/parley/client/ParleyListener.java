@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
@@ -23,6 +24,15 @@ public interface ParleyListener {
     }
 
     default void onMemberJoined(MemberJoinedNotify notice) {
+    }
+
+    /**
+     * A direct message to or from this player (its own messages included, as the server's
+     * acknowledgement). Messages that arrived while the player was offline are not repeated
+     * here: the login lists them as unread ({@link ParleyClient#conversations()}) and
+     * {@link ParleyClient#directHistory} reads them.
+     */
+    default void onDirectMessage(DirectMessageNotify message) {
     }
 
     default void onMemberLeft(MemberLeftNotify notice) {

@@ -78,6 +78,10 @@ public final class ServerMetrics {
     /** Logins refused by a policy, by its tag (see {@link #loginRefused}). */
     private final Map<String, Counter> loginRefusals;
     private final Counter breakerRejections;
+    /** Direct messages stored, by what happened to them (see {@link #directMessage}). */
+    private final Map<String, Counter> directMessages;
+    /** Direct-message requests refused, by reason (see {@link #directRefused}). */
+    private final Map<String, Counter> directRefusals;
 
     /** Create this before any other meter of {@code registry}: it installs the latency histograms' filter. */
     public ServerMetrics(MeterRegistry registry) {
@@ -155,6 +159,20 @@ public final class ServerMetrics {
                     .register(registry));
         }
         loginRefusals = Map.copyOf(refusals);
+        Map<String, Counter> direct = new HashMap<>();
+        for (String outcome : new String[]{"delivered", "offline", "withheld"}) {
+            direct.put(outcome, Counter.builder("parley.direct.messages").tag("outcome", outcome)
+                    .description("Direct messages stored: delivered live, kept for an offline recipient, or withheld"
+                            + " from a recipient who blocks the sender").register(registry));
+        }
+        directMessages = Map.copyOf(direct);
+        Map<String, Counter> directRefused = new HashMap<>();
+        for (String reason : new String[]{"invalid", "not_found", "busy"}) {
+            directRefused.put(reason, Counter.builder("parley.direct.refused").tag("reason", reason)
+                    .description("Direct messages, blocks and direct history reads refused: bad input, unknown"
+                            + " player, or queue full or database unreachable").register(registry));
+        }
+        directRefusals = Map.copyOf(directRefused);
         breakerRejections = Counter.builder("parley.db.breaker.rejections")
                 .description("Database calls (logins, history reads, readiness checks) refused by the open breaker")
                 .register(registry);
@@ -185,6 +203,16 @@ public final class ServerMetrics {
         if (c != null) {
             c.increment();
         }
+    }
+
+    /** A direct message stored: {@code delivered}, {@code offline} or {@code withheld}. Any thread. */
+    public void directMessage(String outcome) {
+        directMessages.get(outcome).increment();
+    }
+
+    /** A direct-message request (message, block, unblock, history) refused: {@code invalid}, {@code not_found} or {@code busy}. Any thread. */
+    public void directRefused(String reason) {
+        directRefusals.get(reason).increment();
     }
 
     public MeterRegistry registry() {

@@ -260,7 +260,7 @@ public final class Room {
         assert onQueue();
         history.delivered(notify);
         deliveredSeq = notify.getSeq();
-        broadcast(Frames.encode(alloc, notify), null, decodedNanos);
+        broadcast(Frames.encode(alloc, notify), null, decodedNanos, notify.getSender().getPlayerId());
     }
 
     /** Job queue. The room is gone: later joins find it closed; queued messages are stored all the same. */
@@ -316,6 +316,11 @@ public final class Room {
      * request that caused it was decoded.
      */
     void broadcast(ByteBuf frame, RoomMember skip, long startNanos) {
+        broadcast(frame, skip, startNanos, 0);
+    }
+
+    /** {@link #broadcast(ByteBuf, RoomMember, long)} of a chat: members who block {@code senderId} are skipped. */
+    void broadcast(ByteBuf frame, RoomMember skip, long startNanos, long senderId) {
         assert onQueue();
         ServerMetrics metrics = context.metrics();
         LoopGroup[] gs = groups;
@@ -327,7 +332,7 @@ public final class Room {
         FanOut.Broadcast b = new FanOut.Broadcast(metrics, startNanos, frame.readableBytes(), gs.length);
         try {
             for (LoopGroup g : gs) {
-                FanOut task = new FanOut(frame.retain(), g.members, skip, b);
+                FanOut task = new FanOut(frame.retain(), g.members, skip, senderId, b);
                 if (g.loop.inEventLoop()) {
                     task.run();
                 } else {

@@ -20,7 +20,6 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.protocol.pb.RoomListResponse;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,17 +173,7 @@ public final class RoomService {
             return;
         }
         String text = req.getText();
-        if (text.isEmpty()) {
-            m.send(Replies.error(Result.INVALID_REQUEST, "text is empty", MsgType.CHAT_REQUEST, cmid));
-            return;
-        }
-        int bytes = ByteBufUtil.utf8Bytes(text);
-        if (bytes > limits.maxChatBytes()) {
-            m.send(Replies.error(Result.INVALID_REQUEST, "text is " + bytes + " bytes; the limit is "
-                    + limits.maxChatBytes(), MsgType.CHAT_REQUEST, cmid));
-            return;
-        }
-        String broken = ChatText.check(text);
+        String broken = ChatText.problem(text, limits.maxChatBytes());
         if (broken != null) {
             m.send(Replies.error(Result.INVALID_REQUEST, broken, MsgType.CHAT_REQUEST, cmid));
             return;

@@ -10,6 +10,7 @@ import dev.parley.chatlog.ChatLog;
 import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
@@ -161,6 +162,10 @@ public final class ParleyServer implements AutoCloseable {
             ThreadPoolExecutor hashing = resources.add("hashing threads", new ThreadPoolExecutor(hashThreads,
                     hashThreads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.logins().hashQueue()),
                     new DefaultThreadFactory("parley-login")), ParleyServer::stopBlocking);
+            // direct messages and blocks are written by one thread of their own, in arrival order
+            ThreadPoolExecutor directWriter = resources.add("direct-message writer", new ThreadPoolExecutor(1, 1,
+                    30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(DirectService.DEFAULT_WRITE_QUEUE),
+                    new DefaultThreadFactory("parley-direct")), ParleyServer::stopBlocking);
             bossGroup = resources.add("accept loop", new MultiThreadIoEventLoopGroup(1,
                     new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
             ioGroup = resources.add("I/O loops", new MultiThreadIoEventLoopGroup(network.effectiveIoThreads(),
@@ -185,8 +190,11 @@ public final class ParleyServer implements AutoCloseable {
             LoginService logins = new LoginService(new AccountStore(database.interactive()),
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
                     new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
-            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
-                    rooms, metrics, sessionPolicies(connections), goingAway);
+            DirectService direct = new DirectService(DirectService.Stores.on(database),
+                    DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
+                    metrics, directWriter, blocking);
+            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct),
+                    rooms, direct, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             tls = resources.add("TLS", openTls(config, meterRegistry), ServerTls::close);
             ServerBootstrap bootstrap = new ServerBootstrap()

@@ -3,6 +3,7 @@ package dev.parley.session;
 import dev.parley.account.LoginService;
 import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
+import dev.parley.direct.DirectService;
 import dev.parley.logging.LogLimiter;
 import dev.parley.logging.LogText;
 import dev.parley.metrics.ServerMetrics;
@@ -55,12 +56,21 @@ public final class LoginFlow {
     private final Presence presence;
     private final ServerMetrics metrics;
     private final DuplicateLogin duplicateLogin;
+    /** Null without direct messages: a login then lists no conversations and blocks no one. */
+    private final DirectService direct;
 
     public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin) {
+        this(logins, presence, metrics, duplicateLogin, null);
+    }
+
+    /** @param direct loads each login's conversations and block list before it is answered */
+    public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin,
+                     DirectService direct) {
         this.logins = logins;
         this.presence = presence;
         this.metrics = metrics;
         this.duplicateLogin = duplicateLogin;
+        this.direct = direct;
     }
 
     /** @param onLoggedIn runs on the session's loop once the session is logged in */
@@ -147,6 +157,29 @@ public final class LoginFlow {
     }
 
     private void loggedIn(ClientSession s, Account account, Runnable onLoggedIn) {
+        if (direct == null) {
+            loggedIn(s, account, onLoggedIn, DirectService.LoginState.NONE);
+            return;
+        }
+        // The block list must be in place before the session is bound and joins any room.
+        s.loginPending(true);
+        direct.loginState(account.id()).whenComplete((state, failure) -> s.loop().execute(() -> {
+            s.loginPending(false);
+            if (state != null && s.channel().isActive()) {
+                loggedIn(s, account, onLoggedIn, state);
+                return;
+            }
+            presence.release(account.name(), s); // not bound: the close would not release it
+            if (failure != null) {
+                log.warn("[{}] login refused: {}", s, failure.toString());
+                metrics.login(false);
+                s.send(failure(Result.SERVER_BUSY, "the server is busy or its database unreachable; try again shortly"));
+            }
+        }));
+    }
+
+    private void loggedIn(ClientSession s, Account account, Runnable onLoggedIn, DirectService.LoginState state) {
+        s.blockList(state.blocks());
         s.bind(account.id(), account.name());
         onLoggedIn.run();
         metrics.login(true);
@@ -155,7 +188,7 @@ public final class LoginFlow {
                 .addKeyValue("player_id", account.id()).addKeyValue("remote", remote)
                 .log("{} logged in from {}", account.name(), remote);
         s.send(LoginResponse.newBuilder().setResult(Result.OK).setPlayerId(account.id())
-                .setName(account.name()).build());
+                .setName(account.name()).addAllConversations(state.conversations()).build());
     }
 
     /** Logs a failed login: each wrong password (the lockouts bound those), the others rate-limited. */

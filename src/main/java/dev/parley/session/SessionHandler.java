@@ -1,6 +1,7 @@
 package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
+import dev.parley.direct.DirectService;
 import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
@@ -9,6 +10,7 @@ import dev.parley.protocol.ProtocolViolationException;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.DirectMessageRequest;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.GoingAwayNotify;
 import dev.parley.protocol.pb.HistoryRequest;
@@ -63,6 +65,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private final LoginFlow logins;
     private final RoomService rooms;
+    /** Null when direct messages are off (tests of other requests). */
+    private final DirectService direct;
     private final ServerMetrics metrics;
     private final SessionPolicies policies;
     private final GoingAway goingAway;
@@ -76,10 +80,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Input is paused until the rate limiter has a token again (a flood is not even read). */
     private boolean floodPaused;
 
-    SessionHandler(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies,
-                   GoingAway goingAway) {
+    SessionHandler(LoginFlow logins, RoomService rooms, DirectService direct, ServerMetrics metrics,
+                   SessionPolicies policies, GoingAway goingAway) {
         this.logins = logins;
         this.rooms = rooms;
+        this.direct = direct;
         this.metrics = metrics;
         this.policies = policies;
         this.goingAway = goingAway;
@@ -152,7 +157,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
                     case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
-                    default -> session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
+                    default -> {
+                        if (direct != null && DirectService.handles(type)) {
+                            direct.handle(session, message);
+                        } else {
+                            session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
+                        }
+                    }
                 }
             }
         }
@@ -190,6 +201,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static long clientMsgId(MessageLite message) {
+        if (message instanceof DirectMessageRequest direct) {
+            return direct.getClientMsgId();
+        }
         return message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
     }
 

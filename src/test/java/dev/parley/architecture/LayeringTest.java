@@ -44,6 +44,7 @@ class LayeringTest {
                 .layer("history").definedBy("dev.parley.history..")
                 .layer("account").definedBy("dev.parley.account..")
                 .layer("room").definedBy("dev.parley.room..")
+                .layer("direct").definedBy("dev.parley.direct..")
                 .layer("cluster").definedBy("dev.parley.cluster..")
                 .layer("session").definedBy("dev.parley.session..")
                 .layer("tls").definedBy("dev.parley.tls..")
@@ -64,9 +65,11 @@ class LayeringTest {
                 .whereLayer("account").mayOnlyAccessLayers("account", "store", "content", "protocol")
                 .whereLayer("room").mayOnlyAccessLayers("room", "history", "chatlog", "store", "content",
                         "metrics", "protocol")
+                .whereLayer("direct").mayOnlyAccessLayers("direct", "account", "history", "store", "content",
+                        "metrics", "protocol")
                 .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "account", "store", "protocol")
-                .whereLayer("session").mayOnlyAccessLayers("session", "room", "account", "store", "metrics",
-                        "protocol")
+                .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "account", "store",
+                        "metrics", "protocol")
                 .whereLayer("tls").mayOnlyAccessLayers("tls", "metrics", "protocol")
                 .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
@@ -82,7 +85,7 @@ class LayeringTest {
     void theDomainBelowTheSessionLayerSeesNoNettyChannels() {
         noClasses().that().resideInAnyPackage("dev.parley.room..", "dev.parley.account..", "dev.parley.history..",
                         "dev.parley.chatlog..", "dev.parley.store..", "dev.parley.cluster..", "dev.parley.content..",
-                        "dev.parley.metrics..")
+                        "dev.parley.metrics..", "dev.parley.direct..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty.channel..")
                 .because("rooms, accounts and history reach members through room.RoomMember, so the same "
                         + "rules serve every transport (and, in a cluster, remote members)")

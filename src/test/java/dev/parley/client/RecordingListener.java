@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 
@@ -31,6 +32,11 @@ final class RecordingListener implements ParleyListener {
         chatSeqs.add(m.getSeq());
         seqsByRoom.computeIfAbsent(m.getRoomId(), k -> new ArrayList<>()).add(m.getSeq());
         add("chat " + m.getSeq() + " " + m.getSender().getName() + ": " + m.getText());
+    }
+
+    @Override
+    public synchronized void onDirectMessage(DirectMessageNotify m) {
+        add("dm " + m.getSeq() + " " + m.getSender().getName() + "->" + m.getRecipient().getName() + ": " + m.getText());
     }
 
     @Override

@@ -51,6 +51,21 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Waits until the server holds exactly {@code open} client connections: a client closed
+     * before has then left its rooms and presence (it is offline). Fails after {@link TestClient#TIMEOUT}.
+     */
+    public void awaitConnections(int open) throws InterruptedException {
+        long end = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        while (server.meterRegistry().get("parley.connections").gauge().value() != open) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("the server still holds "
+                        + server.meterRegistry().get("parley.connections").gauge().value() + " connections, not " + open);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     public TestClient client() throws IOException {
         return TestClient.connect("127.0.0.1", port());
     }

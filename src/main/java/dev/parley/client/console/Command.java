@@ -31,6 +31,22 @@ sealed interface Command {
     record History(int count) implements Command {
     }
 
+    /** {@code /msg NAME text}: a direct message to player {@code name}. */
+    record DirectMessage(String name, String text) implements Command {
+    }
+
+    /** {@code /msg NAME}: the last messages of the direct conversation with {@code name}. */
+    record DirectHistory(String name) implements Command {
+    }
+
+    /** {@code /block NAME}: stop seeing that player's direct messages and room chat. */
+    record Block(String name) implements Command {
+    }
+
+    /** {@code /unblock NAME}: see that player again. */
+    record Unblock(String name) implements Command {
+    }
+
     /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */
     record Reconnect() implements Command {
     }

@@ -2,6 +2,7 @@ package dev.parley.client.console;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Turns a typed line into a {@link Command}. A line starting with {@code /} is a command
@@ -26,6 +27,10 @@ final class CommandParser {
             "  /leave [ID]    leave room ID, or the current room",
             "  /history [N]   the last N messages of the current room (default " + HISTORY_DEFAULT
                     + ", at most " + HISTORY_MAX + ")",
+            "  /msg NAME TEXT a direct message to player NAME, online or not",
+            "  /msg NAME      the last " + HISTORY_DEFAULT + " direct messages between you and NAME",
+            "  /block NAME    stop seeing NAME's direct messages and room chat (NAME is not told)",
+            "  /unblock NAME  see NAME's messages again",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
@@ -62,6 +67,9 @@ final class CommandParser {
                     ? new Command.Invalid("usage: /create NAME (the room name may contain spaces)")
                     : new Command.CreateRoom(rest);
             case "join" -> join(rest);
+            case "msg" -> directMessage(rest);
+            case "block" -> oneName(rest, "/block NAME", Command.Block::new);
+            case "unblock" -> oneName(rest, "/unblock NAME", Command.Unblock::new);
             case "" -> new Command.Invalid("a command name must follow '/'; type /help for the commands");
             default -> new Command.Invalid("unknown command /" + word
                     + "; type /help for the commands, or start with // to send it as chat");
@@ -94,6 +102,23 @@ final class CommandParser {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** {@code NAME text}: the name is the first word (player names have no spaces at their ends; see /help). */
+    private static Command directMessage(String rest) {
+        if (rest.isEmpty()) {
+            return new Command.Invalid("usage: /msg NAME TEXT to send, or /msg NAME to see your conversation");
+        }
+        int space = indexOfWhitespace(rest);
+        if (space < 0) {
+            return new Command.DirectHistory(rest);
+        }
+        return new Command.DirectMessage(rest.substring(0, space), rest.substring(space + 1));
+    }
+
+    private static Command oneName(String rest, String usage, Function<String, Command> command) {
+        return rest.isEmpty() || indexOfWhitespace(rest) >= 0 ? new Command.Invalid("usage: " + usage)
+                : command.apply(rest);
     }
 
     private static Command history(String rest) {

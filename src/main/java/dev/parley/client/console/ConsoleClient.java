@@ -11,6 +11,7 @@ import dev.parley.client.ReconnectFailedException;
 import dev.parley.client.RequestRefusedException;
 import dev.parley.client.Resumption;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
@@ -99,6 +100,7 @@ public final class ConsoleClient implements ParleyListener {
         try {
             LoginResponse r = client.await(client.start());
             console.println(MessageFormatter.loggedIn(r));
+            MessageFormatter.unread(r.getConversationsList()).forEach(console::println);
             return EXIT_OK;
         } catch (CannotConnectException e) {
             console.printError("parley: " + e.getMessage());
@@ -175,6 +177,16 @@ public final class ConsoleClient implements ParleyListener {
                 RoomInfo room = currentRoom();
                 return client.chat(room == null ? 0 : room.getRoomId(), c.text());
             }, echo -> List.of());
+        } else if (command instanceof Command.DirectMessage d) {
+            request(() -> client.sendDirect(d.name(), d.text()), echo -> List.of()); // shown by onDirectMessage
+        } else if (command instanceof Command.DirectHistory d) {
+            request(() -> client.directHistory(d.name(), null, null, CommandParser.HISTORY_DEFAULT),
+                    r -> MessageFormatter.directHistory(r.getPeer().getName(), r.getMessagesList(), client.state().playerId()));
+        } else if (command instanceof Command.Block b) {
+            request(() -> client.block(b.name()), p -> List.of("* blocked " + MessageFormatter.printable(p.getName())
+                    + ": you no longer see their direct messages or room chat"));
+        } else if (command instanceof Command.Unblock u) {
+            request(() -> client.unblock(u.name()), p -> List.of("* unblocked " + MessageFormatter.printable(p.getName())));
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {
@@ -281,6 +293,11 @@ public final class ConsoleClient implements ParleyListener {
     @Override
     public void onChat(ChatNotify message) {
         MessageFormatter.format(message, client.state()).forEach(console::println);
+    }
+
+    @Override
+    public void onDirectMessage(DirectMessageNotify message) {
+        console.println(MessageFormatter.direct(message, client.state().playerId()));
     }
 
     @Override

@@ -4,7 +4,9 @@ import com.google.protobuf.MessageLite;
 import dev.parley.client.ClientState;
 import dev.parley.client.RequestRefusedException;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
@@ -141,6 +143,41 @@ public final class MessageFormatter {
     static String chat(ChatNotify m, String roomName) {
         String tag = roomName == null ? "#" + id(m.getRoomId()) : printable(roomName) + " #" + id(m.getRoomId());
         return "[" + tag + "] " + printable(m.getSender().getName()) + ": " + printable(m.getText());
+    }
+
+    /**
+     * A direct message, marked apart from room chat: {@code [dm from Bob #3] hi} for one
+     * received, {@code [dm to Bob #3] hi} for one this player sent ({@code selfId}).
+     */
+    static String direct(DirectMessageNotify m, long selfId) {
+        boolean mine = m.getSender().getPlayerId() == selfId;
+        Member peer = mine ? m.getRecipient() : m.getSender();
+        return "[dm " + (mine ? "to " : "from ") + printable(peer.getName()) + " #" + Long.toUnsignedString(m.getSeq())
+                + "] " + printable(m.getText());
+    }
+
+    /** The conversations with unread messages at login, one line; none when nothing is unread. */
+    static List<String> unread(List<Conversation> conversations) {
+        List<String> parts = new ArrayList<>();
+        for (Conversation c : conversations) {
+            if (c.getUnread() > 0) {
+                parts.add(printable(c.getPeer().getName()) + " (" + count(c.getUnread()) + ")");
+            }
+        }
+        return parts.isEmpty() ? List.of()
+                : List.of("* unread direct messages from " + String.join(", ", parts) + "; /msg NAME shows them");
+    }
+
+    /** A direct conversation's page (from {@code /msg NAME}), oldest first. */
+    static List<String> directHistory(String peer, List<DirectMessageNotify> messages, long selfId) {
+        if (messages.isEmpty()) {
+            return List.of("* no direct messages with " + printable(peer));
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("--- direct messages with " + printable(peer) + " ---");
+        messages.forEach(m -> lines.add(direct(m, selfId)));
+        lines.add(FOOTER);
+        return lines;
     }
 
     /** The line for a successful login. */

@@ -28,6 +28,21 @@ class CommandParserTest {
     }
 
     @Test
+    void directMessagesAndBlocksTakeAPlayerName() {
+        assertThat(CommandParser.parse("/msg Bob hi there")).isEqualTo(new Command.DirectMessage("Bob", "hi there"));
+        assertThat(CommandParser.parse("/MSG Bob  /not a command")).isEqualTo(new Command.DirectMessage("Bob", " /not a command"));
+        assertThat(CommandParser.parse("/msg Bob")).isEqualTo(new Command.DirectHistory("Bob"));
+        assertThat(CommandParser.parse("/msg")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("usage: /msg NAME TEXT"));
+        assertThat(CommandParser.parse("/block Bob")).isEqualTo(new Command.Block("Bob"));
+        assertThat(CommandParser.parse("/unblock Bob")).isEqualTo(new Command.Unblock("Bob"));
+        for (String bad : new String[]{"/block", "/block a b", "/unblock"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).startsWith("usage: /"));
+        }
+    }
+
+    @Test
     void joinTakesAPositiveRoomId() {
         assertThat(CommandParser.parse("/join 12")).isEqualTo(new Command.JoinRoom(12));
         assertThat(CommandParser.parse("/join #12")).isEqualTo(new Command.JoinRoom(12));

@@ -94,6 +94,44 @@ class ConsoleClientSessionTest {
     }
 
     @Test
+    void directMessagesBlocksAndUnreadConversationsAtLogin() throws Exception {
+        ConsoleSession dora = session("dora", "pw-dora");
+        ConsoleSession eve = session("eve", "pw-eve");
+        dora.out.await("Logged in as dora");
+        eve.out.await("Logged in as eve");
+        dora.in.line("/msg eve hi eve");
+        dora.out.await("[dm to eve #1] hi eve");
+        eve.out.await("[dm from dora #1] hi eve");
+        eve.in.line("/block dora");
+        eve.out.await("* blocked dora: you no longer see their direct messages or room chat");
+        dora.in.line("/msg eve still there?");
+        dora.out.await("[dm to eve #2] still there?");
+        eve.in.line("/unblock dora");
+        eve.out.await("* unblocked dora");
+        dora.in.line("/msg nobody hello");
+        dora.out.await("! PLAYER_NOT_FOUND");
+        eve.in.line("/quit");
+        assertThat(eve.exitCode()).isZero();
+        assertThat(eve.out.text()).doesNotContain("still there?");
+        server.awaitConnections(1); // eve is offline: what dora sends now waits for her
+
+        dora.in.line("/msg eve while you were away").line("/msg eve two");
+        dora.out.await("[dm to eve #4] two");
+        ConsoleSession back = session("eve", "pw-eve");
+        back.out.await("* unread direct messages from dora (2); /msg NAME shows them");
+        back.in.line("/msg dora").end();
+        assertThat(back.exitCode()).isZero();
+        assertThat(back.linesFrom("--- direct messages with dora ---")).startsWith(
+                "--- direct messages with dora ---",
+                "[dm from dora #1] hi eve",
+                "[dm from dora #3] while you were away",
+                "[dm from dora #4] two");
+        dora.in.line("/quit");
+        assertThat(dora.exitCode()).isZero();
+        assertThat(dora.err.text()).isEmpty();
+    }
+
+    @Test
     void severalRoomsWithSwitchRoomsAndLeaveById() throws Exception {
         ConsoleSession multi = session("multi", "pw-multi");
         multi.in.line("/create Guild").line("/create Party").line("to the party").line("/switch 999999")
