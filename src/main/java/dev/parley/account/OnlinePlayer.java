@@ -2,6 +2,7 @@ package dev.parley.account;
 
 import dev.parley.protocol.pb.Result;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** A logged-in player as presence tracks it: one connection of one account. */
@@ -11,6 +12,11 @@ public interface OnlinePlayer {
 
     /** The account's name as registered (its spelling, not its key). */
     String name();
+
+    /** The roles the player's token gave it (for moderation); empty for password logins. */
+    default List<String> roles() {
+        return List.of();
+    }
 
     /**
      * Tells the client {@code result} and {@code reason} and closes its connection. Any thread.

@@ -7,6 +7,7 @@ import dev.parley.server.ServerConfig.ChatLogSettings;
 import dev.parley.server.ServerConfig.Connections;
 import dev.parley.server.ServerConfig.DbBreaker;
 import dev.parley.server.ServerConfig.History;
+import dev.parley.server.ServerConfig.Identity;
 import dev.parley.server.ServerConfig.Logins;
 import dev.parley.server.ServerConfig.Network;
 import dev.parley.server.ServerConfig.Rooms;
@@ -70,14 +71,19 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("registrations-per-address-per-hour", Integer.toString(Logins.DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR)),
             entry("hash-queue", Integer.toString(Logins.DEFAULT_HASH_QUEUE)),
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
-            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)));
+            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)),
+            entry("password-login", Identity.DEFAULT_PASSWORD_LOGIN ? "on" : "off"),
+            entry("session-ttl", duration(Identity.DEFAULT_SESSION_TTL)));
 
     /**
-     * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole
+     * A duration the way {@link DurationConverter} reads it: whole hours as {@code 24h}, whole minutes as {@code 5m}, whole
      * seconds as {@code 30s}, else {@code 20ms}.
      */
     static String duration(Duration d) {
         long ms = d.toMillis();
+        if (ms > 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
         if (ms > 0 && ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }

@@ -150,6 +150,13 @@ public final class ServerMetrics {
                     .description("Logins answered SERVER_BUSY at once: hashing queue full, or database unreachable")
                     .register(registry));
         }
+        // the tags of account.TokenRejectedException.Kind (metrics may not see account)
+        for (String reason : new String[]{"token_malformed", "token_signature", "token_expired", "token_claims",
+                "token_name"}) {
+            refusals.put(reason, Counter.builder("parley.logins.token.refused").tag("reason", reason)
+                    .description("Token logins refused: malformed, bad signature or key id, expired, wrong claims,"
+                            + " or a name that breaks the rules or is taken").register(registry));
+        }
         loginRefusals = Map.copyOf(refusals);
         breakerRejections = Counter.builder("parley.db.breaker.rejections")
                 .description("Database calls (logins, history reads, readiness checks) refused by the open breaker")
@@ -174,7 +181,7 @@ public final class ServerMetrics {
 
     /**
      * A login refused by a policy: {@code name}, {@code address}, {@code in_flight} (throttled),
-     * {@code registrations}, {@code hash_queue} or {@code database} (busy).
+     * {@code registrations}, {@code hash_queue} or {@code database} (busy), {@code token_*} (a bad token).
      */
     public void loginRefused(String reason) {
         Counter c = loginRefusals.get(reason);

@@ -29,7 +29,8 @@ import java.util.Set;
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
-                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker) {
+                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
+                           Identity identity) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** What a chat frame needs beside the text: header and the other fields. */
@@ -47,6 +48,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
+        Objects.requireNonNull(identity, "identity");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
@@ -390,6 +392,38 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         }
     }
 
+    /**
+     * Who may log in how: the game backend's tokens, passwords, and the server's session tokens
+     * (docs/protocol.md, "Token login"). The files are read when the server starts.
+     *
+     * @param tokenHmacSecretFile the backend's HS256 secret (its text, at least 32 bytes); null = no HS256 tokens
+     * @param tokenJwksFile       a JWKS of the backend's RS256 / ES256 public keys; null = none
+     * @param tokenIssuer         the {@code iss} backend tokens must carry; null = any
+     * @param tokenAudience       the {@code aud} backend tokens must include; null = any
+     * @param passwordLogin       whether names and passwords log in
+     * @param sessionTtl          how long a session token logs its player in again
+     * @param sessionKeyFile      the key that signs session tokens; null = the one the database keeps
+     */
+    public record Identity(Path tokenHmacSecretFile, Path tokenJwksFile, String tokenIssuer, String tokenAudience,
+                           boolean passwordLogin, Duration sessionTtl, Path sessionKeyFile) {
+        public static final boolean DEFAULT_PASSWORD_LOGIN = true;
+        public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(24);
+        public static final Duration MIN_SESSION_TTL = Duration.ofMinutes(1);
+
+        public Identity {
+            require(sessionTtl != null && sessionTtl.compareTo(MIN_SESSION_TTL) >= 0, "session-ttl must be at least 1m");
+            require(passwordLogin || tokenLogin(), "password-login off needs token-hmac-secret-file or"
+                    + " token-jwks-file: otherwise nobody could log in");
+            require(tokenLogin() || (tokenIssuer == null && tokenAudience == null),
+                    "token-issuer and token-audience need token-hmac-secret-file or token-jwks-file");
+        }
+
+        /** Whether backend tokens log in. */
+        public boolean tokenLogin() {
+            return tokenHmacSecretFile != null || tokenJwksFile != null;
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -448,6 +482,13 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
+        private Path tokenHmacSecretFile;
+        private Path tokenJwksFile;
+        private String tokenIssuer;
+        private String tokenAudience;
+        private boolean passwordLogin = Identity.DEFAULT_PASSWORD_LOGIN;
+        private Duration sessionTtl = Identity.DEFAULT_SESSION_TTL;
+        private Path sessionKeyFile;
 
         private Builder() {
         }
@@ -455,7 +496,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).identity(c.identity);
         }
 
         public ServerConfig build() {
@@ -473,7 +514,50 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     statsInterval,
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
-                    new DbBreaker(dbLoginTimeout, dbBreakerOpen));
+                    new DbBreaker(dbLoginTimeout, dbBreakerOpen),
+                    new Identity(tokenHmacSecretFile, tokenJwksFile, tokenIssuer, tokenAudience, passwordLogin,
+                            sessionTtl, sessionKeyFile));
+        }
+
+        public Builder identity(Identity i) {
+            return tokenHmacSecretFile(i.tokenHmacSecretFile()).tokenJwksFile(i.tokenJwksFile())
+                    .tokenIssuer(i.tokenIssuer()).tokenAudience(i.tokenAudience()).passwordLogin(i.passwordLogin())
+                    .sessionTtl(i.sessionTtl()).sessionKeyFile(i.sessionKeyFile());
+        }
+
+        public Builder tokenHmacSecretFile(Path v) {
+            tokenHmacSecretFile = v;
+            return this;
+        }
+
+        public Builder tokenJwksFile(Path v) {
+            tokenJwksFile = v;
+            return this;
+        }
+
+        public Builder tokenIssuer(String v) {
+            tokenIssuer = v;
+            return this;
+        }
+
+        public Builder tokenAudience(String v) {
+            tokenAudience = v;
+            return this;
+        }
+
+        public Builder passwordLogin(boolean v) {
+            passwordLogin = v;
+            return this;
+        }
+
+        public Builder sessionTtl(Duration v) {
+            sessionTtl = v;
+            return this;
+        }
+
+        public Builder sessionKeyFile(Path v) {
+            sessionKeyFile = v;
+            return this;
         }
 
         public Builder logins(Logins l) {

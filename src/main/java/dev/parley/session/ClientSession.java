@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -46,6 +47,8 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
     /** Completed once the connection is closed and has left its rooms and presence. */
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private volatile Member member;
+    /** The player's roles from its token, published before {@link #member}. */
+    private volatile List<String> roles = List.of();
     // event loop only
     private boolean loginPending;
     private boolean flushPending;
@@ -96,6 +99,11 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
     }
 
     @Override
+    public List<String> roles() {
+        return roles;
+    }
+
+    @Override
     public EventExecutor loop() {
         return channel.eventLoop();
     }
@@ -112,6 +120,12 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
 
     /** Event loop only. Binds the player; from now on the session is logged in. */
     public void bind(long playerId, String name) {
+        bind(playerId, name, List.of());
+    }
+
+    /** {@link #bind(long, String)} with the roles its token gave the player. */
+    public void bind(long playerId, String name, List<String> roles) {
+        this.roles = List.copyOf(roles);
         member = Member.newBuilder().setPlayerId(playerId).setName(name).build();
     }
 

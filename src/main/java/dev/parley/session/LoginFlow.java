@@ -105,12 +105,12 @@ public final class LoginFlow {
                 s.send(failure(Result.ALREADY_LOGGED_IN, account.name() + " is online already"));
                 return;
             }
-            loggedIn(s, account, onLoggedIn);
+            loggedIn(s, outcome, onLoggedIn);
             return;
         }
         OnlinePlayer previous = presence.replace(account.name(), s);
         if (previous == null) {
-            loggedIn(s, account, onLoggedIn);
+            loggedIn(s, outcome, onLoggedIn);
             return;
         }
         metrics.sessionReplaced();
@@ -122,20 +122,25 @@ public final class LoginFlow {
                 .thenRun(() -> s.loop().execute(() -> {
                     s.loginPending(false);
                     if (s.channel().isActive()) {
-                        loggedIn(s, account, onLoggedIn);
+                        loggedIn(s, outcome, onLoggedIn);
                     } else {
                         presence.release(account.name(), s);
                     }
                 }));
     }
 
-    private void loggedIn(ClientSession s, Account account, Runnable onLoggedIn) {
-        s.bind(account.id(), account.name());
+    private void loggedIn(ClientSession s, LoginService.Outcome outcome, Runnable onLoggedIn) {
+        Account account = outcome.account();
+        s.bind(account.id(), account.name(), outcome.roles());
         onLoggedIn.run();
         metrics.login(true);
         log.debug("[{}] logged in from {}", s, s.channel().remoteAddress());
-        s.send(LoginResponse.newBuilder().setResult(Result.OK).setPlayerId(account.id())
-                .setName(account.name()).build());
+        LoginResponse.Builder response = LoginResponse.newBuilder().setResult(Result.OK).setPlayerId(account.id())
+                .setName(account.name()).addAllRoles(outcome.roles());
+        if (outcome.session() != null) {
+            response.setSessionToken(outcome.session().token()).setSessionExpiresMs(outcome.session().expiresAtMs());
+        }
+        s.send(response.build());
     }
 
     private static LoginResponse failure(Result result, String reason) {
