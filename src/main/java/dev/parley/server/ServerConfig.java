@@ -412,9 +412,10 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Identity {
             require(sessionTtl != null && sessionTtl.compareTo(MIN_SESSION_TTL) >= 0, "session-ttl must be at least 1m");
-            require(passwordLogin || tokenLogin(), "password-login off needs token-hmac-secret-file or"
+            boolean tokens = tokenHmacSecretFile != null || tokenJwksFile != null; // fields are not set yet here
+            require(passwordLogin || tokens, "password-login off needs token-hmac-secret-file or"
                     + " token-jwks-file: otherwise nobody could log in");
-            require(tokenLogin() || (tokenIssuer == null && tokenAudience == null),
+            require(tokens || (tokenIssuer == null && tokenAudience == null),
                     "token-issuer and token-audience need token-hmac-secret-file or token-jwks-file");
         }
 
