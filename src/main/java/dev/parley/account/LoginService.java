@@ -152,16 +152,8 @@ public final class LoginService {
         if (reason != null) {
             return CompletableFuture.completedFuture(Outcome.refused(Result.INVALID_REQUEST, reason));
         }
-        LoginThrottle.Decision decision = throttle.tryAcquire(name, address);
-        if (!decision.allowed()) {
-            return CompletableFuture.completedFuture(throttled(decision.refusal()));
-        }
-        LoginThrottle.Attempt attempt = decision.attempt();
-        if (!database.tryAcquirePermission()) {
-            attempt.abandoned();
-            return CompletableFuture.completedFuture(DB_DOWN);
-        }
-        return queued(attempt, hashing, g -> check(req.getName(), name, req.getPassword(), attempt, g));
+        return queued(throttle.tryAcquire(name, address), hashing,
+                (attempt, g) -> check(req.getName(), name, req.getPassword(), attempt, g));
     }
 
     /**
@@ -177,7 +169,15 @@ public final class LoginService {
             return CompletableFuture.completedFuture(Outcome.refused(Result.INVALID_REQUEST,
                     "the token is longer than " + MAX_TOKEN_CHARS + " characters"));
         }
-        LoginThrottle.Decision decision = throttle.tryAcquireToken(address);
+        return queued(throttle.tryAcquireToken(address), tokenChecks,
+                (attempt, g) -> checkToken(req.getToken(), attempt, g));
+    }
+
+    /**
+     * Queues an admitted attempt's check holding one breaker permission; a throttled attempt,
+     * an open breaker and a full queue are answered at once.
+     */
+    private CompletableFuture<Outcome> queued(LoginThrottle.Decision decision, Executor executor, Check check) {
         if (!decision.allowed()) {
             return CompletableFuture.completedFuture(throttled(decision.refusal()));
         }
@@ -186,11 +186,6 @@ public final class LoginService {
             attempt.abandoned();
             return CompletableFuture.completedFuture(DB_DOWN);
         }
-        return queued(attempt, tokenChecks, g -> checkToken(req.getToken(), attempt, g));
-    }
-
-    /** Queues a check that holds one breaker permission; a full queue answers SERVER_BUSY at once. */
-    private CompletableFuture<Outcome> queued(LoginThrottle.Attempt attempt, Executor executor, Check check) {
         try {
             return CompletableFuture.supplyAsync(() -> guarded(attempt, check), executor);
         } catch (RejectedExecutionException e) {
@@ -203,7 +198,7 @@ public final class LoginService {
     /** A login check on a login thread; {@link Guard#databaseOk} reports the database's success. */
     @FunctionalInterface
     private interface Check {
-        Outcome run(Guard guard) throws Exception;
+        Outcome run(LoginThrottle.Attempt attempt, Guard guard) throws Exception;
     }
 
     /** One check's breaker permission, reported exactly once. */
@@ -231,7 +226,7 @@ public final class LoginService {
             if (database.getState() == CircuitBreaker.State.OPEN) {
                 return DB_DOWN; // opened while this waited in the queue: no point waiting for a connection
             }
-            return check.run(guard);
+            return check.run(attempt, guard);
         } catch (TokenRejectedException e) {
             attempt.failed();
             return noted(Outcome.refused(e.result(), e.getMessage(), e.kind().tag()));

@@ -32,8 +32,7 @@ final class StormClient {
 
     private final Object lock = new Object();
     private final List<Long> seqs = new ArrayList<>();
-    private Class<?> awaitedType;
-    private CompletableFuture<MessageLite> awaited;
+    private final AwaitedReply reply = new AwaitedReply();
 
     StormClient(int index, String name, int room) {
         this.index = index;
@@ -43,22 +42,7 @@ final class StormClient {
 
     /** Sends {@code request}; completes with the first {@code responseType} message, or fails on an error or close. */
     <T extends MessageLite> CompletableFuture<T> request(MessageLite request, Class<T> responseType) {
-        CompletableFuture<MessageLite> f = new CompletableFuture<>();
-        synchronized (lock) {
-            awaited = f;
-            awaitedType = responseType;
-        }
-        Channel ch = channel;
-        if (ch == null || !ch.isActive()) {
-            fail("connection closed");
-        } else {
-            ch.writeAndFlush(Frames.encode(ch.alloc(), request)).addListener(w -> {
-                if (!w.isSuccess()) {
-                    fail("send failed: " + w.cause());
-                }
-            });
-        }
-        return f.thenApply(responseType::cast);
+        return reply.request(channel, request, responseType, "connection closed");
     }
 
     /** Sends without waiting (chat: its echo is counted as a seq like everyone's). */
@@ -117,33 +101,10 @@ final class StormClient {
             synchronized (lock) {
                 seqs.add(c.getSeq());
             }
-            return;
-        }
-        CompletableFuture<MessageLite> f = null;
-        synchronized (lock) {
-            if (awaited != null && (awaitedType.isInstance(message) || message instanceof ErrorNotify)) {
-                f = awaited;
-                awaited = null;
-            }
-        }
-        if (f == null) {
-            return;
-        }
-        if (message instanceof ErrorNotify e) {
-            f.completeExceptionally(new SetupFailure(e.getResult(), e.getReason()));
+        } else if (message instanceof ErrorNotify e) {
+            reply.fail(new SetupFailure(e.getResult(), e.getReason()));
         } else {
-            f.complete(message);
-        }
-    }
-
-    private void fail(String why) {
-        CompletableFuture<MessageLite> f;
-        synchronized (lock) {
-            f = awaited;
-            awaited = null;
-        }
-        if (f != null) {
-            f.completeExceptionally(new SetupFailure(null, why));
+            reply.offer(message);
         }
     }
 
@@ -158,7 +119,7 @@ final class StormClient {
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
                 if (ctx.channel() == channel) {
-                    fail("connection closed");
+                    reply.fail(new SetupFailure(null, "connection closed"));
                 }
             }
 
