@@ -260,4 +260,14 @@ class TokenLoginTest {
             assertThat(locked.getReason()).contains("from your address");
         }
     }
+
+    @Test
+    void aSecretShorterThan32BytesRefusesToStartWithOneLine(@TempDir Path other) throws Exception {
+        Files.writeString(other.resolve("short"), "only-31-bytes-of-secret-text!!!\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(other.resolve("data"),
+                        c -> c.tokenHmacSecretFile(other.resolve("short"))))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("token-hmac-secret-file: ")
+                .hasMessageContaining("holds 31 bytes; HS256 needs at least 32");
+    }
 }
