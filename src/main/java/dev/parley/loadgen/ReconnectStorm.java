@@ -129,6 +129,8 @@ public final class ReconnectStorm implements AutoCloseable {
 
     /** Sets up, storms and prints the figures; returns them. */
     public Outcome run() throws InterruptedException {
+        // the dropped connections linger in TIME_WAIT on this side: the returns need ports of their own
+        ResourceCheck.checkConnections(s.clients() + s.rooms(), 2 * s.clients() + s.rooms(), 0);
         long t = System.nanoTime();
         List<StormClient> everyone = new ArrayList<>(anchors);
         everyone.addAll(players);
