@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@code parley loadgen --reconnect-storm}: logs N players in, puts them in rooms, chats a bit,
@@ -134,9 +135,11 @@ public final class ReconnectStorm implements AutoCloseable {
         long t = System.nanoTime();
         List<StormClient> everyone = new ArrayList<>(anchors);
         everyone.addAll(players);
-        await("log in", everyone, c -> connect(c).thenCompose(ch -> login(c, s.backendToken() != null
-                ? LoginRequest.newBuilder().setToken(s.backendToken().apply(c.name))
-                : LoginRequest.newBuilder().setName(c.name).setPassword(s.password()))));
+        long setup = System.nanoTime();
+        // a busy server (a full hashing queue) is asked again, as a client would
+        await("log in", everyone, c -> retrying(c, setup, () -> connect(c).thenCompose(ch -> login(c,
+                s.backendToken() != null ? LoginRequest.newBuilder().setToken(s.backendToken().apply(c.name))
+                        : LoginRequest.newBuilder().setName(c.name).setPassword(s.password())))));
         await("create rooms", anchors, a -> a.request(CreateRoomRequest.newBuilder()
                 .setName("st-" + s.runId() + "-room-" + a.room).build(), CreateRoomResponse.class)
                 .thenApply(r -> {
@@ -166,6 +169,7 @@ public final class ReconnectStorm implements AutoCloseable {
 
         long dropped = System.nanoTime();
         dropNanos = dropped;
+        retries.set(0);
         for (StormClient c : players) {
             c.channel.close();
         }
@@ -174,7 +178,7 @@ public final class ReconnectStorm implements AutoCloseable {
         }
         List<CompletableFuture<?>> back = new ArrayList<>();
         for (StormClient c : players) {
-            back.add(comeBack(c, dropped));
+            back.add(retrying(c, dropped, () -> comeBack(c)));
         }
         long deadline = dropped + s.timeout().toNanos();
         CompletableFuture<Void> all = CompletableFuture.allOf(back.toArray(CompletableFuture[]::new));
@@ -231,13 +235,53 @@ public final class ReconnectStorm implements AutoCloseable {
     }
 
     /**
-     * One player's return: connect, log in with its session token, rejoin with the last seq it
-     * saw, read the gap between that and the join's recent messages. A refused or failed
-     * attempt is tried again after a short jittered wait, until the storm's deadline.
+     * Runs {@code attempt}; when it fails, closes the player's connection and tries again after
+     * a short jittered wait, until {@link Settings#timeout} after {@code since}.
      */
-    private CompletableFuture<Void> comeBack(StormClient c, long dropped) {
+    private CompletableFuture<Void> retrying(StormClient c, long since, Supplier<CompletableFuture<?>> attempt) {
+        return attempt.get().handle((v, e) -> {
+            if (e == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            if (!retriable(e) || System.nanoTime() - since > s.timeout().toNanos()) {
+                return CompletableFuture.<Void>failedFuture(e);
+            }
+            retries.incrementAndGet();
+            Channel ch = c.channel;
+            if (ch != null) {
+                ch.close();
+            }
+            CompletableFuture<Void> later = new CompletableFuture<>();
+            group.schedule(() -> retrying(c, since, attempt).whenComplete((x, failure) -> {
+                if (failure == null) {
+                    later.complete(null);
+                } else {
+                    later.completeExceptionally(failure);
+                }
+            }), ThreadLocalRandom.current().nextLong(RETRY_MIN_MILLIS, RETRY_MAX_MILLIS), TimeUnit.MILLISECONDS);
+            return later;
+        }).thenCompose(f -> f);
+    }
+
+    /** A lost or refused connection, or a refusal that asks to try again; not e.g. wrong credentials. */
+    private static boolean retriable(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (!(t instanceof SetupFailure f) || f.result() == null) {
+            return true;
+        }
+        return switch (f.result()) {
+            case SERVER_BUSY, RATE_LIMITED, INTERNAL_ERROR, ALREADY_LOGGED_IN, SESSION_REPLACED -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * One player's return: connect, log in with its session token, rejoin with the last seq it
+     * holds without a gap, read the gap between that and the join's recent messages.
+     */
+    private CompletableFuture<Void> comeBack(StormClient c) {
         long lastSeen = c.contiguousSeen();
-        CompletableFuture<Void> attempt = connect(c)
+        return connect(c)
                 .thenCompose(ch -> login(c, LoginRequest.newBuilder().setToken(c.sessionToken)))
                 .thenCompose(r -> c.request(JoinRoomRequest.newBuilder().setRoomId(c.roomId).setLastSeenSeq(lastSeen)
                         .build(), JoinRoomResponse.class))
@@ -250,23 +294,6 @@ public final class ReconnectStorm implements AutoCloseable {
                     return j.getHasGap() ? fillGap(c, lastSeen, upTo) : CompletableFuture.completedFuture(null);
                 })
                 .thenRun(() -> c.backAt = System.nanoTime());
-        return attempt.handle((v, e) -> {
-            if (e == null) {
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            if (System.nanoTime() - dropped > s.timeout().toNanos()) {
-                return CompletableFuture.<Void>failedFuture(e);
-            }
-            retries.incrementAndGet();
-            Channel ch = c.channel;
-            if (ch != null) {
-                ch.close();
-            }
-            CompletableFuture<Void> later = new CompletableFuture<>();
-            group.schedule(() -> comeBack(c, dropped).whenComplete((x, y) -> later.complete(null)),
-                    ThreadLocalRandom.current().nextLong(RETRY_MIN_MILLIS, RETRY_MAX_MILLIS), TimeUnit.MILLISECONDS);
-            return later;
-        }).thenCompose(f -> f);
     }
 
     /** Reads the messages after {@code after} and before {@code before} forwards, page by page. */
