@@ -268,6 +268,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + "key=value fields) or json (one object per line: time, level, logger, thread, message and the "
                     + "fields, e.g. event, player, remote, reason) (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "PEM certificate chain (leaf first) of the server; with --tls-key it turns on TLS for the "
                     + "client port, the WebSocket listener (wss://) and the admin port (https://).")
@@ -289,6 +290,40 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(open ones keep theirs), a bad new pair is logged and the old one kept (default: "
                     + "${DEFAULT-VALUE}; 0 = never).")
     Duration tlsReloadInterval;
+
+    @Option(names = "--token-hmac-secret-file", paramLabel = "FILE",
+            description = "Log players in with HS256 JWTs from your game backend, signed with the text in FILE "
+                    + "(at least 32 bytes, e.g. head -c 32 /dev/urandom | base64 > FILE). Claims: sub (the player's "
+                    + "stable id), name (display name), exp, optional roles. See README, \"Logging in with your "
+                    + "game backend's tokens\".")
+    Path tokenHmacSecretFile;
+
+    @Option(names = "--token-jwks-file", paramLabel = "FILE",
+            description = "Log players in with RS256 / ES256 JWTs from your game backend, checked against the public "
+                    + "keys of this JWKS file (each with a kid, which the token's header names).")
+    Path tokenJwksFile;
+
+    @Option(names = "--token-issuer", paramLabel = "ISS",
+            description = "The iss claim backend tokens must carry (default: any).")
+    String tokenIssuer;
+
+    @Option(names = "--token-audience", paramLabel = "AUD",
+            description = "The aud claim backend tokens must include (default: any).")
+    String tokenAudience;
+
+    @Option(names = "--password-login", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,
+            description = "Whether names and passwords log in (default: ${DEFAULT-VALUE}); off needs a token option.")
+    boolean passwordLogin;
+
+    @Option(names = "--session-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the session token of each login (LoginResponse.session_token) logs its player in "
+                    + "again, across restarts too, e.g. 24h, 30m (default: ${DEFAULT-VALUE}).")
+    Duration sessionTtl;
+
+    @Option(names = "--session-key-file", paramLabel = "FILE",
+            description = "The key that signs session tokens (text, at least 32 bytes); give every server of one "
+                    + "database the same (default: a key made once and kept in the database).")
+    Path sessionKeyFile;
 
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port and admin-port here "
@@ -320,6 +355,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
                 .drain(drain)
                 .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned).tlsReloadInterval(tlsReloadInterval)
+                .tokenHmacSecretFile(tokenHmacSecretFile).tokenJwksFile(tokenJwksFile).tokenIssuer(tokenIssuer)
+                .tokenAudience(tokenAudience).passwordLogin(passwordLogin).sessionTtl(sessionTtl)
+                .sessionKeyFile(sessionKeyFile)
                 .build();
     }
 

@@ -8,6 +8,7 @@ import dev.parley.server.ServerConfig.ChatLogSettings;
 import dev.parley.server.ServerConfig.Connections;
 import dev.parley.server.ServerConfig.DbBreaker;
 import dev.parley.server.ServerConfig.History;
+import dev.parley.server.ServerConfig.Identity;
 import dev.parley.server.ServerConfig.Logins;
 import dev.parley.server.ServerConfig.Network;
 import dev.parley.server.ServerConfig.Rooms;
@@ -79,14 +80,20 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("drain", duration(ServerConfig.DEFAULT_DRAIN)),
             entry("log-format", LogFormat.DEFAULT.cliName()),
             entry("tls-self-signed", Boolean.toString(Tls.DEFAULT_SELF_SIGNED)),
-            entry("tls-reload-interval", duration(Tls.DEFAULT_RELOAD_INTERVAL)));
+            entry("tls-reload-interval", duration(Tls.DEFAULT_RELOAD_INTERVAL)),
+
+            entry("password-login", Identity.DEFAULT_PASSWORD_LOGIN ? "on" : "off"),
+            entry("session-ttl", duration(Identity.DEFAULT_SESSION_TTL)));
 
     /**
-     * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole
+     * A duration the way {@link DurationConverter} reads it: whole hours as {@code 24h}, whole minutes as {@code 5m}, whole
      * seconds as {@code 30s}, else {@code 20ms}.
      */
     static String duration(Duration d) {
         long ms = d.toMillis();
+        if (ms > 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
         if (ms > 0 && ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }

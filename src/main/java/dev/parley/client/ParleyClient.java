@@ -95,7 +95,10 @@ import java.util.function.Supplier;
  * ({@code last_seen_seq}), reads from history what a join's {@code recent} did not hold, and
  * reports each room's missed messages in {@link ParleyListener#onConnectionRestored} before any
  * live one: each message of a room reaches the listener once, in seq order, with no gap. A
- * login refused with {@code ALREADY_LOGGED_IN} (the server still holds the dropped session) is
+ * login after a reconnect uses the session token the server gave the previous login (no
+ * password hashing on the server); only when that is refused ({@code SESSION_EXPIRED}, or a
+ * server on another database) does it log in with the configured name and password or backend
+ * token again. A login refused with {@code ALREADY_LOGGED_IN} (the server still holds the dropped session) is
  * retried on the same schedule. Chat messages sent but not yet echoed when the connection
  * dropped are sent again, with the same {@code client_msg_id}, once the rooms are back; the
  * server's dedup window answers a resend of a message it already has with the original, so
@@ -140,6 +143,8 @@ public final class ParleyClient implements AutoCloseable {
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     /** Chat messages sent and not yet echoed, by client_msg_id in sending order: resent after a reconnect. */
     private final LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
+    /** The session token of the latest login, for the next one; null = log in with the configured credentials. */
+    private String sessionToken;
     /** Why the client ended; requests made later fail with it. Read by callers once the client thread is gone. */
     private volatile ParleyException endCause;
 
@@ -641,7 +646,7 @@ public final class ParleyClient implements AutoCloseable {
             Duration wait = config.retryFirstLogin() && failure instanceof RequestRefusedException r
                     && r.result() == Result.ALREADY_LOGGED_IN ? backoff.next(elapsedSince(since)) : null;
             if (wait != null) {
-                log.debug("{} is online already; logging in again in {}", config.name(), wait);
+                log.debug("{} is online already; logging in again in {}", who(), wait);
                 loop.schedule(() -> firstLogin(started, backoff, since), wait.toNanos(), TimeUnit.NANOSECONDS);
                 return;
             }
@@ -650,10 +655,45 @@ public final class ParleyClient implements AutoCloseable {
         });
     }
 
-    /** A new connection, logged in; on failure it is closed again. */
+    private String who() {
+        return config.name() != null ? config.name() : "player " + state.playerId();
+    }
+
+    /**
+     * A new connection, logged in with the session token when there is one; a session token
+     * refused as expired or unknown is dropped and the configured credentials are tried at once.
+     */
     private CompletableFuture<Session> openAndLogin() {
+        String session = sessionToken;
+        CompletableFuture<Session> loggedIn = openAndLogin(session);
+        if (session == null) {
+            return loggedIn;
+        }
+        return loggedIn.handle((s, e) -> {
+            if (e != null && asParley(e) instanceof RequestRefusedException r
+                    && (r.result() == Result.SESSION_EXPIRED || r.result() == Result.INVALID_CREDENTIALS)) {
+                log.debug("session token refused ({}); logging in with the credentials", r.getMessage());
+                if (sessionToken == session) {
+                    sessionToken = null;
+                }
+                return openAndLogin(null);
+            }
+            return e == null ? CompletableFuture.completedFuture(s) : CompletableFuture.<Session>failedFuture(unwrap(e));
+        }).thenCompose(f -> f);
+    }
+
+    private LoginRequest loginRequest(String session) {
+        if (session != null) {
+            return LoginRequest.newBuilder().setToken(session).build();
+        }
+        return config.token() != null ? LoginRequest.newBuilder().setToken(config.token()).build()
+                : LoginRequest.newBuilder().setName(config.name()).setPassword(config.password()).build();
+    }
+
+    /** A new connection, logged in with {@code session} or else the configured credentials; on failure it is closed again. */
+    private CompletableFuture<Session> openAndLogin(String session) {
         Session s = new Session(this, timeouts, config.replyTimeout());
-        LoginRequest login = LoginRequest.newBuilder().setName(config.name()).setPassword(config.password()).build();
+        LoginRequest login = loginRequest(session);
         CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat(), tls)
                 .thenCompose(c -> {
                     s.connection = c;
@@ -669,6 +709,9 @@ public final class ParleyClient implements AutoCloseable {
                 .thenApply(r -> {
                     s.loginResponse = r;
                     conversations = r.getConversationsList();
+                    if (!r.getSessionToken().isEmpty()) {
+                        sessionToken = r.getSessionToken();
+                    }
                     return s;
                 });
         loggedIn.whenComplete((ok, e) -> {

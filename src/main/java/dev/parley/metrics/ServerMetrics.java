@@ -158,6 +158,13 @@ public final class ServerMetrics {
                     .description("Logins answered SERVER_BUSY at once: hashing queue full, or database unreachable")
                     .register(registry));
         }
+        // the tags of account.TokenRejectedException.Kind (metrics may not see account)
+        for (String reason : new String[]{"token_malformed", "token_signature", "token_expired", "token_claims",
+                "token_name"}) {
+            refusals.put(reason, Counter.builder("parley.logins.token.refused").tag("reason", reason)
+                    .description("Token logins refused: malformed, bad signature or key id, expired, wrong claims,"
+                            + " or a name that breaks the rules or is taken").register(registry));
+        }
         loginRefusals = Map.copyOf(refusals);
         Map<String, Counter> direct = new HashMap<>();
         for (String outcome : new String[]{"delivered", "offline", "withheld"}) {
@@ -196,7 +203,7 @@ public final class ServerMetrics {
 
     /**
      * A login refused by a policy: {@code name}, {@code address}, {@code in_flight} (throttled),
-     * {@code registrations}, {@code hash_queue} or {@code database} (busy).
+     * {@code registrations}, {@code hash_queue} or {@code database} (busy), {@code token_*} (a bad token).
      */
     public void loginRefused(String reason) {
         Counter c = loginRefusals.get(reason);

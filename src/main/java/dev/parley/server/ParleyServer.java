@@ -4,6 +4,10 @@ import dev.parley.account.LoginService;
 import dev.parley.account.LoginThrottle;
 import dev.parley.account.PasswordHasher;
 import dev.parley.account.Presence;
+import dev.parley.account.SecretFile;
+import dev.parley.account.SessionTokens;
+import dev.parley.account.TokenLogins;
+import dev.parley.account.TokenVerifier;
 import dev.parley.admin.AdminServer;
 import dev.parley.chatlog.BatchedChatLog;
 import dev.parley.chatlog.ChatLog;
@@ -59,6 +63,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -67,6 +72,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -187,9 +193,12 @@ public final class ParleyServer implements AutoCloseable {
                             roomConfig.maxRoomsPerPlayer()));
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
-            LoginService logins = new LoginService(new AccountStore(database.interactive()),
+            AccountStore accounts = new AccountStore(database.interactive());
+            // token logins cost no PBKDF2: they queue with the other short database reads
+            LoginService logins = new LoginService(accounts,
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
-                    new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
+                    new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker(),
+                    tokenLogins(config.identity(), accounts, blocking));
             DirectService direct = new DirectService(DirectService.Stores.on(database),
                     DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
                     metrics, directWriter, blocking);
@@ -257,6 +266,18 @@ public final class ParleyServer implements AutoCloseable {
     private static SessionPolicies sessionPolicies(ServerConfig.Connections c) {
         return new SessionPolicies(c.rateLimit(), c.abuseGrace(), c.slowReaderGrace(), c.maxPendingBytes(),
                 c.loginTimeout(), c.idleTimeout(), c.duplicateLogin());
+    }
+
+    /** Token logins as configured; the session key from its file or, by default, the database. */
+    private static TokenLogins tokenLogins(ServerConfig.Identity identity, AccountStore accounts, Executor checks)
+            throws IOException, SQLException {
+        TokenVerifier backend = TokenVerifier.fromFiles(identity.tokenHmacSecretFile(), identity.tokenJwksFile(),
+                identity.tokenIssuer(), identity.tokenAudience());
+        byte[] key = identity.sessionKeyFile() != null
+                ? SecretFile.read(identity.sessionKeyFile(), "session-key-file")
+                : accounts.sessionKey().getBytes(StandardCharsets.UTF_8);
+        return new TokenLogins(backend, new SessionTokens(key, identity.sessionTtl(), Clock.systemUTC()),
+                identity.passwordLogin(), checks);
     }
 
     private static LoginThrottle.Policy loginPolicy(ServerConfig.Logins l) {

@@ -32,7 +32,7 @@ import java.util.Set;
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
-                           Duration drain, Tls tls) {
+                           Duration drain, Tls tls, Identity identity) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
@@ -55,6 +55,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(identity, "identity");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
                 "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
@@ -446,6 +447,39 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         }
     }
 
+    /**
+     * Who may log in how: the game backend's tokens, passwords, and the server's session tokens
+     * (docs/protocol.md, "Token login"). The files are read when the server starts.
+     *
+     * @param tokenHmacSecretFile the backend's HS256 secret (its text, at least 32 bytes); null = no HS256 tokens
+     * @param tokenJwksFile       a JWKS of the backend's RS256 / ES256 public keys; null = none
+     * @param tokenIssuer         the {@code iss} backend tokens must carry; null = any
+     * @param tokenAudience       the {@code aud} backend tokens must include; null = any
+     * @param passwordLogin       whether names and passwords log in
+     * @param sessionTtl          how long a session token logs its player in again
+     * @param sessionKeyFile      the key that signs session tokens; null = the one the database keeps
+     */
+    public record Identity(Path tokenHmacSecretFile, Path tokenJwksFile, String tokenIssuer, String tokenAudience,
+                           boolean passwordLogin, Duration sessionTtl, Path sessionKeyFile) {
+        public static final boolean DEFAULT_PASSWORD_LOGIN = true;
+        public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(24);
+        public static final Duration MIN_SESSION_TTL = Duration.ofMinutes(1);
+
+        public Identity {
+            require(sessionTtl != null && sessionTtl.compareTo(MIN_SESSION_TTL) >= 0, "session-ttl must be at least 1m");
+            boolean tokens = tokenHmacSecretFile != null || tokenJwksFile != null; // fields are not set yet here
+            require(passwordLogin || tokens, "password-login off needs token-hmac-secret-file or"
+                    + " token-jwks-file: otherwise nobody could log in");
+            require(tokens || (tokenIssuer == null && tokenAudience == null),
+                    "token-issuer and token-audience need token-hmac-secret-file or token-jwks-file");
+        }
+
+        /** Whether backend tokens log in. */
+        public boolean tokenLogin() {
+            return tokenHmacSecretFile != null || tokenJwksFile != null;
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -512,6 +546,13 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Path tlsKey;
         private boolean tlsSelfSigned = Tls.DEFAULT_SELF_SIGNED;
         private Duration tlsReloadInterval = Tls.DEFAULT_RELOAD_INTERVAL;
+        private Path tokenHmacSecretFile;
+        private Path tokenJwksFile;
+        private String tokenIssuer;
+        private String tokenAudience;
+        private boolean passwordLogin = Identity.DEFAULT_PASSWORD_LOGIN;
+        private Duration sessionTtl = Identity.DEFAULT_SESSION_TTL;
+        private Path sessionKeyFile;
 
         private Builder() {
         }
@@ -519,7 +560,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity);
         }
 
         public ServerConfig build() {
@@ -540,7 +581,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
                     new DbBreaker(dbLoginTimeout, dbBreakerOpen),
                     drain,
-                    new Tls(tlsCert, tlsKey, tlsSelfSigned, tlsReloadInterval));
+                    new Tls(tlsCert, tlsKey, tlsSelfSigned, tlsReloadInterval),
+                    new Identity(tokenHmacSecretFile, tokenJwksFile, tokenIssuer, tokenAudience, passwordLogin,
+                            sessionTtl, sessionKeyFile));
         }
 
         public Builder tls(Tls t) {
@@ -564,6 +607,47 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder tlsReloadInterval(Duration v) {
             tlsReloadInterval = v;
+            return this;
+        }
+
+        public Builder identity(Identity i) {
+            return tokenHmacSecretFile(i.tokenHmacSecretFile()).tokenJwksFile(i.tokenJwksFile())
+                    .tokenIssuer(i.tokenIssuer()).tokenAudience(i.tokenAudience()).passwordLogin(i.passwordLogin())
+                    .sessionTtl(i.sessionTtl()).sessionKeyFile(i.sessionKeyFile());
+        }
+
+        public Builder tokenHmacSecretFile(Path v) {
+            tokenHmacSecretFile = v;
+            return this;
+        }
+
+        public Builder tokenJwksFile(Path v) {
+            tokenJwksFile = v;
+            return this;
+        }
+
+        public Builder tokenIssuer(String v) {
+            tokenIssuer = v;
+            return this;
+        }
+
+        public Builder tokenAudience(String v) {
+            tokenAudience = v;
+            return this;
+        }
+
+        public Builder passwordLogin(boolean v) {
+            passwordLogin = v;
+            return this;
+        }
+
+        public Builder sessionTtl(Duration v) {
+            sessionTtl = v;
+            return this;
+        }
+
+        public Builder sessionKeyFile(Path v) {
+            sessionKeyFile = v;
             return this;
         }
 

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -48,6 +49,8 @@ public final class ClientSession implements RoomMember, OnlinePlayer, DirectClie
     /** Completed once the connection is closed and has left its rooms and presence. */
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private volatile Member member;
+    /** The player's roles from its token, published before {@link #member}. */
+    private volatile List<String> roles = List.of();
     // event loop only
     private boolean loginPending;
     private boolean flushPending;
@@ -99,6 +102,11 @@ public final class ClientSession implements RoomMember, OnlinePlayer, DirectClie
     }
 
     @Override
+    public List<String> roles() {
+        return roles;
+    }
+
+    @Override
     public EventExecutor loop() {
         return channel.eventLoop();
     }
@@ -130,6 +138,12 @@ public final class ClientSession implements RoomMember, OnlinePlayer, DirectClie
 
     /** Event loop only. Binds the player; from now on the session is logged in. */
     public void bind(long playerId, String name) {
+        bind(playerId, name, List.of());
+    }
+
+    /** {@link #bind(long, String)} with the roles its token gave the player. */
+    public void bind(long playerId, String name, List<String> roles) {
+        this.roles = List.copyOf(roles);
         member = Member.newBuilder().setPlayerId(playerId).setName(name).build();
     }
 

@@ -132,12 +132,12 @@ public final class LoginFlow {
                 s.send(failure(Result.ALREADY_LOGGED_IN, account.name() + " is online already"));
                 return;
             }
-            loggedIn(s, account, onLoggedIn);
+            loggedIn(s, outcome, onLoggedIn);
             return;
         }
         OnlinePlayer previous = presence.replace(account.name(), s);
         if (previous == null) {
-            loggedIn(s, account, onLoggedIn);
+            loggedIn(s, outcome, onLoggedIn);
             return;
         }
         metrics.sessionReplaced();
@@ -149,16 +149,17 @@ public final class LoginFlow {
                 .thenRun(() -> s.loop().execute(() -> {
                     s.loginPending(false);
                     if (s.channel().isActive()) {
-                        loggedIn(s, account, onLoggedIn);
+                        loggedIn(s, outcome, onLoggedIn);
                     } else {
                         presence.release(account.name(), s);
                     }
                 }));
     }
 
-    private void loggedIn(ClientSession s, Account account, Runnable onLoggedIn) {
+    private void loggedIn(ClientSession s, LoginService.Outcome outcome, Runnable onLoggedIn) {
+        Account account = outcome.account();
         if (direct == null) {
-            loggedIn(s, account, onLoggedIn, DirectService.LoginState.NONE);
+            loggedIn(s, outcome, onLoggedIn, DirectService.LoginState.NONE);
             return;
         }
         // The block list must be in place before the session is bound and joins any room.
@@ -166,7 +167,7 @@ public final class LoginFlow {
         direct.loginState(account.id()).whenComplete((state, failure) -> s.loop().execute(() -> {
             s.loginPending(false);
             if (state != null && s.channel().isActive()) {
-                loggedIn(s, account, onLoggedIn, state);
+                loggedIn(s, outcome, onLoggedIn, state);
                 return;
             }
             presence.release(account.name(), s); // not bound: the close would not release it
@@ -178,17 +179,23 @@ public final class LoginFlow {
         }));
     }
 
-    private void loggedIn(ClientSession s, Account account, Runnable onLoggedIn, DirectService.LoginState state) {
+    private void loggedIn(ClientSession s, LoginService.Outcome outcome, Runnable onLoggedIn,
+                          DirectService.LoginState state) {
+        Account account = outcome.account();
         s.blockList(state.blocks());
-        s.bind(account.id(), account.name());
+        s.bind(account.id(), account.name(), outcome.roles());
         onLoggedIn.run();
         metrics.login(true);
         String remote = sourceAddress(s);
         LOGINS.atInfo().addKeyValue("event", "login").addKeyValue("player", account.name())
                 .addKeyValue("player_id", account.id()).addKeyValue("remote", remote)
                 .log("{} logged in from {}", account.name(), remote);
-        s.send(LoginResponse.newBuilder().setResult(Result.OK).setPlayerId(account.id())
-                .setName(account.name()).addAllConversations(state.conversations()).build());
+        LoginResponse.Builder response = LoginResponse.newBuilder().setResult(Result.OK).setPlayerId(account.id())
+                .setName(account.name()).addAllRoles(outcome.roles()).addAllConversations(state.conversations());
+        if (outcome.session() != null) {
+            response.setSessionToken(outcome.session().token()).setSessionExpiresMs(outcome.session().expiresAtMs());
+        }
+        s.send(response.build());
     }
 
     /** Logs a failed login: each wrong password (the lockouts bound those), the others rate-limited. */

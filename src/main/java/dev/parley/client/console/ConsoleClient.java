@@ -70,6 +70,10 @@ public final class ConsoleClient implements ParleyListener {
 
     /** Runs the session to its end and returns the exit code (one of the {@code EXIT_} constants). */
     public int run() {
+        if (options.token() != null) {
+            client = ParleyClient.create(options.toConfig(null, null), this);
+            return session();
+        }
         String name = options.name() != null ? options.name() : console.ask("name: ");
         if (name == null || name.isBlank()) {
             console.printError("parley: no name given");
@@ -81,6 +85,11 @@ public final class ConsoleClient implements ParleyListener {
             return EXIT_LOGIN_FAILED;
         }
         client = ParleyClient.create(options.toConfig(name.strip(), password), this);
+        return session();
+    }
+
+    /** Logs the created client in and runs the session to its end. */
+    private int session() {
         try {
             int loginCode = login();
             if (loginCode != EXIT_OK) {
