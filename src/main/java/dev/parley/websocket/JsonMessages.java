@@ -37,6 +37,8 @@ import java.util.Map;
  */
 final class JsonMessages {
 
+    /** Deeper than any Parley message needs (they nest three levels), far below a stack's limit. */
+    static final int MAX_DEPTH = 32;
     private static final Map<String, MessageCatalog.Kind> BY_NAME = new HashMap<>();
     private static final Message[] DEFAULTS = new Message[MessageCatalog.maxType() + 1];
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
@@ -107,6 +109,10 @@ final class JsonMessages {
     }
 
     private static JsonObject envelope(String text) {
+        if (nestingDepth(text) > MAX_DEPTH) {
+            // the JSON reader recurses per level: a message of brackets must not reach it
+            throw new ProtocolViolationException("JSON nested deeper than " + MAX_DEPTH + " levels", 0);
+        }
         JsonElement element;
         try {
             JsonReader reader = new JsonReader(new StringReader(text));
@@ -119,12 +125,38 @@ final class JsonMessages {
             if (e instanceof ProtocolViolationException pv) {
                 throw pv;
             }
-            throw new ProtocolViolationException("not JSON: " + e.getMessage(), 0);
+            String detail = String.valueOf(e.getMessage()).replace("Use JsonReader.setLenient(true) to accept malformed JSON",
+                    "malformed JSON"); // the reader's advice is for programmers, not for the client
+            throw new ProtocolViolationException("not JSON: " + detail, 0);
         }
         if (element == null || !element.isJsonObject()) {
             throw new ProtocolViolationException("a JSON message must be an object {\"type\": ..., \"body\": {...}}", 0);
         }
         return element.getAsJsonObject();
+    }
+
+    /** The deepest nesting of objects and arrays in {@code text}, outside strings; linear, no recursion. */
+    static int nestingDepth(String text) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                max = Math.max(max, ++depth);
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     /** The JSON text of an encoded frame ({@link Frames}): how a server message reaches a JSON client. */

@@ -91,6 +91,11 @@ public final class WebSocketTestClient implements ChatClient, AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
+    /** A WebSocket-level ping (not a Parley PingRequest). */
+    public void ping(ByteBuffer payload) {
+        socket.sendPing(payload).join();
+    }
+
     public void sendText(String text) {
         socket.sendText(text, true).join();
     }
