@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoginService {
 
     private static final Logger log = LoggerFactory.getLogger(LoginService.class);
+    /** New accounts are logged beside the logins (session.LoginFlow), under their logger. */
+    private static final Logger logins = LoggerFactory.getLogger("parley.login");
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
@@ -196,7 +198,9 @@ public final class LoginService {
                     return refusedLookAlike(); // a concurrent login registered a look-alike first
                 }
                 if (account.passwordHash().equals(hash)) {
-                    log.info("registered player:{} ({})", account.id(), account.name());
+                    logins.atInfo().addKeyValue("event", "registered").addKeyValue("player", account.name())
+                            .addKeyValue("player_id", account.id())
+                            .log("registered player:{} ({})", account.id(), account.name());
                     attempt.succeeded();
                     return Outcome.ok(account); // just hashed: no need to verify
                 }

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
 /**
  * The admin HTTP port: {@code GET /metrics} (Prometheus text format) and the health documents
  * (JSON): {@code /health/live} is 200 while the process serves (a supervisor restarts it when
- * not); {@code /health/ready} is 200 when it can take players and 503 with the reasons when not
- * (shutting down, database unreachable, chat log too far behind), for load balancers;
+ * not, and through a shutdown's drain); {@code /health/ready} is 200 when it can take players and
+ * 503 with the reasons when not (shutting down or draining, database unreachable, chat log too far
+ * behind), for load balancers;
  * {@code /health} is as before: 200 while serving, 503 once shutting down. Served by the JDK's
  * HTTP server on a thread of its own, away from the chat event loops.
  */
@@ -33,7 +34,8 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService executor;
-    private volatile boolean healthy = true;
+    /** Why the server is shutting down; null while it is not. */
+    private volatile String shuttingDown;
 
     /** What keeps the server from taking players now; called on the admin thread. */
     @FunctionalInterface
@@ -78,7 +80,7 @@ public final class AdminServer implements AutoCloseable {
         });
         http.createContext("/health", ex -> {
             if (exactly(ex, "/health") && onlyGet(ex)) {
-                document(ex, healthy, Map.of(), health);
+                document(ex, shuttingDown == null, Map.of(), health);
             }
         });
         http.createContext("/health/live", ex -> {
@@ -89,8 +91,9 @@ public final class AdminServer implements AutoCloseable {
         http.createContext("/health/ready", ex -> {
             if (exactly(ex, "/health/ready") && onlyGet(ex)) {
                 Map<String, String> problems = new LinkedHashMap<>();
-                if (!healthy) {
-                    problems.put("server", "shutting down");
+                String stopping = shuttingDown;
+                if (stopping != null) {
+                    problems.put("server", stopping);
                 } else {
                     problems.putAll(readiness.problems());
                 }
@@ -107,9 +110,17 @@ public final class AdminServer implements AutoCloseable {
         return http.getAddress();
     }
 
-    /** From now on /health answers 503, so load balancers stop sending players here. */
+    /** From now on /health and /health/ready answer 503, so load balancers stop sending players here. */
     public void markShuttingDown() {
-        healthy = false;
+        markShuttingDown("shutting down");
+    }
+
+    /**
+     * From now on /health and /health/ready answer 503, the latter with {@code reason} under
+     * "server" (e.g. "shutting down: draining for 5 s"); /health/live stays 200 until the port closes.
+     */
+    public void markShuttingDown(String reason) {
+        shuttingDown = reason;
     }
 
     private static void document(HttpExchange ex, boolean up, Map<String, String> problems,

@@ -10,6 +10,7 @@ import dev.parley.loadgen.PhaseResult;
 import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.ResultPrinter;
 import dev.parley.loadgen.SourceAddresses;
+import dev.parley.loadgen.Verdict;
 import dev.parley.loadgen.WireProtocol;
 import dev.parley.server.ServerConfig;
 import dev.parley.socket.Transport;
@@ -100,14 +101,15 @@ public final class LoadgenCommand implements Callable<Integer> {
                     Durations.wholeSeconds(cfg.duration, "--duration"), PhaseListener.NONE, true, "loadgen");
             ResultPrinter.summary(out, r, cfg, lg.layout());
             ResultPrinter.hostile(out, lg.hostileReport());
+            Verdict verdict = Verdict.of(r);
             if (cfg.report != null) {
-                LoadReport.write(cfg.report, LoadReport.of(cfg, lg, r, null));
+                LoadReport.write(cfg.report, LoadReport.of(cfg, lg, r, verdict, null));
                 out.println("  report          " + cfg.report);
             }
             if (cfg.chart != null) {
                 HtmlChart.write(cfg.chart, "parley loadgen " + cfg.runId, String.format(
                         "%,d clients, %d rooms, %s msg/s each against %s:%d", cfg.clients, cfg.rooms,
-                        cfg.rps, cfg.host, cfg.port), r.samples());
+                        cfg.rps, cfg.host, cfg.port), verdict, r.samples());
                 out.println("  chart           " + cfg.chart);
             }
             return r.clean() ? 0 : 1;

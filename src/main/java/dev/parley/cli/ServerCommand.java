@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.history.HistoryService;
 import dev.parley.launch.ReadyFile;
+import dev.parley.logging.LogFormat;
 import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
@@ -53,8 +54,8 @@ public final class ServerCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--transport", paramLabel = "io_uring|epoll|nio", converter = TransportConverter.class,
-            description = "Force a socket transport (default: io_uring if the kernel allows it, else epoll, else nio). "
-                    + "Use epoll for more than a few thousand connections: see docs/PERFORMANCE.md.")
+            description = "Force a socket transport (default: epoll if the kernel allows it, else io_uring, else nio; "
+                    + "epoll is the default because io_uring fell behind at 19,000 connections: see docs/PERFORMANCE.md).")
     Transport transport;
 
     @Option(names = "--io-threads",
@@ -77,6 +78,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-rooms", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
     int maxRooms;
 
+    @Option(names = "--max-rooms-per-player",
+            description = "Rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerPlayer;
+
+    @Option(names = "--dedup-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a room remembers a player's client_msg_ids: a chat request repeating one is answered "
+                    + "with the original message, not stored or sent again (default: ${DEFAULT-VALUE}; 0 = off; "
+                    + "memory only, a restart forgets it).")
+    Duration dedupWindow;
+
     @Option(names = "--auto-register", negatable = true, fallbackValue = "true",
             description = "Create an account on first login with a new name (default: ${DEFAULT-VALUE}; --no-auto-register turns it off).")
     boolean autoRegister;
@@ -96,6 +107,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--slow-reader-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a client may stay above --slow-reader-bytes before it is disconnected (default: ${DEFAULT-VALUE}).")
     Duration slowReaderGrace;
+
+    @Option(names = "--send-buffer", paramLabel = "BYTES",
+            description = "Kernel send buffer per client socket (SO_SNDBUF); 0 = the kernel's autotuning, which lets a client "
+                    + "that does not read hold up to net.ipv4.tcp_wmem's maximum (4 MiB by default) before --slow-reader-bytes "
+                    + "applies (default: ${DEFAULT-VALUE}).")
+    int sendBuffer;
 
     @Option(names = "--abuse-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a connection may keep sending over --rate-limit before it is disconnected (default: ${DEFAULT-VALUE}).")
@@ -252,6 +269,19 @@ public final class ServerCommand implements Callable<Integer> {
                     + "this long, then the database is tried again (default: ${DEFAULT-VALUE}).")
     Duration dbBreakerOpen;
 
+    @Option(names = "--drain", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM: turn not ready (/health/ready 503), tell every client the server is going "
+                    + "away (GoingAwayNotify: reconnect later, spread), refuse new logins with SERVER_BUSY and keep "
+                    + "serving the connected clients this long (less once all have left), then shut down and exit 0. "
+                    + "A second SIGTERM ends the drain at once (default: ${DEFAULT-VALUE}; 0 = no drain).")
+    Duration drain;
+
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "Log lines as text (ISO-8601 time with zone offset, level, thread, logger, message, "
+                    + "key=value fields) or json (one object per line: time, level, logger, thread, message and the "
+                    + "fields, e.g. event, player, remote, reason) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Option(names = "--ready-file", paramLabel = "FILE",
             description = "Once accepting connections, write pid, transport, client-port, admin-port and ws-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
@@ -264,8 +294,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxFrameBytes(maxFrame).rateLimit(rateLimit).slowReaderBytes(slowReaderBytes)
                 .slowReaderGrace(slowReaderGrace).abuseGrace(abuseGrace).maxPendingBytes(maxPendingBytes)
                 .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
-                .maxConnections(maxConnections).maxPerAddress(maxPerAddress)
+                .maxConnections(maxConnections).maxPerAddress(maxPerAddress).sendBuffer(sendBuffer)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
+                .maxRoomsPerPlayer(maxRoomsPerPlayer).dedupWindow(dedupWindow)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)
                 .dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize)
@@ -280,6 +311,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginsInFlightPerAddress(loginsInFlightPerAddress)
                 .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
+                .drain(drain)
                 .build();
     }
 
@@ -303,14 +335,18 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply(); // before the server's first line
         ParleyServer server = start();
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             if (readyFile != null) {
                 deleteQuietly(readyFile); // not ready any more
             }
             server.close();
-        }, "parley-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        // SIGTERM, the supervisor's stop: a drain, then this returns and the process exits 0.
+        // Anything else that ends the JVM (Ctrl-C, System.exit) still closes the server.
+        TermSignal.install(() -> new Thread(stop, "parley-shutdown").start());
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "parley-shutdown-hook"));
         server.awaitTermination();
         return 0;
     }
@@ -353,6 +389,17 @@ public final class ServerCommand implements Callable<Integer> {
                 case "refuse" -> DuplicateLogin.REFUSE;
                 default -> throw new CommandLine.TypeConversionException("expected replace or refuse, got '" + value + "'");
             };
+        }
+    }
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected text or json, got '" + value + "'");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.logging.LogFormat;
 import dev.parley.server.ServerConfig.Accounts;
 import dev.parley.server.ServerConfig.Admin;
 import dev.parley.server.ServerConfig.Blocking;
@@ -44,8 +45,11 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("duplicate-login", Connections.DEFAULT_DUPLICATE_LOGIN.name().toLowerCase(java.util.Locale.ROOT)),
             entry("max-connections", Integer.toString(Connections.DEFAULT_MAX_CONNECTIONS)),
             entry("max-connections-per-address", Integer.toString(Connections.DEFAULT_MAX_PER_ADDRESS)),
+            entry("send-buffer", Integer.toString(Connections.DEFAULT_SEND_BUFFER)),
             entry("room-max-members", Integer.toString(Rooms.DEFAULT_ROOM_MAX_MEMBERS)),
             entry("max-rooms", Integer.toString(Rooms.DEFAULT_MAX_ROOMS)),
+            entry("max-rooms-per-player", Integer.toString(Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER)),
+            entry("dedup-window", duration(Rooms.DEFAULT_DEDUP_WINDOW)),
             entry("max-chat-bytes", Integer.toString(Rooms.DEFAULT_MAX_CHAT_BYTES)),
             entry("auto-register", Boolean.toString(Accounts.DEFAULT_AUTO_REGISTER)),
             entry("password-iterations", Integer.toString(Accounts.DEFAULT_PASSWORD_ITERATIONS)),
@@ -71,7 +75,9 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("registrations-per-address-per-hour", Integer.toString(Logins.DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR)),
             entry("hash-queue", Integer.toString(Logins.DEFAULT_HASH_QUEUE)),
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
-            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)));
+            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)),
+            entry("drain", duration(ServerConfig.DEFAULT_DRAIN)),
+            entry("log-format", LogFormat.DEFAULT.cliName()));
 
     /**
      * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole

@@ -29,7 +29,7 @@ final class WorkloadOptions {
     @Option(names = "--duration", defaultValue = "60s", description = "Measured time, whole seconds (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--warmup", defaultValue = "10s",
+    @Option(names = "--warmup", defaultValue = LoadgenConfig.DEFAULT_WARMUP,
             description = "Load before measuring, excluded from the figures but checked for loss; with bench --find-max, "
                     + "before the first step (default: ${DEFAULT-VALUE}).")
     String warmup;

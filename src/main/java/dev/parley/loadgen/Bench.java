@@ -26,6 +26,7 @@ public final class Bench {
     /** The original IocpChatServer's published figures (docs in shared/reference). */
     static final double ORIGINAL_IN_PER_SEC = 5_000;
     static final double ORIGINAL_OUT_PER_SEC = 250_000;
+    static final String ORIGINAL_P99 = "1.97-5.57 ms";
     /** How long the bench keeps watching the server after the hostile extras were closed. */
     static final long AFTER_HOSTILE_SECONDS = 10;
 
@@ -121,6 +122,8 @@ public final class Bench {
         CpuWindow cpu = new CpuWindow(server);
         ServerWatch.Figures watched;
         PhaseResult r;
+        ServerDisconnects why = new ServerDisconnects(server.adminPort(), server.log());
+        why.start();
         try (ServerWatch watch = new ServerWatch(server.pid(), server.adminPort())) {
             r = lg.runPhase(load.rps, Durations.wholeSeconds(load.warmup, "--warmup"),
                     Durations.wholeSeconds(load.duration, "--duration"), cpu, true, "bench");
@@ -131,21 +134,58 @@ public final class Bench {
             }
             watched = watch.stop();
         }
+        ServerDisconnects.Report disconnects = why.report();
         ResultPrinter.summary(out, r, load, lg.layout());
         ResultPrinter.hostile(out, lg.hostileReport());
+        printDisconnects(r.disconnects(), disconnects, server);
         printWatch(watched, load.hasHostile());
         printComparison(r, cpu, server, lg);
         Map<String, Object> serverInfo = serverInfo(server, cpu, r.delivered());
         serverInfo.put("memory_and_health", watched);
+        serverInfo.put("disconnects", disconnects);
+        Verdict verdict = withServerReasons(Verdict.of(r), r.disconnects(), disconnects).withFigures(String.format(
+                Locale.ROOT, "the original C++ server published %s deliveries/s, p99 %s",
+                ResultPrinter.count(ORIGINAL_OUT_PER_SEC), ORIGINAL_P99));
         if (cfg.report != null) {
-            LoadReport.write(cfg.report, LoadReport.of(load, lg, r, serverInfo));
+            LoadReport.write(cfg.report, LoadReport.of(load, lg, r, verdict, serverInfo));
             out.println("report: " + cfg.report);
         }
         if (cfg.chart != null) {
-            HtmlChart.write(cfg.chart, "parley bench", subtitle(lg), r.samples());
+            HtmlChart.write(cfg.chart, "parley bench", subtitle(lg), verdict, r.samples());
             out.println("chart: " + cfg.chart);
         }
         return r.clean() ? 0 : 1;
+    }
+
+    /**
+     * When measured clients lost their connections: the server's reasons during the run, by its
+     * disconnect counters, and the first log lines about them.
+     */
+    private void printDisconnects(long measuredDisconnects, ServerDisconnects.Report why, ServerProcess server) {
+        if (measuredDisconnects == 0) {
+            return;
+        }
+        out.printf(Locale.ROOT, "  disconnects     %,d measured client(s) lost their connection; the server's disconnects "
+                + "by reason (its /metrics over the run, all its connections):%n", measuredDisconnects);
+        if (why.byReason().isEmpty()) {
+            out.println("                  none counted" + (why.countersUnavailable() == null ? " (a reset or an error, "
+                    + "not a policy)" : " (" + why.countersUnavailable() + ")"));
+        }
+        why.byReason().forEach((reason, n) -> out.printf(Locale.ROOT, "                  %-20s %,10d%n", reason, n));
+        if (!why.logExamples().isEmpty()) {
+            out.println("                  first lines about it in " + server.log() + ":");
+            why.logExamples().forEach(line -> out.println("                    " + line));
+        }
+    }
+
+    /** {@code v} with the server's disconnect reasons added, when measured clients were disconnected. */
+    private static Verdict withServerReasons(Verdict v, long measuredDisconnects, ServerDisconnects.Report why) {
+        if (measuredDisconnects == 0 || why.byReason().isEmpty()) {
+            return v;
+        }
+        StringBuilder sb = new StringBuilder("server disconnects by reason:");
+        why.byReason().forEach((reason, n) -> sb.append(' ').append(reason).append(' ').append(n).append(','));
+        return v.withReason(sb.substring(0, sb.length() - 1));
     }
 
     private void printWatch(ServerWatch.Figures w, boolean hostile) {
@@ -194,7 +234,7 @@ public final class Bench {
         out.printf(Locale.ROOT, fmt, "latency avg", "0.456 ms", ResultPrinter.ms(l.mean()) + " ms");
         out.printf(Locale.ROOT, fmt, "latency p50", "0.142 ms", ResultPrinter.ms(l.p50()) + " ms");
         out.printf(Locale.ROOT, fmt, "latency p90", "1.163 ms", ResultPrinter.ms(l.p90()) + " ms");
-        out.printf(Locale.ROOT, fmt, "latency p99", "1.97-5.57 ms", ResultPrinter.ms(l.p99()) + " ms");
+        out.printf(Locale.ROOT, fmt, "latency p99", ORIGINAL_P99, ResultPrinter.ms(l.p99()) + " ms");
         out.printf(Locale.ROOT, fmt, "latency p99.9 / max", "-", ResultPrinter.ms(l.p999()) + " / " + ResultPrinter.ms(l.max()) + " ms");
         out.printf(Locale.ROOT, fmt, "lost deliveries", "- (not reported)", String.format(Locale.ROOT, "%,d", r.lost()));
         out.printf(Locale.ROOT, fmt, "server CPU (measured window)", "-", String.format(Locale.ROOT,
@@ -219,7 +259,20 @@ public final class Bench {
     /** The {@code --find-max} report. */
     public record FindMaxReport(String tool, int clients, int rooms, String payloadMix, double p99LimitMs,
                                 long stepWarmupS, long stepDurationS, List<Step> steps, Double bestRps,
-                                Double bestDeliveriesPerSec, String stopReason, Map<String, Object> server) {
+                                Double bestDeliveriesPerSec, String stopReason, Verdict verdict,
+                                Map<String, Object> server) {
+    }
+
+    /** Passed when a step passed: the best step's figures, and where the ramp stopped. */
+    private Verdict findMaxVerdict(Step best, String stopReason) {
+        String limit = String.format(Locale.ROOT, "p99 limit %.1f ms", cfg.p99LimitMs);
+        if (best == null) {
+            return new Verdict(false, "no step passed: " + stopReason, limit);
+        }
+        return new Verdict(true, String.format(Locale.ROOT, "highest sustained %s deliveries/s at %s msg/s per client, "
+                        + "p99 %s ms", ResultPrinter.count(best.deliveriesPerSec()), ResultPrinter.trim(best.rps()),
+                ResultPrinter.ms(best.latencyUs().p99())), String.format(Locale.ROOT, "%s; stopped at %s; the original "
+                + "C++ server published %s deliveries/s", limit, stopReason, ResultPrinter.count(ORIGINAL_OUT_PER_SEC)));
     }
 
     private int findMax(Loadgen lg, ServerProcess server) throws Exception {
@@ -228,6 +281,8 @@ public final class Bench {
         out.printf(Locale.ROOT, "%nfind-max: raising msg/s per client by x%.2f every %d s (+%d s warmup) until p99 > %.1f ms "
                 + "or a delivery is lost%n", cfg.rampFactor, dur, warm, cfg.p99LimitMs);
         long warmupS = Durations.wholeSeconds(cfg.load.warmup, "--warmup");
+        ServerDisconnects why = new ServerDisconnects(server.adminPort(), server.log());
+        why.start();
         if (warmupS > 0) {
             // JIT compilation and connection buffers settle first, so step 1 measures a warm server
             out.printf(Locale.ROOT, "warming up: %d s at %s msg/s per client (not a step)%n", warmupS,
@@ -235,6 +290,7 @@ public final class Bench {
             PhaseResult w = lg.runPhase(cfg.load.rps, 0, warmupS, PhaseListener.NONE, false, "warmup");
             if (!w.clean()) {
                 out.println("find-max: the warmup already failed: " + ResultPrinter.failure(w));
+                printDisconnects(w.disconnects(), why.report(), server);
                 return 1;
             }
         }
@@ -294,19 +350,25 @@ public final class Bench {
             out.printf(Locale.ROOT, "find-max: the original C++ server published %s deliveries/s (at 5,000 requests/s) "
                     + "on a 10-core/16-thread desktop%n", ResultPrinter.count(ORIGINAL_OUT_PER_SEC));
         }
+        long disconnected = steps.stream().mapToLong(Step::disconnects).sum();
+        ServerDisconnects.Report disconnects = why.report();
+        printDisconnects(disconnected, disconnects, server);
+        Verdict verdict = withServerReasons(findMaxVerdict(best, stopReason), disconnected, disconnects);
         if (cfg.report != null) {
             Map<String, Object> serverInfo = new LinkedHashMap<>();
             serverInfo.put("pid", server.pid());
             serverInfo.put("transport", server.transport());
             serverInfo.put("jvm_args", cfg.serverJvmArgs);
             serverInfo.put("cores", Runtime.getRuntime().availableProcessors());
+            serverInfo.put("disconnects", disconnects);
             LoadReport.write(cfg.report, new FindMaxReport("parley bench --find-max", cfg.load.clients, cfg.load.rooms,
                     cfg.load.payloadMix.toString(), cfg.p99LimitMs, warm, dur, steps,
-                    best == null ? null : best.rps(), best == null ? null : best.deliveriesPerSec(), stopReason, serverInfo));
+                    best == null ? null : best.rps(), best == null ? null : best.deliveriesPerSec(), stopReason, verdict,
+                    serverInfo));
             out.println("report: " + cfg.report);
         }
         if (cfg.chart != null) {
-            HtmlChart.write(cfg.chart, "parley bench --find-max", subtitle(lg), samples);
+            HtmlChart.write(cfg.chart, "parley bench --find-max", subtitle(lg), verdict, samples);
             out.println("chart: " + cfg.chart);
         }
         return best == null ? 1 : 0;

@@ -24,7 +24,10 @@ final class LoadClient {
 
     volatile Channel channel;
     volatile long roomId;
-    /** Set before the loadgen closes connections itself, so those closes are not disconnects. */
+    /**
+     * Set before the loadgen closes connections itself, or when the server says it is going
+     * away (a drain), so those closes are not disconnects.
+     */
     volatile boolean closing;
     volatile Throwable closeCause;
 

@@ -15,8 +15,9 @@ import java.util.Map;
  * The JSON report of a load run (snake_case keys). The figures are those of the summary:
  * measured traffic for rates and latency, all traffic for loss, duplicates and errors.
  * {@code hostile} says what the server did to the hostile extras ({@code --flooders},
- * {@code --silent-connections}); {@code server} is filled by {@code parley bench} (CPU, memory
- * and /health of the server process).
+ * {@code --silent-connections}); {@code verdict} is the run's pass or fail with the reason, as
+ * on the chart; {@code server} is filled by {@code parley bench} (CPU, memory, /health and
+ * disconnects by reason of the server process).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadReport(String tool, String runId, String host, int port, String protocol, String transport, int threads,
@@ -26,13 +27,15 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
                          long disconnects, boolean drained, double drainS, double deliveriesPerSec,
                          double sentPerSec, double expectedPerSec, double bytesInPerSec, LatencySummary latencyUs,
                          Map<String, Long> buckets, Warmup warmup, List<Interval> intervals, List<Sample> samples,
-                         Hostile.HostileReport hostile, Map<String, Object> server) {
+                         Hostile.HostileReport hostile, Verdict verdict, Map<String, Object> server) {
 
     /** What the warmup sent and delivered; excluded from the figures above, included in the loss check. */
     public record Warmup(long sent, long expected, long delivered) {
     }
 
-    public static LoadReport of(LoadgenConfig cfg, Loadgen loadgen, PhaseResult r, Map<String, Object> server) {
+    /** The report of phase {@code r}, judged by {@code verdict} (e.g. {@link Verdict#of}). */
+    public static LoadReport of(LoadgenConfig cfg, Loadgen loadgen, PhaseResult r, Verdict verdict,
+                                Map<String, Object> server) {
         Counts c = r.counts();
         return new LoadReport("parley loadgen", cfg.runId, cfg.host, cfg.port, cfg.protocol.cliName(), loadgen.transport().cliName(),
                 loadgen.threads(), r.clients(), r.rooms(), r.rps(), cfg.payloadMix.toString(), loadgen.layout().fanOut(),
@@ -42,7 +45,7 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
                 new Warmup(c.get(Counts.SENT) - c.get(Counts.SENT_MEASURED),
                         c.get(Counts.EXPECTED) - c.get(Counts.EXPECTED_MEASURED),
                         c.get(Counts.DISTINCT) - c.get(Counts.DELIVERED_MEASURED)),
-                r.intervals(), r.samples(), loadgen.hostileReport(), server);
+                r.intervals(), r.samples(), loadgen.hostileReport(), verdict, server);
     }
 
     public static ObjectMapper mapper() {

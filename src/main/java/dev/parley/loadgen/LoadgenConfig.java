@@ -15,6 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LoadgenConfig {
     public static final String DEFAULT_MIX = "64:80,256:18,1024-2048:2";
+    /**
+     * Longer than the server JIT's warm-up: C2 keeps a core half busy for about 25 s after start
+     * (docs/PERFORMANCE.md), and a shorter warmup measures the compiler, not the server.
+     */
+    public static final String DEFAULT_WARMUP = "30s";
 
     public String host = "127.0.0.1";
     public int port = 7777;
@@ -24,7 +29,7 @@ public final class LoadgenConfig {
     public double rps = 10;
     public PayloadMix payloadMix = PayloadMix.parse(DEFAULT_MIX);
     public Duration duration = Duration.ofSeconds(60);
-    public Duration warmup = Duration.ofSeconds(10);
+    public Duration warmup = Durations.parse(DEFAULT_WARMUP);
     /** How long to wait after the last send for outstanding deliveries before calling them lost. */
     public Duration drain = Duration.ofSeconds(5);
     /** Limit for each setup step (connect, login, create, join). */

@@ -67,8 +67,8 @@ public final class ResultPrinter {
             }
         }
         out.println(b);
-        out.println(r.clean() ? "  result          OK: every expected delivery arrived exactly once"
-                : "  result          FAILED: " + failure(r));
+        Verdict v = Verdict.of(r);
+        out.println("  result          " + (v.passed() ? "OK: " : "FAILED: ") + v.reason());
     }
 
     /** What the server did to the hostile extras; nothing without them. */

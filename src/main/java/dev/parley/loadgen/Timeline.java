@@ -50,7 +50,8 @@ final class Timeline {
     Interval tick(long t, Counts now, Histogram tick) {
         Counts d = now.minus(lastTick);
         LatencySummary s = LatencySummary.of(tick);
-        samples.add(new Sample(timeOffset + t, t <= warmupS, d.get(Counts.SENT), d.get(Counts.DELIVERED), s.p50(), s.p99()));
+        samples.add(new Sample(timeOffset + t, t <= warmupS, d.get(Counts.SENT), d.get(Counts.DELIVERED), s.p50(), s.p99(),
+                d.get(Counts.EXPECTED), d.get(Counts.DISCONNECTS)));
         rowHistogram.add(tick);
         lastTick = now;
         if (!isRowEnd(t)) {

@@ -72,6 +72,7 @@ public final class ServerMetrics {
     private final Counter loginsOk;
     private final Counter loginsFailed;
     private final Counter chatMessages;
+    private final Counter chatResends;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
     /** Logins refused by a policy, by its tag (see {@link #loginRefused}). */
@@ -119,6 +120,9 @@ public final class ServerMetrics {
         loginsFailed = Counter.builder("parley.logins").tag("result", "failed").register(registry);
         chatMessages = Counter.builder("parley.chat.messages")
                 .description("Chat messages accepted by rooms").register(registry);
+        chatResends = Counter.builder("parley.chat.resends")
+                .description("Chat requests that repeated a client_msg_id within --dedup-window: answered, not said again")
+                .register(registry);
         Gauge.builder("parley.connections", connections, AtomicInteger::get)
                 .description("Open client connections").register(registry);
         Gauge.builder("parley.rooms", rooms, AtomicInteger::get)
@@ -276,6 +280,11 @@ public final class ServerMetrics {
 
     public void chatMessage() {
         chatMessages.increment();
+    }
+
+    /** A chat request was a resend of a message the room has (see --dedup-window). */
+    public void chatResend() {
+        chatResends.increment();
     }
 
     public void connectionOpened() {

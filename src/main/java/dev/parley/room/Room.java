@@ -52,8 +52,12 @@ public final class Room {
     private final RoomSequence sequence;
     private final RoomHistory history;
     private final RoomContext context;
+    /** Null when the dedup window is off. */
+    private final ResendMemory resends;
 
     // job queue only
+    /** The seq of the last message delivered to members (behind {@link #lastSeq} while --log-sync waits). */
+    private long deliveredSeq;
     private final ArrayList<RoomMember> members = new ArrayList<>();
     private final Set<RoomMember> memberSet = new HashSet<>();
     private LoopGroup[] groups = new LoopGroup[0];
@@ -77,6 +81,9 @@ public final class Room {
         this.sequence = sequence;
         this.history = history;
         this.context = context;
+        long windowMs = context.dedupWindow().toMillis();
+        this.resends = windowMs > 0 ? new ResendMemory(windowMs) : null;
+        this.deliveredSeq = sequence.last();
     }
 
     public long id() {
@@ -165,7 +172,7 @@ public final class Room {
             return;
         }
         if (respond) {
-            m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).build());
+            m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).setRoomId(id).build());
         }
         if (members.isEmpty() && !permanent) {
             close();
@@ -177,7 +184,8 @@ public final class Room {
 
     /**
      * Job queue. A member's chat message: numbered, handed to the chat log, delivered to every
-     * member (with {@code --log-sync}, once stored).
+     * member (with {@code --log-sync}, once stored). A resend (see {@link ResendMemory}) is
+     * answered to its sender alone with the original's seq and time, and not said again.
      *
      * @param decodedNanos {@link System#nanoTime()} when the request was decoded, for the handling latency
      */
@@ -187,6 +195,17 @@ public final class Room {
             m.send(Replies.error(Result.NOT_IN_ROOM, "not a member of " + this, MsgType.CHAT_REQUEST, cmid));
             return;
         }
+        long now = context.clockMs().getAsLong();
+        boolean remembered = resends != null && cmid != 0;
+        long playerId = m.member().getPlayerId();
+        if (remembered) {
+            ResendMemory.Original original = resends.find(playerId, cmid, now);
+            // the same id with another text is a new message: a client that restarted its ids is not silenced
+            if (original != null && original.textHash() == text.hashCode()) {
+                answerResend(m, original, text, cmid);
+                return;
+            }
+        }
         if (!sequence.owned()) {
             // only a cluster node that lost the room can get here: numbering now would fork the order
             m.send(Replies.error(Result.SERVER_BUSY, "the room is moving to another node; try again shortly",
@@ -195,7 +214,7 @@ public final class Room {
         }
         ChatNotify notify = ChatNotify.newBuilder().setRoomId(id).setSeq(sequence.last() + 1)
                 .setSender(m.member()).setText(text).setClientMsgId(cmid)
-                .setServerTimeMs(System.currentTimeMillis()).build();
+                .setServerTimeMs(now).build();
         // The chat log takes the message before its seq is used: refused, it leaves no hole.
         ChatLog chatLog = context.chatLog();
         ByteBufAllocator alloc = m.alloc();
@@ -205,10 +224,23 @@ public final class Room {
             return;
         }
         sequence.advance();
+        if (remembered) {
+            resends.remember(playerId, cmid, notify.getSeq(), now, text.hashCode());
+        }
         context.metrics().chatMessage();
         if (onStored == null) {
             deliver(notify, alloc, decodedNanos);
         }
+    }
+
+    /** Job queue. The sender alone gets the original again; nothing is stored or broadcast. */
+    private void answerResend(RoomMember m, ResendMemory.Original original, String text, long cmid) {
+        context.metrics().chatResend();
+        if (original.seq() > deliveredSeq) {
+            return; // --log-sync: the original is still being stored; its broadcast reaches this member too
+        }
+        m.send(ChatNotify.newBuilder().setRoomId(id).setSeq(original.seq()).setSender(m.member()).setText(text)
+                .setClientMsgId(cmid).setServerTimeMs(original.serverTimeMs()).build());
     }
 
     /** Job queue. A history read: members (or anyone, for a permanent room) get a page. */
@@ -227,6 +259,7 @@ public final class Room {
     private void deliver(ChatNotify notify, ByteBufAllocator alloc, long decodedNanos) {
         assert onQueue();
         history.delivered(notify);
+        deliveredSeq = notify.getSeq();
         broadcast(Frames.encode(alloc, notify), null, decodedNanos);
     }
 

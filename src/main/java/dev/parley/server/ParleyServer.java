@@ -17,6 +17,7 @@ import dev.parley.room.PermanentRooms;
 import dev.parley.room.RoomContext;
 import dev.parley.room.RoomDirectory;
 import dev.parley.room.RoomService;
+import dev.parley.session.GoingAway;
 import dev.parley.session.LoginFlow;
 import dev.parley.session.SessionPolicies;
 import dev.parley.session.Sessions;
@@ -69,8 +70,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Parley server: the composition root that wires storage, services and Netty, and
- * the owner of their shutdown order (stop accepting, close sessions, let the rooms finish on
- * their event loops, drain blocking work, store or spill the chat log, close the database).
+ * the owner of their shutdown order (turn not ready and drain: tell every client it is going away
+ * and serve it for {@link ServerConfig#drain()}; then stop accepting, close sessions, let the rooms
+ * finish on their event loops, drain blocking work, store or spill the chat log, close the database).
  * {@link #start} runs on the caller's thread and, when it fails, releases whatever it had
  * created before it throws; {@link #close()} may be called from any thread, e.g. a shutdown hook.
  */
@@ -108,6 +110,8 @@ public final class ParleyServer implements AutoCloseable {
     private final ConnectionLimits limits;
     private final StatsReporter stats;
     private final AdminServer admin;
+    private final GoingAway goingAway = new GoingAway();
+    private final Drain drain = new Drain();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -168,18 +172,20 @@ public final class ParleyServer implements AutoCloseable {
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
-            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
+            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
+                    roomConfig.dedupWindow(), System::currentTimeMillis);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             rooms = new RoomService(roomContext, ioGroup,
-                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()));
+                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms(),
+                            roomConfig.maxRoomsPerPlayer()));
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
             LoginService logins = new LoginService(new AccountStore(database.interactive()),
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
                     new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
-                    rooms, metrics, sessionPolicies(connections));
+                    rooms, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
@@ -193,6 +199,7 @@ public final class ParleyServer implements AutoCloseable {
                     // fairness: one connection's input costs at most READS_PER_TURN x READ_CHUNK bytes per loop turn
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                             new AdaptiveRecvByteBufAllocator(64, 2048, READ_CHUNK).maxMessagesPerRead(READS_PER_TURN))
+                    .childOption(ChannelOption.SO_SNDBUF, connections.sendBuffer() == 0 ? null : connections.sendBuffer())
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
@@ -376,10 +383,18 @@ public final class ParleyServer implements AutoCloseable {
         terminated.await();
     }
 
-    /** Graceful shutdown; safe to call more than once and from a shutdown hook. */
+    /**
+     * Graceful shutdown, safe to call more than once and from any thread (a signal handler, a
+     * shutdown hook): turns not ready, then drains for {@link ServerConfig#drain()} (see
+     * {@link Drain}: every connection is told the server is going away and served meanwhile),
+     * then stops accepting, closes the connections and releases everything in reverse order of
+     * creation. A second call while the first drains ends the drain at once, then waits for
+     * the first to finish.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            drain.cut();
             try {
                 terminated.await();
             } catch (InterruptedException e) {
@@ -387,11 +402,14 @@ public final class ParleyServer implements AutoCloseable {
             }
             return;
         }
-        log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        Duration drainFor = config.drain();
         if (admin != null) {
-            admin.markShuttingDown();
+            admin.markShuttingDown(drainFor.isZero() ? "shutting down"
+                    : "shutting down: draining for up to " + drainFor.toMillis() + " ms");
         }
         try {
+            drain.run(drainFor, goingAway, channels);
+            log.info("Parley shutting down: closing {} connection(s)", channels.size());
             serverChannel.close().syncUninterruptibly();
             if (webSocketChannel != null) {
                 webSocketChannel.close().syncUninterruptibly();
@@ -401,8 +419,8 @@ public final class ParleyServer implements AutoCloseable {
             // admin port, stats, event loops (the rooms finish there), blocking work, then the
             // chat log stores or spills what was accepted, then the database and meters
             resources.close();
+            log.info("Parley stopped"); // before the count-down: the process may exit right after it
             terminated.countDown();
-            log.info("Parley stopped");
         }
     }
 }

@@ -26,13 +26,19 @@ import java.util.Set;
  * Built with {@link #builder()}; immutable values are safe to share between threads.
  *
  * @param statsInterval how often the stats line is logged; zero = never
+ * @param drain         how long a shutdown keeps serving the connected clients after telling them it
+ *                      is going away (docs: README, Operations); zero = close them at once
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
-                           WebSocket webSocket) {
+                           Duration drain, WebSocket webSocket) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
+    /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
+    /** A drain longer than this is a typo: supervisors kill a process that takes so long to stop. */
+    public static final Duration MAX_DRAIN = Duration.ofMinutes(10);
     /** What a chat frame needs beside the text: header and the other fields. */
     static final int CHAT_FRAME_OVERHEAD = 64;
 
@@ -50,6 +56,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(dbBreaker, "dbBreaker");
         Objects.requireNonNull(webSocket, "webSocket");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
+        require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
+                "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
                         + CHAT_FRAME_OVERHEAD + " bytes of header and fields");
@@ -74,7 +82,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      *
      * @param host      address to listen on
      * @param port      TCP port; 0 = any free port
-     * @param transport null = the best available: io_uring, then epoll, then NIO
+     * @param transport null = the best available: epoll, then io_uring, then NIO ({@link Transport#pick})
      * @param ioThreads event loop threads; 0 = one per core
      */
     public record Network(String host, int port, Transport transport, int ioThreads) {
@@ -109,11 +117,15 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxConnections    open client connections at most; 0 = the process file limit less
      *                          {@link #FILE_HEADROOM} (kept for the database, the admin port and logs)
      * @param maxPerAddress     open connections from one address at most; 0 = no limit
+     * @param sendBuffer        the kernel send buffer of each client socket (SO_SNDBUF) in bytes; 0 = the
+     *                          kernel's autotuning. Bytes a client has not read wait there before they count
+     *                          toward {@code slowReaderBytes}: with autotuning up to {@code net.ipv4.tcp_wmem}'s
+     *                          maximum (4 MiB on Linux by default) per client
      */
     public record Connections(int maxFrameBytes, int rateLimit, Duration abuseGrace, int slowReaderBytes,
                               Duration slowReaderGrace, long maxPendingBytes, Duration loginTimeout,
                               Duration idleTimeout, DuplicateLogin duplicateLogin, int maxConnections,
-                              int maxPerAddress) {
+                              int maxPerAddress, int sendBuffer) {
         public static final int DEFAULT_MAX_FRAME_BYTES = Frames.DEFAULT_MAX_CLIENT_FRAME;
         public static final int DEFAULT_RATE_LIMIT = 100;
         public static final Duration DEFAULT_ABUSE_GRACE = Duration.ofSeconds(10);
@@ -125,6 +137,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         public static final DuplicateLogin DEFAULT_DUPLICATE_LOGIN = DuplicateLogin.REPLACE;
         public static final int DEFAULT_MAX_CONNECTIONS = 0;
         public static final int DEFAULT_MAX_PER_ADDRESS = 0;
+        public static final int DEFAULT_SEND_BUFFER = 0;
+        /** Below this the kernel's own minimum applies and writes turn into many small segments. */
+        public static final int MIN_SEND_BUFFER = 4096;
         public static final int MIN_SLOW_READER_BYTES = 64 * 1024;
         /** File descriptors kept free below the process limit when max-connections is 0. */
         public static final int FILE_HEADROOM = 512;
@@ -143,6 +158,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             Objects.requireNonNull(duplicateLogin, "duplicate-login");
             require(maxConnections >= 0, "max-connections must be 0 (from the file limit) or positive");
             require(maxPerAddress >= 0, "max-connections-per-address must be 0 (no limit) or positive");
+            require(sendBuffer == 0 || sendBuffer >= MIN_SEND_BUFFER,
+                    "send-buffer must be 0 (the kernel's autotuning) or at least " + MIN_SEND_BUFFER);
         }
 
         /**
@@ -175,16 +192,27 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxRooms       rooms that may exist at once; creating more gets SERVER_BUSY
      * @param maxChatBytes   largest chat text in UTF-8 bytes
      * @param permanentRooms rooms created at start that stay when empty and continue their seq across restarts
+     * @param maxRoomsPerPlayer rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS
+     * @param dedupWindow    how long a room remembers a player's client_msg_ids, so a resend is answered with
+     *                       the original instead of being said again; zero turns it off
      */
-    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms) {
+    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms,
+                        int maxRoomsPerPlayer, Duration dedupWindow) {
         public static final int DEFAULT_ROOM_MAX_MEMBERS = 1000;
         public static final int DEFAULT_MAX_ROOMS = 10_000;
         public static final int DEFAULT_MAX_CHAT_BYTES = 4096;
         public static final int MAX_CHAT_BYTES_LIMIT = 16_384;
+        public static final int DEFAULT_MAX_ROOMS_PER_PLAYER = 10;
+        /** A player's rooms are scanned in order on every request; keep that short. */
+        public static final int MAX_ROOMS_PER_PLAYER_LIMIT = 100;
+        public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
 
         public Rooms {
             require(roomMaxMembers >= 2, "room-max-members must be at least 2");
             require(maxRooms >= 1, "max-rooms must be positive");
+            require(maxRoomsPerPlayer >= 1 && maxRoomsPerPlayer <= MAX_ROOMS_PER_PLAYER_LIMIT,
+                    "max-rooms-per-player must be within 1.." + MAX_ROOMS_PER_PLAYER_LIMIT);
+            require(dedupWindow != null && !dedupWindow.isNegative(), "dedup-window must not be negative (0 = off)");
             require(maxChatBytes >= 1 && maxChatBytes <= MAX_CHAT_BYTES_LIMIT,
                     "max-chat-bytes must be within 1.." + MAX_CHAT_BYTES_LIMIT);
             permanentRooms = List.copyOf(permanentRooms);
@@ -443,10 +471,13 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private DuplicateLogin duplicateLogin = Connections.DEFAULT_DUPLICATE_LOGIN;
         private int maxConnections = Connections.DEFAULT_MAX_CONNECTIONS;
         private int maxPerAddress = Connections.DEFAULT_MAX_PER_ADDRESS;
+        private int sendBuffer = Connections.DEFAULT_SEND_BUFFER;
         private int roomMaxMembers = Rooms.DEFAULT_ROOM_MAX_MEMBERS;
         private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
         private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
         private List<String> permanentRooms = List.of();
+        private int maxRoomsPerPlayer = Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER;
+        private Duration dedupWindow = Rooms.DEFAULT_DEDUP_WINDOW;
         private boolean autoRegister = Accounts.DEFAULT_AUTO_REGISTER;
         private int passwordIterations = Accounts.DEFAULT_PASSWORD_ITERATIONS;
         private Path dataDir = Storage.DEFAULT_DATA_DIR;
@@ -475,6 +506,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
+        private Duration drain = DEFAULT_DRAIN;
         /** null = the client listener's host */
         private String wsHost;
         private int wsPort = WebSocket.DEFAULT_PORT;
@@ -486,15 +518,17 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).webSocket(c.webSocket);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain)
+                    .webSocket(c.webSocket);
         }
 
         public ServerConfig build() {
             return new ServerConfig(
                     new Network(host, port, transport, ioThreads),
                     new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
-                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress),
-                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
+                            maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress,
+                            sendBuffer),
+                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms, maxRoomsPerPlayer, dedupWindow),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
                     new Blocking(blockingThreads, loginQueue),
@@ -505,6 +539,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
                     new DbBreaker(dbLoginTimeout, dbBreakerOpen),
+                    drain,
                     new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins));
         }
 
@@ -598,12 +633,13 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     .slowReaderBytes(c.slowReaderBytes()).slowReaderGrace(c.slowReaderGrace())
                     .maxPendingBytes(c.maxPendingBytes()).loginTimeout(c.loginTimeout()).idleTimeout(c.idleTimeout())
                     .duplicateLogin(c.duplicateLogin()).maxConnections(c.maxConnections())
-                    .maxPerAddress(c.maxPerAddress());
+                    .maxPerAddress(c.maxPerAddress()).sendBuffer(c.sendBuffer());
         }
 
         public Builder rooms(Rooms r) {
             return roomMaxMembers(r.roomMaxMembers()).maxRooms(r.maxRooms()).maxChatBytes(r.maxChatBytes())
-                    .permanentRooms(r.permanentRooms());
+                    .permanentRooms(r.permanentRooms()).maxRoomsPerPlayer(r.maxRoomsPerPlayer())
+                    .dedupWindow(r.dedupWindow());
         }
 
         public Builder accounts(Accounts a) {
@@ -666,6 +702,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             return this;
         }
 
+        public Builder sendBuffer(int v) {
+            sendBuffer = v;
+            return this;
+        }
+
         public Builder slowReaderGrace(Duration v) {
             slowReaderGrace = v;
             return this;
@@ -723,6 +764,16 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder permanentRooms(List<String> v) {
             permanentRooms = List.copyOf(v);
+            return this;
+        }
+
+        public Builder maxRoomsPerPlayer(int v) {
+            maxRoomsPerPlayer = v;
+            return this;
+        }
+
+        public Builder dedupWindow(Duration v) {
+            dedupWindow = v;
             return this;
         }
 
@@ -813,6 +864,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder statsInterval(Duration v) {
             statsInterval = v;
+            return this;
+        }
+
+        public Builder drain(Duration v) {
+            drain = v;
             return this;
         }
     }

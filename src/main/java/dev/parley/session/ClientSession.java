@@ -2,7 +2,7 @@ package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
-import dev.parley.metrics.LogLimiter;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;

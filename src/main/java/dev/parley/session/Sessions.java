@@ -15,16 +15,25 @@ public final class Sessions {
     private final RoomService rooms;
     private final ServerMetrics metrics;
     private final SessionPolicies policies;
+    private final GoingAway goingAway;
 
+    /** Sessions of a server that never goes away (tests of the session layer). */
     public Sessions(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
+        this(logins, rooms, metrics, policies, new GoingAway());
+    }
+
+    /** @param goingAway begun by the server's shutdown drain */
+    public Sessions(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies,
+                    GoingAway goingAway) {
         this.logins = logins;
         this.rooms = rooms;
         this.metrics = metrics;
         this.policies = policies;
+        this.goingAway = goingAway;
     }
 
     /** A handler for one new connection; it expects decoded protobuf messages as its input. */
     public ChannelHandler newHandler() {
-        return new SessionHandler(logins, rooms, metrics, policies);
+        return new SessionHandler(logins, rooms, metrics, policies, goingAway);
     }
 }

@@ -1,6 +1,6 @@
 package dev.parley.transport;
 
-import dev.parley.metrics.LogLimiter;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;

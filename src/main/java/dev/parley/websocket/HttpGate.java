@@ -1,12 +1,14 @@
 package dev.parley.websocket;
 
-import dev.parley.metrics.LogLimiter;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * Removed from the pipeline once the handshake completes. One per connection; runs on its
  * event loop.
  */
-final class HttpGate extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class HttpGate extends ChannelDuplexHandler {
 
     private static final LogLimiter refusalLog =
             new LogLimiter(LoggerFactory.getLogger(HttpGate.class), Duration.ofSeconds(10));
@@ -66,7 +68,33 @@ final class HttpGate extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg); // the aggregator passes whole requests only
+            return;
+        }
+        try {
+            read(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    /**
+     * A Parley frame written to a connection that has not upgraded (the drain's GoingAwayNotify
+     * goes to every connection) has no one to read it: dropped, not handed to the HTTP encoder.
+     */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof io.netty.buffer.ByteBuf) {
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+            return;
+        }
+        ctx.write(msg, promise);
+    }
+
+    private void read(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             respond(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"), false);
             return;

@@ -100,6 +100,16 @@ class LayeringTest {
     }
 
     @Test
+    void loggingIsALeafEveryServerLayerMayUse() {
+        // outside the layers above on purpose: any server-side package may log through it
+        classes().that().resideInAPackage("dev.parley.logging..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.parley.logging..", "java..",
+                        "org.slf4j..", "ch.qos.logback..", "com.fasterxml.jackson..", "")
+                .because("log formats and limits know nothing of chat, so every layer can use them")
+                .check(main);
+    }
+
+    @Test
     void storeIsJdbcOnly() {
         noClasses().that().resideInAPackage("dev.parley.store..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")

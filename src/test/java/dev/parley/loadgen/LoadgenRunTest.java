@@ -85,9 +85,15 @@ class LoadgenRunTest {
         assertThat(r.get("intervals").get(0).get("warmup").asBoolean()).isTrue();
         assertThat(r.get("intervals").get(1).get("end_s").asLong()).isEqualTo(4);
         assertThat(r.get("samples")).hasSize(4);
+        // a measured second sends 100 messages to rooms of 10: about 1,000 expected deliveries
+        assertThat(r.get("samples").get(2).get("expected_per_sec").asDouble()).isBetween(800.0, 1_200.0);
+        assertThat(r.get("samples").get(2).get("disconnects").asLong()).isZero();
+        assertThat(r.get("verdict").get("passed").asBoolean()).isTrue();
 
         String html = Files.readString(chart);
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").doesNotContain("<script");
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").doesNotContain("<script")
+                .contains("<strong>PASS</strong> every expected delivery arrived exactly once")
+                .contains("data-series=\"expected/s\"");
     }
 
     @Test
@@ -189,7 +195,7 @@ class LoadgenRunTest {
             assertThat(h.flooders().closedAfterMinS()).isBetween(0.4, 2.0);
             assertThat(h.flooders().chatsSent()).isGreaterThan(1_000);
 
-            LoadReport.write(report, LoadReport.of(cfg, lg, r, null));
+            LoadReport.write(report, LoadReport.of(cfg, lg, r, Verdict.of(r), null));
         }
         JsonNode j = new ObjectMapper().readTree(report.toFile());
         assertThat(j.get("hostile").get("silent").get("closed_by_server").asLong()).isEqualTo(6);
@@ -200,8 +206,9 @@ class LoadgenRunTest {
     @Test
     void aNonReadingFlooderIsClosedForItsBacklogAndTheMeasuredClientsStayClean() throws Exception {
         server.close();
-        // no rate limit: the flooder's own echoes pile up until back-pressure and the backlog cap act
-        server = TestServer.start(tmp.resolve("data4"), c -> c.rateLimit(0).chatLog(false)
+        // no rate limit: the flooder's own echoes pile up until back-pressure and the backlog cap act;
+        // a small kernel send buffer, or autotuning would absorb megabytes first (epoll writes straight to it)
+        server = TestServer.start(tmp.resolve("data4"), c -> c.rateLimit(0).chatLog(false).sendBuffer(16 * 1024)
                 .slowReaderBytes(64 * 1024).maxPendingBytes(256 * 1024).slowReaderGrace(Duration.ofMillis(500)));
         LoadgenConfig cfg = config(4, 1, 5, 0, 3);
         cfg.flooders = 1;

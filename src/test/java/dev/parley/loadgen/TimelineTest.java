@@ -49,6 +49,19 @@ class TimelineTest {
         assertThat(t.samples().get(4).warmup()).isTrue();
         assertThat(t.samples().get(5).warmup()).isFalse();
         assertThat(t.samples().get(9).sentPerSec()).isEqualTo(100);
+        assertThat(t.samples().get(9).expectedPerSec()).isEqualTo(5_000);
+        assertThat(t.samples().get(9).deliveredPerSec()).isEqualTo(5_000);
+    }
+
+    @Test
+    void eachSampleCarriesTheDisconnectsOfItsSecond() {
+        Timeline t = new Timeline(0, 3, Counts.zero(), 0);
+        long[] v = new long[Counts.SIZE];
+        for (long s = 1; s <= 3; s++) {
+            v[Counts.DISCONNECTS] += s == 2 ? 4 : 0;
+            t.tick(s, new Counts(v.clone()), new Histogram(3));
+        }
+        assertThat(t.samples()).extracting(Sample::disconnects).containsExactly(0L, 4L, 0L);
     }
 
     @Test

@@ -22,8 +22,8 @@ class ServerConfigTest {
         assertThat(c.network()).isEqualTo(new ServerConfig.Network("0.0.0.0", 7777, null, 0));
         assertThat(c.connections()).isEqualTo(new ServerConfig.Connections(Frames.DEFAULT_MAX_CLIENT_FRAME, 100,
                 Duration.ofSeconds(10), 1 << 20, Duration.ofSeconds(5), 4L << 20, Duration.ofSeconds(10),
-                Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE, 0, 0));
-        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of()));
+                Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE, 0, 0, 0));
+        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of(), 10, Duration.ofMinutes(10)));
         assertThat(c.accounts()).isEqualTo(new ServerConfig.Accounts(true, PasswordHasher.DEFAULT_ITERATIONS));
         assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("data"), null, null, null, 8));
         assertThat(c.blocking()).isEqualTo(new ServerConfig.Blocking(0, 20_000));
@@ -51,6 +51,8 @@ class ServerConfigTest {
     @Test
     void eachCheckNamesItsSettingByKey() {
         assertRejected(b -> b.port(65536), "port must be within 0..65535");
+        assertRejected(b -> b.drain(java.time.Duration.ofMillis(-1)), "drain must be within 0..10m");
+        assertRejected(b -> b.drain(java.time.Duration.ofMinutes(11)), "drain must be within 0..10m");
         assertRejected(b -> b.ioThreads(-1), "io-threads must be 0 (one per core) or positive");
         assertRejected(b -> b.maxFrameBytes(63), "max-frame must be within 64..65535");
         assertRejected(b -> b.rateLimit(-1), "rate-limit must be 0 (off) or positive");
@@ -64,6 +66,9 @@ class ServerConfigTest {
         assertRejected(b -> b.maxRooms(1).permanentRooms(List.of("a", "b")),
                 "permanent-rooms names more rooms than max-rooms allows");
         assertRejected(b -> b.permanentRooms(List.of("lobby", "LOBBY")), "permanent-rooms names 'LOBBY' twice");
+        assertRejected(b -> b.maxRoomsPerPlayer(0), "max-rooms-per-player must be within 1..100");
+        assertRejected(b -> b.maxRoomsPerPlayer(101), "max-rooms-per-player must be within 1..100");
+        assertRejected(b -> b.dedupWindow(Duration.ofMillis(-1)), "dedup-window must not be negative (0 = off)");
         assertRejected(b -> b.passwordIterations(0), "password-iterations must be positive");
         assertRejected(b -> b.dbPoolSize(0), "db-pool-size must be positive");
         assertRejected(b -> b.blockingThreads(-1), "blocking-threads must be 0 (one per core, at least 2) or positive");
@@ -92,7 +97,7 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.builder().port(65535).maxFrameBytes(Frames.MAX_FRAME_LENGTH)
                 .maxChatBytes(16_384).slowReaderBytes(64 * 1024).slowReaderGrace(Duration.ofMillis(1))
                 .logFlushInterval(Duration.ofSeconds(60)).historyMax(1000).joinHistory(1000)
-                .adminPort(-1).statsInterval(Duration.ZERO).build();
+                .adminPort(-1).statsInterval(Duration.ZERO).maxRoomsPerPlayer(100).dedupWindow(Duration.ZERO).build();
         assertThat(c.connections().maxFrameBytes()).isEqualTo(65_535);
     }
 

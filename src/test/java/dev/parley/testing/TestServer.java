@@ -5,6 +5,7 @@ import dev.parley.server.ServerConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /** A real server on a free loopback port with its own data directory. */
@@ -23,7 +24,7 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(ParleyServer.start(c.build()));
     }
 
-    /** The test defaults: loopback, any free ports, fast password hashing, two I/O threads. */
+    /** The test defaults: loopback, any free ports, fast password hashing, two I/O threads, no drain. */
     public static ServerConfig.Builder defaults(Path dataDir) {
         return ServerConfig.builder()
                 .host("127.0.0.1")
@@ -35,7 +36,8 @@ public final class TestServer implements AutoCloseable {
                 .loginsInFlightPerAddress(0)
                 .registrationsPerAddressPerHour(0)
                 .adminPort(0) // any free port, so test servers never collide
-                .wsPort(0);
+                .wsPort(0) // any free port
+                .drain(Duration.ZERO); // a close is immediate; DrainTest tests the drain
     }
 
     public static TestServer start(Path dataDir) throws IOException, InterruptedException {

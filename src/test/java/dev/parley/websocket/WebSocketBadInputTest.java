@@ -76,7 +76,11 @@ class WebSocketBadInputTest {
     void aMessageOverTheWebSocketLimitIsAViolation() throws Exception {
         try (WebSocketTestClient c = WebSocketTestClient.connect(wsPort(), WebSocketTestClient.BINARY)) {
             double before = count("parley.protocol.violations");
-            c.sendBinary(new byte[8192 * WebSocketChannelInitializer.JSON_EXPANSION + 1]);
+            try {
+                c.sendBinary(new byte[8192 * WebSocketChannelInitializer.JSON_EXPANSION + 1]);
+            } catch (java.util.concurrent.CompletionException e) {
+                // the server may close before the client has finished sending the message
+            }
             c.closeStatus(); // closed; the ErrorNotify before it may be lost: the server closes with the
                              // rest of the message unread, and the reset can overtake the notice
             assertThat(count("parley.protocol.violations")).isEqualTo(before + 1);

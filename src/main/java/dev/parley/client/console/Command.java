@@ -11,12 +11,20 @@ sealed interface Command {
     record CreateRoom(String name) implements Command {
     }
 
-    /** {@code /join ID}: enter an existing room. */
+    /** {@code /join ID}: enter an existing room, besides those the client is in. */
     record JoinRoom(long roomId) implements Command {
     }
 
-    /** {@code /leave}: leave the current room. */
-    record LeaveRoom() implements Command {
+    /** {@code /leave [ID]}: leave room {@code roomId}, or with 0 the current room. */
+    record LeaveRoom(long roomId) implements Command {
+    }
+
+    /** {@code /rooms}: the rooms the client is in, the current one marked. */
+    record MyRooms() implements Command {
+    }
+
+    /** {@code /switch ID}: make room {@code roomId} (one the client is in) the current room, where plain lines go. */
+    record Switch(long roomId) implements Command {
     }
 
     /** {@code /history [N]}: show the last {@code count} messages of the current room. */

@@ -18,6 +18,7 @@ import dev.parley.protocol.pb.MemberLeftNotify;
 import dev.parley.protocol.pb.RoomInfo;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,8 @@ public final class ConsoleClient implements ParleyListener {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean closing;
     private volatile ParleyClient client;
+    /** The room plain lines go to (see {@link #currentRoom}); 0 = none chosen. */
+    private volatile long current;
     /** Done when the output of the last command is shown; the end of input waits for it. */
     private volatile CompletableFuture<?> lastShown = CompletableFuture.completedFuture(null);
 
@@ -150,13 +153,28 @@ public final class ConsoleClient implements ParleyListener {
         } else if (command instanceof Command.ListRooms) {
             request(client::listRooms, MessageFormatter::roomList);
         } else if (command instanceof Command.CreateRoom c) {
-            request(() -> client.createRoom(c.name(), 0), r -> MessageFormatter.format(r, client.state()));
+            request(() -> client.createRoom(c.name(), 0), r -> {
+                current = r.getRoom().getRoomId();
+                return MessageFormatter.format(r, client.state());
+            });
         } else if (command instanceof Command.JoinRoom j) {
-            request(() -> client.join(j.roomId()), r -> MessageFormatter.format(r, client.state()));
-        } else if (command instanceof Command.LeaveRoom) {
-            request(client::leave, room -> List.of(MessageFormatter.left(room)));
+            request(() -> client.join(j.roomId()), r -> {
+                current = r.getRoom().getRoomId();
+                return MessageFormatter.format(r, client.state());
+            });
+        } else if (command instanceof Command.LeaveRoom l) {
+            leave(l.roomId());
+        } else if (command instanceof Command.MyRooms) {
+            request(() -> client.call(() -> CompletableFuture.completedFuture(currentRoom())),
+                    room -> MessageFormatter.myRooms(client.state().rooms(), room == null ? 0 : room.getRoomId()));
+        } else if (command instanceof Command.Switch s) {
+            switchTo(s.roomId());
         } else if (command instanceof Command.Chat c) {
-            request(() -> client.chat(c.text()), echo -> List.of()); // the echo is shown as chat (onChat)
+            // the echo is shown as chat (onChat); in no room, the server's NOT_IN_ROOM says what to do
+            request(() -> {
+                RoomInfo room = currentRoom();
+                return client.chat(room == null ? 0 : room.getRoomId(), c.text());
+            }, echo -> List.of());
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {
@@ -165,9 +183,48 @@ public final class ConsoleClient implements ParleyListener {
         return !exit.isDone();
     }
 
+    /**
+     * The room plain lines and {@code /history} go to: the one chosen ({@code /switch}, or the
+     * room entered last), or once that is left, the room entered last of those the client is in.
+     */
+    private RoomInfo currentRoom() {
+        RoomInfo room = client.state().room(current);
+        if (room == null) {
+            room = client.state().room();
+            current = room == null ? 0 : room.getRoomId();
+        }
+        return room;
+    }
+
+    /** {@code /leave [ID]}: the room named, or the current one; then says where plain lines go if that changed. */
+    private void leave(long roomId) {
+        RoomInfo named = roomId == 0 ? currentRoom() : null;
+        long id = roomId != 0 ? roomId : named == null ? 0 : named.getRoomId();
+        request(() -> client.leave(id), room -> {
+            List<String> lines = new ArrayList<>();
+            lines.add(MessageFormatter.left(room));
+            RoomInfo now = room != null && room.getRoomId() == current ? currentRoom() : null;
+            if (now != null) {
+                lines.add(MessageFormatter.current(now)); // plain lines go elsewhere from now on
+            }
+            return lines;
+        });
+    }
+
+    /** {@code /switch ID}: plain lines go to room {@code roomId} from now on, if the client is in it. */
+    private void switchTo(long roomId) {
+        RoomInfo room = client.state().room(roomId);
+        if (room == null) {
+            console.println("! not in room #" + Long.toUnsignedString(roomId) + "; /rooms lists your rooms, /join ID enters one");
+            return;
+        }
+        current = roomId;
+        console.println(MessageFormatter.current(room));
+    }
+
     /** {@code /history N}: reads the room's latest messages and shows them as one block. */
     private void history(int count) {
-        RoomInfo room = client.state().room();
+        RoomInfo room = currentRoom();
         if (room == null) {
             console.println("! not in a room: /history shows the messages of your room (/create NAME or /join ID first)");
             return;
@@ -242,6 +299,15 @@ public final class ConsoleClient implements ParleyListener {
     }
 
     @Override
+    public void onGoingAway(String reason, Duration reconnectIn) {
+        // the delay is random: a script's output names it only when someone watches
+        console.println("* the server is going away (" + MessageFormatter.printable(reason) + "); "
+                + (console.isInteractive()
+                ? String.format(Locale.ROOT, "reconnecting %.1f s after it closes the connection", reconnectIn.toMillis() / 1000.0)
+                : "reconnecting a little after it closes the connection"));
+    }
+
+    @Override
     public void onConnectionLost(Throwable cause, boolean deliberate) {
         console.println(deliberate ? "* reconnecting..." : "* connection lost; reconnecting...");
     }
@@ -256,11 +322,13 @@ public final class ConsoleClient implements ParleyListener {
 
     @Override
     public void onConnectionRestored(Resumption r) {
+        if (r.previousRoom() == null) {
+            console.println("* reconnected"); // in no room: the one call of this reconnect
+            return;
+        }
         if (r.room() == null) {
             console.println("* reconnected");
-            if (r.rejoinRefused() != null) {
-                console.println(MessageFormatter.notRejoined(r.previousRoom(), MessageFormatter.describe(r.rejoinRefused())));
-            }
+            console.println(MessageFormatter.notRejoined(r.previousRoom(), MessageFormatter.describe(r.rejoinRefused())));
             return;
         }
         console.println(MessageFormatter.resumed(r.room(), r.missed().size()));

@@ -30,6 +30,7 @@ public final class MessageFormatter {
 
     static final String MEMBERS_HEADER = "--- members ---";
     static final String ROOMS_HEADER = "--- rooms ---";
+    static final String MY_ROOMS_HEADER = "--- your rooms ---";
     static final String RECENT_HEADER = "--- recent ---";
     static final String FOOTER = "---------------";
 
@@ -61,11 +62,34 @@ public final class MessageFormatter {
             if (m.getResult() != Result.OK) {
                 return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
             }
-            return List.of(left(state.room()));
+            return List.of(left(state.room(state.leftRoomId(m))));
         } else if (message instanceof ErrorNotify m) {
             return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason(), m.getRequestType()));
         }
         return List.of();
+    }
+
+    /**
+     * The lines of {@code /rooms}: the rooms the client is in, in the order entered, the one
+     * plain lines go to ({@code current}) marked with {@code *}.
+     */
+    static List<String> myRooms(List<RoomInfo> rooms, long current) {
+        if (rooms.isEmpty()) {
+            return List.of("You are in no room; /create NAME or /join ID.");
+        }
+        List<String> lines = new ArrayList<>(rooms.size() + 2);
+        lines.add(MY_ROOMS_HEADER);
+        for (RoomInfo r : rooms) {
+            boolean here = r.getRoomId() == current;
+            lines.add((here ? "* " : "  ") + roomLabel(r) + (here ? "  (current: plain lines go here)" : ""));
+        }
+        lines.add(FOOTER);
+        return lines;
+    }
+
+    /** The line after {@code /switch}, or after the current room was left: where plain lines go now. */
+    static String current(RoomInfo room) {
+        return room == null ? "You are in no room now." : "Plain lines now go to " + roomLabel(room) + ".";
     }
 
     /** {@code Left room TestRoom #12.}; {@code room} null when the client knew of none. */
