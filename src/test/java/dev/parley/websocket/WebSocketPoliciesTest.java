@@ -36,6 +36,25 @@ class WebSocketPoliciesTest {
     }
 
     @Test
+    void aDrainTellsWebSocketMembersAndPassesConnectionsThatHaveNotUpgraded() throws Exception {
+        TestServer server = TestServer.start(dir, c -> c.drain(java.time.Duration.ofMillis(500)));
+        int port = server.server().webSocketAddress().getPort();
+        try (WebSocketTestClient json = WebSocketTestClient.connect(port, WebSocketTestClient.JSON);
+             java.net.Socket plain = new java.net.Socket("127.0.0.1", port)) { // never upgrades
+            json.loginOk("drained");
+            Thread closer = new Thread(server::close);
+            closer.start();
+            assertThat(json.nextText()).startsWith("{\"type\":\"LoginResponse\"");
+            assertThat(json.nextText()).startsWith("{\"type\":\"GoingAwayNotify\",\"body\":{");
+            json.closeStatus();
+            plain.setSoTimeout(5_000);
+            assertThat(plain.getInputStream().read()).as("closed without a byte of a Parley frame").isEqualTo(-1);
+            closer.join(10_000);
+            assertThat(closer.isAlive()).isFalse();
+        }
+    }
+
+    @Test
     void aConnectionOverAConnectionCapGetsHttp503() throws Exception {
         try (TestServer server = TestServer.start(dir, c -> c.maxPerAddress(1));
              TestClient first = server.client()) { // the one connection 127.0.0.1 may hold, over TCP
