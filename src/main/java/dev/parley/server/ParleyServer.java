@@ -39,6 +39,8 @@ import dev.parley.tls.ServerTls;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
+import dev.parley.websocket.OriginPolicy;
+import dev.parley.websocket.WebSocketChannelInitializer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -114,6 +116,8 @@ public final class ParleyServer implements AutoCloseable {
     private final RoomService rooms;
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
+    /** The WebSocket listener, or null when it is off. */
+    private final Channel webSocketChannel;
     private final ConnectionLimits limits;
     private final ServerTls tls;
     private final StatsReporter stats;
@@ -223,8 +227,13 @@ public final class ParleyServer implements AutoCloseable {
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
                             limits, tls));
-            serverChannel = resources.add("listener", bind(bootstrap, network),
+            serverChannel = resources.add("listener", bind(bootstrap, network.host(), network.port(), "host/port"),
                     ch -> ch.close().syncUninterruptibly());
+            ServerConfig.WebSocket ws = config.webSocket();
+            webSocketChannel = !ws.enabled() ? null : resources.add("WebSocket listener", bind(bootstrap.clone()
+                    .childHandler(new WebSocketChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
+                            limits, OriginPolicy.of(ws.allowedOrigins()), connections.loginTimeout(), tls)),
+                    ws.host(), ws.port(), "ws-host/ws-port"), ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
@@ -242,7 +251,8 @@ public final class ParleyServer implements AutoCloseable {
                 resources.close();
             }
         }
-        log.info("Parley listening on {} (transport {}, {} I/O threads, TLS {}, data {})", address(), transport.cliName(),
+        log.info("Parley listening on {}{} (transport {}, {} I/O threads, TLS {}, data {})", address(),
+                webSocketChannel == null ? "" : ", WebSocket on " + webSocketAddress(), transport.cliName(),
                 network.effectiveIoThreads(), tls.describe(),
                 storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
     }
@@ -319,10 +329,12 @@ public final class ParleyServer implements AutoCloseable {
                 log.queue()), databaseId, messageStore::insert, registry);
     }
 
-    private static Channel bind(ServerBootstrap bootstrap, ServerConfig.Network network) throws IOException, InterruptedException {
-        var future = bootstrap.bind(network.host(), network.port()).await();
+    /** @param options the options that name this address, for the error message */
+    private static Channel bind(ServerBootstrap bootstrap, String host, int port, String options)
+            throws IOException, InterruptedException {
+        var future = bootstrap.bind(host, port).await();
         if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + network.host() + ":" + network.port() + " (host/port): "
+            throw new IOException("cannot listen on " + host + ":" + port + " (" + options + "): "
                     + future.cause().getMessage(), future.cause());
         }
         return future.channel();
@@ -374,6 +386,11 @@ public final class ParleyServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The WebSocket listener's address, or null when it is off. */
+    public InetSocketAddress webSocketAddress() {
+        return webSocketChannel == null ? null : (InetSocketAddress) webSocketChannel.localAddress();
     }
 
     public Transport transport() {
@@ -451,6 +468,9 @@ public final class ParleyServer implements AutoCloseable {
             drain.run(drainFor, goingAway, channels);
             log.info("Parley shutting down: closing {} connection(s)", channels.size());
             serverChannel.close().syncUninterruptibly();
+            if (webSocketChannel != null) {
+                webSocketChannel.close().syncUninterruptibly();
+            }
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
             // admin port, stats, event loops (the rooms finish there), blocking work, then the

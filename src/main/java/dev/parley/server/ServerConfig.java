@@ -32,7 +32,8 @@ import java.util.Set;
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
-                           Duration drain, Tls tls, Identity identity) {
+                           Duration drain, Tls tls, Identity identity,
+                           WebSocket webSocket) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
@@ -56,6 +57,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(dbBreaker, "dbBreaker");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(webSocket, "webSocket");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
                 "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
@@ -328,6 +330,31 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * The WebSocket listener (docs/protocol.md, WebSocket): {@code /ws} with the subprotocols
+     * {@code parley.v1} and {@code parley.v1.json}, and the browser page at {@code /}.
+     *
+     * @param host           address to listen on; the builder's default is the client listener's host
+     * @param port           0 = any free port, {@link #NONE} = no WebSocket listener
+     * @param allowedOrigins the pages (origins) of other sites that may open a WebSocket, or {@code *};
+     *                       a page of this host and non-browser clients (no Origin) always may
+     */
+    public record WebSocket(String host, int port, List<String> allowedOrigins) {
+        public static final int NONE = -1;
+        public static final int DEFAULT_PORT = 7780;
+
+        public WebSocket {
+            Objects.requireNonNull(host, "ws-host");
+            require(port >= NONE && port <= 65535, "ws-port must be within 0..65535, or -1 for none");
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins.forEach(dev.parley.websocket.OriginPolicy::check);
+        }
+
+        public boolean enabled() {
+            return port != NONE;
+        }
+    }
+
+    /**
      * The admin HTTP port (/metrics, /health).
      *
      * @param host loopback by default
@@ -553,6 +580,10 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private boolean passwordLogin = Identity.DEFAULT_PASSWORD_LOGIN;
         private Duration sessionTtl = Identity.DEFAULT_SESSION_TTL;
         private Path sessionKeyFile;
+        /** null = the client listener's host */
+        private String wsHost;
+        private int wsPort = WebSocket.DEFAULT_PORT;
+        private List<String> wsAllowedOrigins = List.of();
 
         private Builder() {
         }
@@ -560,7 +591,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity)
+                    .webSocket(c.webSocket);
         }
 
         public ServerConfig build() {
@@ -583,7 +615,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     drain,
                     new Tls(tlsCert, tlsKey, tlsSelfSigned, tlsReloadInterval),
                     new Identity(tokenHmacSecretFile, tokenJwksFile, tokenIssuer, tokenAudience, passwordLogin,
-                            sessionTtl, sessionKeyFile));
+                            sessionTtl, sessionKeyFile),
+                    new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins));
+
         }
 
         public Builder tls(Tls t) {
@@ -648,6 +682,26 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder sessionKeyFile(Path v) {
             sessionKeyFile = v;
+            return this;
+        }
+
+        public Builder webSocket(WebSocket w) {
+            return wsHost(w.host()).wsPort(w.port()).wsAllowedOrigins(w.allowedOrigins());
+        }
+
+        /** null = the client listener's host. */
+        public Builder wsHost(String v) {
+            wsHost = v;
+            return this;
+        }
+
+        public Builder wsPort(int v) {
+            wsPort = v;
+            return this;
+        }
+
+        public Builder wsAllowedOrigins(List<String> v) {
+            wsAllowedOrigins = v;
             return this;
         }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real TCP client for tests: requests go out, everything received queues up in order. */
-public final class TestClient implements AutoCloseable {
+public final class TestClient implements ChatClient, AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -52,6 +52,7 @@ public final class TestClient implements AutoCloseable {
         return connection;
     }
 
+    @Override
     public void send(MessageLite message) {
         connection.send(message);
     }
@@ -60,37 +61,9 @@ public final class TestClient implements AutoCloseable {
         connection.sendRaw(bytes);
     }
 
-    /** The next message, which must be of {@code type}. */
-    public <T extends MessageLite> T expect(Class<T> type) {
-        MessageLite m = next();
-        if (!type.isInstance(m)) {
-            throw new AssertionError("expected " + type.getSimpleName() + " but got " + m.getClass().getSimpleName() + ": " + m);
-        }
-        return type.cast(m);
-    }
-
-    /** The next message of {@code type}, skipping others. */
-    public <T extends MessageLite> T expectSkipping(Class<T> type) {
-        while (true) {
-            MessageLite m = next();
-            if (type.isInstance(m)) {
-                return type.cast(m);
-            }
-        }
-    }
-
-    /** The next message, failing after {@link #TIMEOUT}. */
+    @Override
     public MessageLite next() {
-        try {
-            MessageLite m = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new AssertionError("no message within " + TIMEOUT + (closed ? " (connection closed)" : ""));
-            }
-            return m;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+        return ChatClient.take(inbox, closed);
     }
 
     /** Asserts nothing arrives within {@code millis}. */

@@ -36,6 +36,7 @@ public final class TestServer implements AutoCloseable {
                 .loginsInFlightPerAddress(0)
                 .registrationsPerAddressPerHour(0)
                 .adminPort(0) // any free port, so test servers never collide
+                .wsPort(0) // any free port
                 .drain(Duration.ZERO); // a close is immediate; DrainTest tests the drain
     }
 
