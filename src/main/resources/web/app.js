@@ -5,6 +5,7 @@ import { ParleyClient, defaultUrl } from "./parley.js";
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const client = new ParleyClient({ url: params.get("server") || defaultUrl(), storage: sessionStorage });
+globalThis.parley = client; // for the browser console, and the tests (they cut its connection)
 
 /** The room whose tab is shown; null with no room joined. */
 let activeRoomId = null;

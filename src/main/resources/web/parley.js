@@ -74,6 +74,7 @@ export class ParleyClient extends EventTarget {
     this.ws = null;
     this.credentials = null;
     this.sessionToken = null;
+    this.stopped = true; // until login(); then only close() or a final refusal stop it
     this.attempt = 0;
     this.reconnectTimer = null;
     this.pingTimer = null;
@@ -217,7 +218,10 @@ export class ParleyClient extends EventTarget {
   }
 
   scheduleReconnect(reason) {
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.setStatus({ state: "offline", reason });
+      return;
+    }
     let delayMs;
     if (this.goingAwayDelay !== null) {
       // the server said when: that, plus jitter so its players do not all return at once
