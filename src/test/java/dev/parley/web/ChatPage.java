@@ -2,6 +2,7 @@ package dev.parley.web;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -51,6 +52,7 @@ final class ChatPage implements AutoCloseable {
 
     /** Creates a room and waits for its tab; returns the room id. */
     String createRoom(String name) {
+        openRoomsDrawer();
         type(By.id("create-room-name"), name);
         driver.findElement(By.cssSelector("#create-room button[type=submit]")).click();
         return activeTabFor(name);
@@ -58,6 +60,7 @@ final class ChatPage implements AutoCloseable {
 
     /** Joins the room listed under {@code name} (refreshing the list first); returns its id. */
     String joinRoom(String name) {
+        openRoomsDrawer();
         driver.findElement(By.id("refresh-rooms")).click();
         By entry = By.xpath("//li[contains(@class,'room-entry')][span[@class='room-name' and text()="
                 + xpathLiteral(name) + "]]");
@@ -67,6 +70,15 @@ final class ChatPage implements AutoCloseable {
             return true;
         });
         return activeTabFor(name);
+    }
+
+    /** On a phone-sized window the room list is a drawer behind the top bar's first button. */
+    private void openRoomsDrawer() {
+        WebElement toggle = driver.findElement(By.id("toggle-rooms"));
+        if (toggle.isDisplayed() && !driver.findElement(By.id("rooms-panel")).getAttribute("class").contains("open")) {
+            toggle.click();
+            waitFor(ExpectedConditions.elementToBeClickable(By.id("refresh-rooms")));
+        }
     }
 
     private String activeTabFor(String name) {
@@ -115,8 +127,10 @@ final class ChatPage implements AutoCloseable {
     }
 
     /** Names in the members panel (of the shown room). */
+    @SuppressWarnings("unchecked")
     List<String> members() {
-        return driver.findElements(By.cssSelector("#member-list .member-name")).stream().map(WebElement::getText).toList();
+        // textContent: on a phone the panel is a closed drawer, and WebDriver hides hidden text
+        return (List<String>) js("return [...document.querySelectorAll('#member-list .member-name')].map(e => e.textContent)");
     }
 
     /** Scrolls the room's message list to its top, which pages older history in. */
@@ -130,7 +144,8 @@ final class ChatPage implements AutoCloseable {
     }
 
     <T> T waitFor(Function<? super org.openqa.selenium.WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        // the page rebuilds lists (rooms, members) whenever the server sends a new one
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     private void type(By field, String text) {
