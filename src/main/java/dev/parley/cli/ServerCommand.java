@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                         + "override the environment, which overrides the file, which overrides the defaults shown. "
                         + "An unknown key in the file is an error; an unknown PARLEY_ variable only a warning.",
                 "With --ready-file, once the server accepts connections it writes a properties file (atomically: "
-                        + "a temporary file, then a move) with pid, transport, client-port and admin-port (a number, "
+                        + "a temporary file, then a move) with pid, transport, client-port, admin-port and ws-port (each a number, "
                         + "or none), and deletes it on shutdown; launchers wait for it instead of reading the log."})
 public final class ServerCommand implements Callable<Integer> {
 
@@ -125,6 +125,19 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-connections-per-address", paramLabel = "N",
             description = "Open client connections from one IP address at most (default: ${DEFAULT-VALUE} = no limit, since players behind one NAT share an address).")
     int maxPerAddress;
+
+    @Option(names = "--ws-port",
+            description = "WebSocket listener: /ws (subprotocols parley.v1 and parley.v1.json) and the browser page at / "
+                    + "(default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
+    int wsPort;
+
+    @Option(names = "--ws-host", description = "Address of the WebSocket listener (default: the --host).")
+    String wsHost;
+
+    @Option(names = "--ws-allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Pages of other sites that may open a WebSocket, e.g. https://game.example.com, or * for any "
+                    + "(default: none; this host's own pages and non-browser clients, which send no Origin, always may).")
+    List<String> wsAllowedOrigins;
 
     @Option(names = "--admin-port",
             description = "HTTP port for GET /metrics (Prometheus), /health/live, /health/ready (503 with the reasons "
@@ -240,7 +253,7 @@ public final class ServerCommand implements Callable<Integer> {
     Duration dbBreakerOpen;
 
     @Option(names = "--ready-file", paramLabel = "FILE",
-            description = "Once accepting connections, write pid, transport, client-port and admin-port here "
+            description = "Once accepting connections, write pid, transport, client-port, admin-port and ws-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
     Path readyFile;
 
@@ -260,6 +273,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .chatLog(chatLog).logFlushInterval(logFlushInterval).logSync(logSync).logQueue(logQueue)
                 .joinHistory(joinHistory).historyMax(historyMax)
                 .adminHost(adminHost).adminPort(adminPort)
+                .wsHost(wsHost).wsPort(wsPort).wsAllowedOrigins(wsAllowedOrigins == null ? List.of() : trimmed(wsAllowedOrigins))
                 .statsInterval(statsInterval)
                 .loginFailuresPerName(loginFailuresPerName).loginFailuresPerAddress(loginFailuresPerAddress)
                 .loginFailureWindow(loginFailureWindow).loginLockout(loginLockout).loginLockoutMax(loginLockoutMax)
@@ -275,8 +289,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (readyFile != null) {
             try {
                 InetSocketAddress admin = server.adminAddress();
+                InetSocketAddress ws = server.webSocketAddress();
                 new ReadyFile(ProcessHandle.current().pid(), server.transport().cliName(), server.address().getPort(),
-                        admin == null ? ReadyFile.NO_ADMIN_PORT : admin.getPort()).writeTo(readyFile);
+                        admin == null ? ReadyFile.NO_PORT : admin.getPort(), ws == null ? ReadyFile.NO_PORT : ws.getPort())
+                        .writeTo(readyFile);
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw new IOException("cannot write the ready file " + readyFile + ": " + e.getMessage(), e);

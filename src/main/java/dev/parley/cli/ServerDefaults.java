@@ -60,6 +60,7 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("history-max", Integer.toString(History.DEFAULT_HISTORY_MAX)),
             entry("admin-host", Admin.DEFAULT_HOST),
             entry("admin-port", Integer.toString(Admin.DEFAULT_PORT)),
+            entry("ws-port", Integer.toString(ServerConfig.WebSocket.DEFAULT_PORT)),
             entry("stats-interval", duration(ServerConfig.DEFAULT_STATS_INTERVAL)),
             entry("login-failures-per-name", Integer.toString(Logins.DEFAULT_FAILURES_PER_NAME)),
             entry("login-failures-per-address", Integer.toString(Logins.DEFAULT_FAILURES_PER_ADDRESS)),

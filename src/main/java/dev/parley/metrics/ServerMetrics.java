@@ -131,9 +131,10 @@ public final class ServerMetrics {
         }
         policyDisconnects = Map.copyOf(disconnects);
         Map<String, Counter> refused = new HashMap<>();
-        for (String limit : new String[]{"max_connections", "per_address"}) {
+        for (String limit : new String[]{"max_connections", "per_address", REFUSED_WS_ORIGIN, REFUSED_WS_SUBPROTOCOL}) {
             refused.put(limit, Counter.builder("parley.connections.refused").tag("reason", limit)
-                    .description("New connections refused at a connection limit").register(registry));
+                    .description("New connections refused at a connection limit, or WebSocket upgrades refused")
+                    .register(registry));
         }
         connectionsRefused = Map.copyOf(refused);
         acceptErrors = Counter.builder("parley.accept.errors").tag("reason", "io")
@@ -315,7 +316,15 @@ public final class ServerMetrics {
         policyDisconnects.get("replaced").increment();
     }
 
-    /** A new connection refused at a limit: {@code max_connections} or {@code per_address}. */
+    /** A WebSocket upgrade refused: its {@code Origin} is not allowed (HTTP 403). */
+    public static final String REFUSED_WS_ORIGIN = "ws_origin";
+    /** A WebSocket upgrade refused: it offers no Parley subprotocol (HTTP 400). */
+    public static final String REFUSED_WS_SUBPROTOCOL = "ws_subprotocol";
+
+    /**
+     * A new connection refused at a limit ({@code max_connections}, {@code per_address}), or a
+     * WebSocket upgrade refused ({@link #REFUSED_WS_ORIGIN}, {@link #REFUSED_WS_SUBPROTOCOL}).
+     */
     public void connectionRefused(String limit) {
         connectionsRefused.get(limit).increment();
     }

@@ -30,6 +30,8 @@ import dev.parley.store.RoomStore;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
+import dev.parley.websocket.OriginPolicy;
+import dev.parley.websocket.WebSocketChannelInitializer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -101,6 +103,8 @@ public final class ParleyServer implements AutoCloseable {
     private final RoomService rooms;
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
+    /** The WebSocket listener, or null when it is off. */
+    private final Channel webSocketChannel;
     private final ConnectionLimits limits;
     private final StatsReporter stats;
     private final AdminServer admin;
@@ -193,8 +197,13 @@ public final class ParleyServer implements AutoCloseable {
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
                             limits));
-            serverChannel = resources.add("listener", bind(bootstrap, network),
+            serverChannel = resources.add("listener", bind(bootstrap, network.host(), network.port(), "host/port"),
                     ch -> ch.close().syncUninterruptibly());
+            ServerConfig.WebSocket ws = config.webSocket();
+            webSocketChannel = !ws.enabled() ? null : resources.add("WebSocket listener", bind(bootstrap.clone()
+                    .childHandler(new WebSocketChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
+                            limits, OriginPolicy.of(ws.allowedOrigins()), connections.loginTimeout(), null)),
+                    ws.host(), ws.port(), "ws-host/ws-port"), ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
@@ -211,7 +220,8 @@ public final class ParleyServer implements AutoCloseable {
                 resources.close();
             }
         }
-        log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
+        log.info("Parley listening on {}{} (transport {}, {} I/O threads, data {})", address(),
+                webSocketChannel == null ? "" : ", WebSocket on " + webSocketAddress(), transport.cliName(),
                 network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
     }
 
@@ -260,10 +270,12 @@ public final class ParleyServer implements AutoCloseable {
                 log.queue()), databaseId, messageStore::insert, registry);
     }
 
-    private static Channel bind(ServerBootstrap bootstrap, ServerConfig.Network network) throws IOException, InterruptedException {
-        var future = bootstrap.bind(network.host(), network.port()).await();
+    /** @param options the options that name this address, for the error message */
+    private static Channel bind(ServerBootstrap bootstrap, String host, int port, String options)
+            throws IOException, InterruptedException {
+        var future = bootstrap.bind(host, port).await();
         if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + network.host() + ":" + network.port() + " (host/port): "
+            throw new IOException("cannot listen on " + host + ":" + port + " (" + options + "): "
                     + future.cause().getMessage(), future.cause());
         }
         return future.channel();
@@ -315,6 +327,11 @@ public final class ParleyServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The WebSocket listener's address, or null when it is off. */
+    public InetSocketAddress webSocketAddress() {
+        return webSocketChannel == null ? null : (InetSocketAddress) webSocketChannel.localAddress();
     }
 
     public Transport transport() {
@@ -376,6 +393,9 @@ public final class ParleyServer implements AutoCloseable {
         }
         try {
             serverChannel.close().syncUninterruptibly();
+            if (webSocketChannel != null) {
+                webSocketChannel.close().syncUninterruptibly();
+            }
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
             // admin port, stats, event loops (the rooms finish there), blocking work, then the

@@ -29,7 +29,8 @@ import java.util.Set;
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
-                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker) {
+                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
+                           WebSocket webSocket) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** What a chat frame needs beside the text: header and the other fields. */
@@ -47,6 +48,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
+        Objects.requireNonNull(webSocket, "webSocket");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
@@ -297,6 +299,31 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * The WebSocket listener (docs/protocol.md, WebSocket): {@code /ws} with the subprotocols
+     * {@code parley.v1} and {@code parley.v1.json}, and the browser page at {@code /}.
+     *
+     * @param host           address to listen on; the builder's default is the client listener's host
+     * @param port           0 = any free port, {@link #NONE} = no WebSocket listener
+     * @param allowedOrigins the pages (origins) of other sites that may open a WebSocket, or {@code *};
+     *                       a page of this host and non-browser clients (no Origin) always may
+     */
+    public record WebSocket(String host, int port, List<String> allowedOrigins) {
+        public static final int NONE = -1;
+        public static final int DEFAULT_PORT = 7780;
+
+        public WebSocket {
+            Objects.requireNonNull(host, "ws-host");
+            require(port >= NONE && port <= 65535, "ws-port must be within 0..65535, or -1 for none");
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins.forEach(dev.parley.websocket.OriginPolicy::check);
+        }
+
+        public boolean enabled() {
+            return port != NONE;
+        }
+    }
+
+    /**
      * The admin HTTP port (/metrics, /health).
      *
      * @param host loopback by default
@@ -448,6 +475,10 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
+        /** null = the client listener's host */
+        private String wsHost;
+        private int wsPort = WebSocket.DEFAULT_PORT;
+        private List<String> wsAllowedOrigins = List.of();
 
         private Builder() {
         }
@@ -455,7 +486,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).webSocket(c.webSocket);
         }
 
         public ServerConfig build() {
@@ -473,7 +504,28 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     statsInterval,
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
-                    new DbBreaker(dbLoginTimeout, dbBreakerOpen));
+                    new DbBreaker(dbLoginTimeout, dbBreakerOpen),
+                    new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins));
+        }
+
+        public Builder webSocket(WebSocket w) {
+            return wsHost(w.host()).wsPort(w.port()).wsAllowedOrigins(w.allowedOrigins());
+        }
+
+        /** null = the client listener's host. */
+        public Builder wsHost(String v) {
+            wsHost = v;
+            return this;
+        }
+
+        public Builder wsPort(int v) {
+            wsPort = v;
+            return this;
+        }
+
+        public Builder wsAllowedOrigins(List<String> v) {
+            wsAllowedOrigins = v;
+            return this;
         }
 
         public Builder logins(Logins l) {

@@ -47,6 +47,7 @@ class LayeringTest {
                 .layer("cluster").definedBy("dev.parley.cluster..")
                 .layer("session").definedBy("dev.parley.session..")
                 .layer("transport").definedBy("dev.parley.transport..")
+                .layer("websocket").definedBy("dev.parley.websocket..")
                 .layer("admin").definedBy("dev.parley.admin..")
                 .layer("server").definedBy("dev.parley.server..")
                 .layer("client").definedBy("dev.parley.client..")
@@ -67,6 +68,7 @@ class LayeringTest {
                 .whereLayer("session").mayOnlyAccessLayers("session", "room", "account", "store", "metrics",
                         "protocol")
                 .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "metrics", "protocol")
+                .whereLayer("websocket").mayOnlyAccessLayers("websocket", "transport", "session", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
                 .whereLayer("client").mayOnlyAccessLayers("client", "protocol")
                 .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "socket", "protocol")

@@ -60,7 +60,7 @@ class ServerCommandTest {
     @Test
     void theReadyFileNamesTheListeningPortsAndThisProcess() throws Exception {
         Path ready = dir.resolve("run").resolve("ready");
-        ServerCommand cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--io-threads", "1",
+        ServerCommand cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--ws-port", "0", "--io-threads", "1",
                 "--password-iterations", "1000", "--data-dir", dir.resolve("data").toString(),
                 "--ready-file", ready.toString());
         try (ParleyServer server = cmd.start()) {
@@ -71,7 +71,7 @@ class ServerCommandTest {
             assertThat(r.transport()).isEqualTo(server.transport().cliName());
         }
         Files.delete(ready);
-        cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1", "--io-threads", "1",
+        cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1", "--ws-port", "-1", "--io-threads", "1",
                 "--data-dir", dir.resolve("data").toString(), "--ready-file", ready.toString());
         try (ParleyServer server = cmd.start()) {
             assertThat(ReadyFile.read(ready).hasAdminPort()).isFalse();

@@ -21,7 +21,7 @@ class ServerProcessTest {
 
     private ServerProcess.Options options(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
-                "--admin-port", "0", "--io-threads", "1", "--data-dir", dir.resolve("data").toString()));
+                "--admin-port", "0", "--ws-port", "0", "--io-threads", "1", "--data-dir", dir.resolve("data").toString()));
         args.addAll(List.of(extra));
         return ServerProcess.Options.of(args, dir.resolve("server.log")).withJvmArgs(List.of("-Xmx128m"));
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real TCP client for tests: requests go out, everything received queues up in order. */
-public final class TestClient implements AutoCloseable {
+public final class TestClient implements ChatClient, AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,6 +41,7 @@ public final class TestClient implements AutoCloseable {
         return new TestClient(host, port);
     }
 
+    @Override
     public void send(MessageLite message) {
         connection.send(message);
     }
@@ -58,7 +59,7 @@ public final class TestClient implements AutoCloseable {
         return type.cast(m);
     }
 
-    /** The next message of {@code type}, skipping others. */
+    @Override
     public <T extends MessageLite> T expectSkipping(Class<T> type) {
         while (true) {
             MessageLite m = next();

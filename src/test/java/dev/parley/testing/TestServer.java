@@ -34,7 +34,8 @@ public final class TestServer implements AutoCloseable {
                 // many clients log in at once from 127.0.0.1; LoginAbuseTest tests these limits
                 .loginsInFlightPerAddress(0)
                 .registrationsPerAddressPerHour(0)
-                .adminPort(0); // any free port, so test servers never collide
+                .adminPort(0) // any free port, so test servers never collide
+                .wsPort(0);
     }
 
     public static TestServer start(Path dataDir) throws IOException, InterruptedException {
