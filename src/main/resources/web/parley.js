@@ -44,7 +44,7 @@ export const DEAD_AFTER_MS = 40_000;
 const HISTORY_PAGE = 50;
 
 /** Results after which reconnecting cannot help: the user has to act. */
-const FINAL_LOGIN_RESULTS = new Set(["INVALID_CREDENTIALS", "INVALID_REQUEST", "ALREADY_LOGGED_IN"]);
+const FINAL_LOGIN_RESULTS = new Set(["INVALID_CREDENTIALS", "INVALID_REQUEST", "ALREADY_LOGGED_IN", "SESSION_EXPIRED"]);
 
 /** The default WebSocket address: the same host as the page, path /ws. */
 export function defaultUrl(location = globalThis.location) {
@@ -293,6 +293,12 @@ export class ParleyClient extends EventTarget {
 
   onLogin(r) {
     const result = r.result || "OK";
+    if (result !== "OK" && this.sessionToken && this.credentials && (this.credentials.password || this.credentials.token)) {
+      // the session token of the last login is refused (expired): log in as the user did
+      this.sessionToken = null;
+      this.abandon(r.reason || result);
+      return;
+    }
     if (result !== "OK") {
       if (FINAL_LOGIN_RESULTS.has(result) || this.attempt === 0) {
         this.stopped = true;
@@ -371,7 +377,10 @@ export class ParleyClient extends EventTarget {
   }
 
   onLeave(r) {
-    const roomId = this.pendingLeaves.shift();
+    // a server with several rooms per player names the room left; else the oldest request's
+    const named = r.roomId && r.roomId !== "0" ? String(r.roomId) : null;
+    const index = named ? this.pendingLeaves.indexOf(named) : 0;
+    const roomId = this.pendingLeaves.splice(index >= 0 ? index : 0, 1)[0] || named;
     const result = r.result || "OK";
     if (result === "OK" || result === "NOT_IN_ROOM") {
       if (roomId) this.forget(roomId, "OK", "");

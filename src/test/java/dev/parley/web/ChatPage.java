@@ -77,7 +77,8 @@ final class ChatPage implements AutoCloseable {
         WebElement toggle = driver.findElement(By.id("toggle-rooms"));
         if (toggle.isDisplayed() && !driver.findElement(By.id("rooms-panel")).getAttribute("class").contains("open")) {
             toggle.click();
-            waitFor(ExpectedConditions.elementToBeClickable(By.id("refresh-rooms")));
+            // it slides in: clicks land only once it is in place
+            waitFor(d -> Boolean.TRUE.equals(js("return document.getElementById('rooms-panel').getBoundingClientRect().left >= 0")));
         }
     }
 
