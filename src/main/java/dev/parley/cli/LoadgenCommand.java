@@ -10,6 +10,8 @@ import dev.parley.loadgen.PhaseResult;
 import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.ResultPrinter;
 import dev.parley.loadgen.SourceAddresses;
+import dev.parley.loadgen.WireProtocol;
+import dev.parley.server.ServerConfig;
 import dev.parley.socket.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,8 +39,9 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "7777", description = "Server port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Server port (default: the server's default for --protocol: "
+            + ServerConfig.Network.DEFAULT_PORT + " for tcp, " + ServerConfig.WebSocket.DEFAULT_PORT + " for ws).")
+    Integer port;
 
     @Option(names = "--drain", defaultValue = "5s",
             description = "Wait after the last send for outstanding deliveries before counting them lost (default: ${DEFAULT-VALUE}).")
@@ -66,8 +69,9 @@ public final class LoadgenCommand implements Callable<Integer> {
     LoadgenConfig toConfig() {
         LoadgenConfig c = new LoadgenConfig();
         c.host = host;
-        c.port = port;
         workload.applyTo(c);
+        c.port = port != null ? port
+                : c.protocol == WireProtocol.WS ? ServerConfig.WebSocket.DEFAULT_PORT : ServerConfig.Network.DEFAULT_PORT;
         c.drain = Durations.parse(drain);
         c.setupTimeout = Durations.parse(setupTimeout);
         c.sourceAddresses = SourceAddresses.parse(sourceAddresses);

@@ -46,7 +46,8 @@ public final class Bench {
         Path log = dir.resolve("server.log");
         List<String> serverArgs = serverArgs(List.of("--host", "127.0.0.1", "--port", "0",
                 "--data-dir", dir.resolve("data").toString(), "--rate-limit", "0", "--password-iterations", "1000",
-                "--admin-port", "0", "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0",
+                "--admin-port", "0", "--ws-port", cfg.load.protocol == WireProtocol.WS ? "0" : "-1",
+                "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0",
                 "--room-max-members", String.valueOf(Math.max(1000, new RoomLayout(cfg.load.clients, cfg.load.rooms).size(0)))),
                 cfg.serverArgs);
         String java = cfg.java != null ? cfg.java : currentJava();
@@ -67,7 +68,7 @@ public final class Bench {
             out.printf("server pid %d listening on 127.0.0.1:%d (transport %s), log %s%n", server.pid(), server.port(),
                     server.transport(), log);
             cfg.load.host = "127.0.0.1";
-            cfg.load.port = server.port();
+            cfg.load.port = cfg.load.protocol == WireProtocol.WS ? server.wsPort() : server.port();
             int code;
             try (Loadgen lg = new Loadgen(cfg.load, out, progress)) {
                 lg.setup();

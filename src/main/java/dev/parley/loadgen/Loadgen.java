@@ -142,7 +142,8 @@ public final class Loadgen implements AutoCloseable {
                 transport.cliName(), loops.length);
         long t0 = System.nanoTime();
         connect();
-        out.printf("  connected %,d clients to %s:%d in %.2f s%n", cfg.clients, cfg.host, cfg.port, secondsSince(t0));
+        out.printf("  connected %,d clients to %s:%d (%s) in %.2f s%n", cfg.clients, cfg.host, cfg.port,
+                cfg.protocol == WireProtocol.WS ? "WebSocket " + WebSocketLink.SUBPROTOCOL : "TCP", secondsSince(t0));
         t0 = System.nanoTime();
         List<LoadClient> all = List.of(clients);
         step("log in", all, LOGINS_IN_FLIGHT, c -> c.request(LoginRequest.newBuilder().setName(c.name).setPassword(cfg.password).build(),
@@ -200,9 +201,17 @@ public final class Loadgen implements AutoCloseable {
                         + " s: " + (clients.length - finished.getCount()) + " of " + clients.length + " connections done");
             }
             LoadClientHandler handler = new LoadClientHandler(c, phases, stats[c.loop], events);
+            WebSocketLink[] link = new WebSocketLink[1];
             Bootstrap b = boots[c.loop].clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (cfg.protocol == WireProtocol.WS) {
+                        link[0] = WebSocketLink.install(ch.pipeline(), cfg.host, cfg.port, cfg.setupTimeout);
+                        ch.pipeline().addLast(handler);
+                        // last, so its pings pass the WebSocket framing
+                        Heartbeat.installLast(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);
+                        return;
+                    }
                     // a client that waits long in setup (thousands log in first) must not look idle
                     ch.pipeline().addLast(handler);
                     Heartbeat.install(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);
@@ -212,11 +221,11 @@ public final class Loadgen implements AutoCloseable {
                     : b.connect(remote, new InetSocketAddress(cfg.sourceAddresses.get(c.index % cfg.sourceAddresses.size()), 0));
             c.channel = f.channel();
             f.addListener(x -> {
-                inFlight.release();
-                if (!x.isSuccess()) {
-                    failures.add(c.name + ": " + x.cause().getMessage());
+                if (x.isSuccess() && link[0] != null) {
+                    link[0].handshake().addListener(h -> connected(c, h, inFlight, failures, finished));
+                } else {
+                    connected(c, x, inFlight, failures, finished);
                 }
-                finished.countDown();
             });
         }
         if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -227,6 +236,16 @@ public final class Loadgen implements AutoCloseable {
             throw new LoadgenSetupException(failures.size() + " of " + clients.length + " connections to "
                     + cfg.host + ":" + cfg.port + " failed, e.g. " + failures.peek());
         }
+    }
+
+    /** One connection is usable (for WebSocket: upgraded), or failed. */
+    private static void connected(LoadClient c, io.netty.util.concurrent.Future<?> outcome, Semaphore inFlight,
+                                  ConcurrentLinkedQueue<String> failures, CountDownLatch finished) {
+        inFlight.release();
+        if (!outcome.isSuccess()) {
+            failures.add(c.name + ": " + outcome.cause().getMessage());
+        }
+        finished.countDown();
     }
 
     /** Runs one setup request per client, a bounded number at a time; fails with a breakdown by reason. */
