@@ -60,16 +60,35 @@ final class ChatPage implements AutoCloseable {
 
     /** Joins the room listed under {@code name} (refreshing the list first); returns its id. */
     String joinRoom(String name) {
+        clickJoin(name);
+        return activeTabFor(name);
+    }
+
+    /**
+     * Joins a second room while in {@code current}; when the server allows one room per player
+     * (the page shows its refusal), leaves {@code current} first. Returns the room's id.
+     */
+    String joinRoomAsWell(String name, String current) {
+        js("document.querySelectorAll('#toasts .toast').forEach(t => t.remove())");
+        clickJoin(name);
+        waitFor(d -> d.findElements(By.cssSelector(".tab")).size() == 2
+                || !d.findElements(By.cssSelector("#toasts .toast")).isEmpty());
+        if (driver.findElements(By.cssSelector(".tab")).size() < 2) {
+            leave(current);
+            return joinRoom(name);
+        }
+        return activeTabFor(name);
+    }
+
+    private void clickJoin(String name) {
         openRoomsDrawer();
         driver.findElement(By.id("refresh-rooms")).click();
-        By entry = By.xpath("//li[contains(@class,'room-entry')][span[@class='room-name' and text()="
-                + xpathLiteral(name) + "]]");
-        waitFor(ExpectedConditions.presenceOfElementLocated(entry));
+        By button = By.xpath("//li[contains(@class,'room-entry')][span[@class='room-name' and text()="
+                + xpathLiteral(name) + "]]//button[contains(@class,'join')]");
         waitFor(d -> {
-            d.findElement(entry).findElement(By.cssSelector("button.join")).click();
+            d.findElement(button).click();
             return true;
         });
-        return activeTabFor(name);
     }
 
     /** On a phone-sized window the room list is a drawer behind the top bar's first button. */
@@ -86,6 +105,10 @@ final class ChatPage implements AutoCloseable {
         By tab = By.xpath("//button[contains(@class,'tab') and contains(@class,'active')][span[@class='tab-name' and text()="
                 + xpathLiteral(name) + "]]");
         return waitFor(d -> d.findElement(tab).getAttribute("data-room-id"));
+    }
+
+    boolean hasTab(String roomId) {
+        return !driver.findElements(By.cssSelector(".tab[data-room-id='" + roomId + "']")).isEmpty();
     }
 
     /** Leaves the room through its tab's close mark. */

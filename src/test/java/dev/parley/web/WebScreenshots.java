@@ -29,7 +29,7 @@ public final class WebScreenshots {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/img");
         Files.createDirectories(out);
         Path data = Files.createTempDirectory("parley-shots-");
-        try (TestServer server = TestServer.start(data, c -> c.wsPort(0).permanentRooms(List.of("lobby", "trade")))) {
+        try (TestServer server = TestServer.start(data, c -> c.wsPort(0).permanentRooms(List.of("lobby", "trade", "guild hall")))) {
             new WebScreenshots().take(WebPage.url(server), server::login, out);
         }
     }
@@ -41,7 +41,6 @@ public final class WebScreenshots {
              TestClient zed = login.as("Zed")) {
             long raid = Chat.createRoom(bob, "Raid Night");
             Chat.join(mira, raid);
-            Chat.createRoom(zed, "Guild Hall");
             // Bob receives each line of the room: waiting for it keeps the lines in this order
             say(bob, "evening all");
             Chat.receive(bob, 1);
@@ -50,13 +49,20 @@ public final class WebScreenshots {
             say(bob, "me, bringing the new shield");
             Chat.receive(bob, 1);
 
+            Chat.join(zed, 1); // lobby, the first permanent room
             try (ChatPage page = ChatPage.open(url, Chromium.DESKTOP)) {
                 page.login("Alice", "pw-Alice");
-                String room = page.joinRoom("Raid Night");
+                String lobby = page.joinRoom("lobby");
+                say(page, lobby, zed, "anyone selling dragon scales?");
+                say(page, lobby, null, "try the trade room, Zed");
+                String room = page.joinRoomAsWell("Raid Night", lobby);
                 say(page, room, bob, "Raid starts at 21:00, meet at the north gate");
                 say(page, room, null, "I'll bring potions and the healer's kit");
                 say(page, room, mira, "tank here, need one more DPS");
                 say(page, room, bob, "Kai said he'd join after his quest\nsave him a spot");
+                if (page.hasTab(lobby)) {
+                    say(page, lobby, zed, "thanks!"); // unread in the lobby tab
+                }
                 say(page, room, null, "see you there!");
                 shoot(page, out.resolve("web-chat.png"));
             }
@@ -90,7 +96,7 @@ public final class WebScreenshots {
     }
 
     private static void shoot(ChatPage page, Path file) throws Exception {
-        page.js("document.activeElement.blur()");
+        page.js("document.activeElement.blur(); document.querySelectorAll('.toast').forEach(t => t.remove())");
         Thread.sleep(300); // let the last scroll settle
         Files.write(file, page.driver.getScreenshotAs(OutputType.BYTES));
         System.out.println("wrote " + file);
