@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Caps open client connections, in all and per remote address, so the process keeps file
  * descriptors for its database, admin port and logs, and one host cannot take every slot. A
- * connection over a cap gets {@code ErrorNotify{SERVER_BUSY}} and is closed before any other
- * handler sees it; refusals are counted and logged at most every ten seconds. Shared by every
+ * connection over a cap is told why in its listener's framing (TCP: {@code ErrorNotify{SERVER_BUSY}};
+ * WebSocket: HTTP 503, see {@link Refusal}) and closed before any other handler sees it; refusals are counted and logged at most every ten seconds. Shared by every
  * listener of a server; thread-safe (each accepted channel is admitted on its own event loop).
  */
 public final class ConnectionLimits {

@@ -121,4 +121,21 @@ class ServerConfigTest {
         assertThat(ServerConfig.builder().maxConnections(100).build().connections().effectiveMaxConnections()).isEqualTo(100);
         assertThat(ServerConfig.defaults().connections().effectiveMaxConnections()).isEqualTo((int) files - 512);
     }
+
+    @Test
+    void theWebSocketListenerDefaultsToTheClientHostAndChecksItsSettings() {
+        ServerConfig.WebSocket ws = ServerConfig.builder().host("127.0.0.1").build().webSocket();
+        assertThat(ws.host()).isEqualTo("127.0.0.1");
+        assertThat(ws.port()).isEqualTo(ServerConfig.WebSocket.DEFAULT_PORT);
+        assertThat(ws.allowedOrigins()).isEmpty();
+        assertThat(ServerConfig.builder().host("127.0.0.1").wsHost("::1").build().webSocket().host()).isEqualTo("::1");
+        assertThat(ServerConfig.builder().wsPort(ServerConfig.WebSocket.NONE).build().webSocket().enabled()).isFalse();
+        assertThat(ServerConfig.builder().wsAllowedOrigins(List.of("*", "https://game.example.com:8443")).build()
+                .toBuilder().build().webSocket().allowedOrigins()).containsExactly("*", "https://game.example.com:8443");
+        assertRejected(b -> b.wsPort(65536), "ws-port must be within 0..65535, or -1 for none");
+        assertRejected(b -> b.wsAllowedOrigins(List.of("https://game.example.com/play")),
+                "ws-allowed-origins: 'https://game.example.com/play' is not an origin: scheme://host[:port], without a path, or *");
+        assertRejected(b -> b.wsAllowedOrigins(List.of("game.example.com")),
+                "ws-allowed-origins: 'game.example.com' is not an origin: scheme://host[:port], without a path, or *");
+    }
 }

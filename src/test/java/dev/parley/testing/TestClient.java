@@ -50,37 +50,9 @@ public final class TestClient implements ChatClient, AutoCloseable {
         connection.sendRaw(bytes);
     }
 
-    /** The next message, which must be of {@code type}. */
-    public <T extends MessageLite> T expect(Class<T> type) {
-        MessageLite m = next();
-        if (!type.isInstance(m)) {
-            throw new AssertionError("expected " + type.getSimpleName() + " but got " + m.getClass().getSimpleName() + ": " + m);
-        }
-        return type.cast(m);
-    }
-
     @Override
-    public <T extends MessageLite> T expectSkipping(Class<T> type) {
-        while (true) {
-            MessageLite m = next();
-            if (type.isInstance(m)) {
-                return type.cast(m);
-            }
-        }
-    }
-
-    /** The next message, failing after {@link #TIMEOUT}. */
     public MessageLite next() {
-        try {
-            MessageLite m = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new AssertionError("no message within " + TIMEOUT + (closed ? " (connection closed)" : ""));
-            }
-            return m;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+        return ChatClient.take(inbox, closed);
     }
 
     /** Asserts nothing arrives within {@code millis}. */

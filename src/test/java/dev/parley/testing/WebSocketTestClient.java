@@ -100,36 +100,9 @@ public final class WebSocketTestClient implements ChatClient, AutoCloseable {
         socket.sendText(text, true).join();
     }
 
-    /** The next message, failing after {@link TestClient#TIMEOUT}. */
-    public MessageLite next() {
-        try {
-            MessageLite m = inbox.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new AssertionError("no message within " + TestClient.TIMEOUT + (closed.isDone() ? " (closed)" : ""));
-            }
-            return m;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
-    }
-
-    public <T extends MessageLite> T expect(Class<T> type) {
-        MessageLite m = next();
-        if (!type.isInstance(m)) {
-            throw new AssertionError("expected " + type.getSimpleName() + " but got " + m.getClass().getSimpleName() + ": " + m);
-        }
-        return type.cast(m);
-    }
-
     @Override
-    public <T extends MessageLite> T expectSkipping(Class<T> type) {
-        while (true) {
-            MessageLite m = next();
-            if (type.isInstance(m)) {
-                return type.cast(m);
-            }
-        }
+    public MessageLite next() {
+        return ChatClient.take(inbox, closed.isDone());
     }
 
     /** The next JSON text received (JSON clients only). */
