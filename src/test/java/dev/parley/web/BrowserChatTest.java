@@ -26,6 +26,8 @@ class BrowserChatTest {
     Path tmp;
 
     private final List<AutoCloseable> open = new ArrayList<>();
+    private ChatPage alice;
+    private ChatPage bob;
 
     @BeforeAll
     static void chromiumIsInstalled() {
@@ -51,16 +53,20 @@ class BrowserChatTest {
         return page;
     }
 
+    /** Alice and Bob log in, Alice creates the room and Bob joins it from the list: its id. */
+    private String aliceAndBobMeetIn(TestServer server, String roomName) {
+        alice = page(server).login("alice", "pw-alice");
+        bob = page(server).login("bob", "pw-bob");
+        String room = alice.createRoom(roomName);
+        assertThat(alice.members()).containsExactly("alice");
+        assertThat(bob.joinRoom(roomName)).isEqualTo(room);
+        alice.waitFor(d -> alice.members().equals(List.of("alice", "bob")));
+        return room;
+    }
+
     @Test
     void twoPlayersChatSeeEachOtherJoinAndLeave() throws Exception {
-        TestServer server = server(20);
-        ChatPage alice = page(server).login("alice", "pw-alice");
-        ChatPage bob = page(server).login("bob", "pw-bob");
-
-        String room = alice.createRoom("Raid Night");
-        assertThat(alice.members()).containsExactly("alice");
-        assertThat(bob.joinRoom("Raid Night")).isEqualTo(room);
-        alice.waitFor(d -> alice.members().equals(List.of("alice", "bob")));
+        String room = aliceAndBobMeetIn(server(20), "Raid Night");
 
         alice.say("ready at 9?");
         long first = bob.awaitMessage(room, "ready at 9?");
@@ -95,10 +101,7 @@ class BrowserChatTest {
     void aReloadedPageResumesWithoutGapOrDuplicateAndOlderHistoryPagesIn() throws Exception {
         // join history 2: the resume below needs history paging for the messages it missed
         TestServer server = server(2);
-        ChatPage alice = page(server).login("alice", "pw-alice");
-        ChatPage bob = page(server).login("bob", "pw-bob");
-        String room = alice.createRoom("Resume Hall");
-        bob.joinRoom("Resume Hall");
+        String room = aliceAndBobMeetIn(server, "Resume Hall");
         for (int i = 1; i <= 3; i++) {
             alice.say("before " + i);
         }
