@@ -1,5 +1,9 @@
 package dev.parley.web;
 
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.Result;
+import dev.parley.testing.Chat;
+import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,11 +17,13 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The browser page in real headless Chromium against a real server: two players chat, a
- * member leaving shows, a reloaded page resumes its room with no gap and no duplicate, and a
- * late joiner pages older history by scrolling up.
+ * The browser page in real headless Chromium against a real server: two players chat with each
+ * other and with a TCP client in one order, a dropped connection resumes, a member leaving
+ * shows, a reloaded page resumes its room with no gap and no duplicate, and a late joiner pages
+ * older history by scrolling up.
  */
 @Timeout(120)
 class BrowserChatTest {
@@ -65,8 +71,14 @@ class BrowserChatTest {
     }
 
     @Test
-    void twoPlayersChatSeeEachOtherJoinAndLeave() throws Exception {
-        String room = aliceAndBobMeetIn(server(20), "Raid Night");
+    void twoPagesAndATcpClientChatInOneOrderResumeAndLeave() throws Exception {
+        TestServer server = server(20);
+        String room = aliceAndBobMeetIn(server, "Raid Night");
+        // a player on a TCP client (the console client's protocol) in the same room
+        TestClient carol = server.login("carol");
+        open.add(carol);
+        assertThat(Chat.join(carol, Long.parseLong(room)).getResult()).isEqualTo(Result.OK);
+        alice.waitFor(d -> alice.members().equals(List.of("alice", "bob", "carol")));
 
         alice.say("ready at 9?");
         long first = bob.awaitMessage(room, "ready at 9?");
@@ -79,6 +91,12 @@ class BrowserChatTest {
         assertThat(bob.messages(room)).extracting(ChatPage.Shown::own).containsExactly(false, true);
         // the markup in the text stayed text: no element was made from it
         assertThat(alice.js("return document.querySelectorAll('.msg-text b, .msg-text script').length")).isEqualTo(0L);
+        // the TCP player got the same messages with the same seqs, and is heard by the pages
+        assertThat(Chat.receive(carol, 2)).extracting(ChatNotify::getSeq, ChatNotify::getText).containsExactly(
+                tuple(first, "ready at 9?"), tuple(first + 1, "<b>yes</b> & bring <script>potions</script>"));
+        Chat.say(carol, "from the console", 1);
+        assertThat(alice.awaitMessage(room, "from the console")).isEqualTo(first + 2);
+        assertThat(bob.awaitMessage(room, "from the console")).isEqualTo(first + 2);
 
         // the connection drops (not the page): it reconnects by itself, logs in again and
         // resumes the room, with what was said meanwhile, once
@@ -89,10 +107,10 @@ class BrowserChatTest {
                 "return parley.state === 'online' && parley.ws !== window.droppedSocket")));
         bob.say("welcome back");
         alice.awaitMessage(room, "welcome back");
-        assertThat(alice.seqs(room)).containsExactly(first, first + 1, first + 2, first + 3);
+        assertThat(alice.seqs(room)).containsExactly(first, first + 1, first + 2, first + 3, first + 4);
 
         bob.leave(room);
-        alice.waitFor(d -> alice.members().equals(List.of("alice")));
+        alice.waitFor(d -> alice.members().equals(List.of("alice", "carol")));
         assertThat(alice.js("return [...document.querySelectorAll('.messages .sys')].map(e => e.textContent)"))
                 .asList().contains("bob left");
     }
