@@ -10,6 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.util.JsonFormat;
+import dev.parley.protocol.FrameDecoder;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.MessageCatalog;
 import dev.parley.protocol.ProtocolViolationException;
@@ -84,7 +85,7 @@ final class JsonMessages {
             throw new ProtocolViolationException("unknown message type \"" + type + "\"", 0);
         }
         if (!kind.sentByClient()) {
-            throw new ProtocolViolationException(type + " may not be sent by a client", kind.type());
+            throw new ProtocolViolationException(FrameDecoder.wrongSender(kind, FrameDecoder.Side.SERVER), kind.type());
         }
         JsonElement body = envelope.get("body");
         Message.Builder builder = DEFAULTS[kind.type()].newBuilderForType();
@@ -102,8 +103,7 @@ final class JsonMessages {
         Message message = builder.build();
         int frameLength = Frames.HEADER_BYTES + message.getSerializedSize();
         if (frameLength > maxFrameBytes) {
-            throw new ProtocolViolationException("frame length " + frameLength + " exceeds the maximum of "
-                    + maxFrameBytes, kind.type());
+            throw new ProtocolViolationException(FrameDecoder.tooLong(frameLength, maxFrameBytes), kind.type());
         }
         return message;
     }

@@ -24,6 +24,10 @@ import io.netty.util.ReferenceCountUtil;
  */
 abstract class MessageCodec extends ChannelDuplexHandler {
 
+    /** A WebSocket frame the decoder refused, passed on as an event by {@link DecoderErrors}. */
+    record BrokenMessage(CorruptedWebSocketFrameException cause) {
+    }
+
     /** A close frame's reason must fit 123 bytes; the ErrorNotify before it has the details. */
     static final String CLOSE_REASON = "closed by the server; see the last ErrorNotify";
 
@@ -72,6 +76,15 @@ abstract class MessageCodec extends ChannelDuplexHandler {
         failed = true;
         closeStatus = status;
         return new ProtocolViolationException(reason, requestType);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof BrokenMessage broken) {
+            exceptionCaught(ctx, broken.cause());
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
     }
 
     @Override

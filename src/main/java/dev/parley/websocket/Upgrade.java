@@ -36,6 +36,8 @@ final class Upgrade extends ChannelInboundHandlerAdapter {
         // the gate let only upgrades offering one of ours through, so the handshake chose one
         Subprotocol protocol = Subprotocol.of(done.selectedSubprotocol());
         MessageCodec codec = protocol == Subprotocol.JSON ? new JsonCodec(maxFrameBytes) : new BinaryCodec();
+        // before Netty's protocol handler, which would close at once on a broken frame
+        p.addBefore(p.context(WebSocketServerProtocolHandler.class).name(), "ws-errors", new DecoderErrors());
         p.replace(this, "ws-messages", codec);
         String last = "ws-messages";
         if (protocol == Subprotocol.BINARY) {

@@ -97,6 +97,20 @@ class CodecTest {
     }
 
     @Test
+    void aFrameTheWebSocketDecoderRefusedIsAViolationClosedWithItsStatus() {
+        EmbeddedChannel ch = new EmbeddedChannel(new DecoderErrors(), new BinaryCodec());
+        ch.pipeline().fireExceptionCaught(new io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.MESSAGE_TOO_BIG, "Max frame length of 49152 has been exceeded."));
+        assertThatThrownBy(ch::checkException).isInstanceOf(ProtocolViolationException.class)
+                .hasMessage("bad WebSocket frame: Max frame length of 49152 has been exceeded.");
+        ch.close();
+        CloseWebSocketFrame close = ch.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(WebSocketCloseStatus.MESSAGE_TOO_BIG.code());
+        close.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void aClientsCloseIsAnsweredOnce() {
         EmbeddedChannel ch = new EmbeddedChannel(new BinaryCodec());
         ch.writeInbound(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "bye"));
