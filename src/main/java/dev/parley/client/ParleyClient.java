@@ -804,7 +804,9 @@ public final class ParleyClient implements AutoCloseable {
 
     /** Connection {@code s} closed. */
     void closed(Session s, Throwable cause) {
-        ConnectionLostException lost = new ConnectionLostException(cause);
+        // After the server's last word (a violation, a takeover) the close is the server's even when
+        // it arrives as a reset: the server closed with our unread bytes still in its buffer.
+        ConnectionLostException lost = new ConnectionLostException(s.violated || s.replaced ? null : cause);
         try {
             if (s != current || phase != Phase.LIVE) {
                 return; // an attempt's connection (its requests fail below), or one closed on purpose
