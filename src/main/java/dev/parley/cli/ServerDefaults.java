@@ -71,7 +71,8 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("registrations-per-address-per-hour", Integer.toString(Logins.DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_HOUR)),
             entry("hash-queue", Integer.toString(Logins.DEFAULT_HASH_QUEUE)),
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
-            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)));
+            entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)),
+            entry("blocked-words-mode", ServerConfig.Content.DEFAULT_BLOCKED_WORDS_MODE.cliName()));
 
     /**
      * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole

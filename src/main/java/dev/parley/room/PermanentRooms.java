@@ -30,37 +30,47 @@ public final class PermanentRooms {
     /** Blocking; call at start, before clients connect. */
     public static void open(List<String> names, RoomStore roomStore, MessageStore messages, RoomContext context,
                             EventExecutorGroup executors, int maxMembers) throws SQLException {
+        for (String name : names) {
+            openOne(name, roomStore, messages, context, executors, maxMembers);
+        }
+    }
+
+    /**
+     * Opens the permanent room {@code name} (created, or continued when it existed before) and
+     * lists it; for start and for the server API. Blocking (database); any thread.
+     */
+    public static Room openOne(String name, RoomStore roomStore, MessageStore messages, RoomContext context,
+                               EventExecutorGroup executors, int maxMembers) throws SQLException {
         ChatLog chatLog = context.chatLog();
         HistoryService history = context.history();
         RoomDirectory directory = context.directory();
-        for (String name : names) {
-            Optional<RoomStore.PermanentRoom> found = roomStore.findPermanent(name);
-            long id;
-            long lastSeq;
-            if (found.isPresent()) {
-                id = found.get().id();
-                long base = Math.max(messages.maxSeq(id), found.get().seqBase());
-                lastSeq = chatLog.continueSeq(base);
-                if (lastSeq != found.get().seqBase()) {
-                    roomStore.setSeqBase(id, lastSeq);
-                }
-            } else {
-                id = directory.newRoomId();
-                if (id == 0) {
-                    throw new SQLException("no room id could be reserved for permanent room " + name);
-                }
-                roomStore.addPermanent(id, name);
-                lastSeq = 0;
+        Optional<RoomStore.PermanentRoom> found = roomStore.findPermanent(name);
+        long id;
+        long lastSeq;
+        if (found.isPresent()) {
+            id = found.get().id();
+            long base = Math.max(messages.maxSeq(id), found.get().seqBase());
+            lastSeq = chatLog.continueSeq(base);
+            if (lastSeq != found.get().seqBase()) {
+                roomStore.setSeqBase(id, lastSeq);
             }
-            int keep = history.joinHistory();
-            List<ChatNotify> preload = keep > 0 ? messages.latest(id, keep) : List.of();
-            // every message above the floor is in the tail
-            long floor = keep == 0 ? lastSeq : preload.size() < keep ? 0 : preload.get(0).getSeq() - 1;
-            Room room = new Room(id, name, maxMembers, executors.next(), true, RoomSequence.startingAfter(lastSeq),
-                    history.open(id, lastSeq, preload, floor), context);
-            directory.add(room);
-            context.metrics().roomCreated();
-            log.info("permanent {} continues at seq {}", room, lastSeq);
+        } else {
+            id = directory.newRoomId();
+            if (id == 0) {
+                throw new SQLException("no room id could be reserved for permanent room " + name);
+            }
+            roomStore.addPermanent(id, name);
+            lastSeq = 0;
         }
+        int keep = history.joinHistory();
+        List<ChatNotify> preload = keep > 0 ? messages.latest(id, keep) : List.of();
+        // every message above the floor is in the tail
+        long floor = keep == 0 ? lastSeq : preload.size() < keep ? 0 : preload.get(0).getSeq() - 1;
+        Room room = new Room(id, name, maxMembers, executors.next(), true, RoomSequence.startingAfter(lastSeq),
+                history.open(id, lastSeq, preload, floor), context);
+        directory.add(room);
+        context.metrics().roomCreated();
+        log.info("permanent {} continues at seq {}", room, lastSeq);
+        return room;
     }
 }

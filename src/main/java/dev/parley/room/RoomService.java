@@ -1,6 +1,7 @@
 package dev.parley.room;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.parley.content.BlockedWords;
 import dev.parley.content.ChatText;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryPager;
@@ -15,14 +16,21 @@ import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
+import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.protocol.pb.RoomListResponse;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * The room requests of one server: list, create, join, leave, chat, history, and a closed
@@ -46,12 +54,19 @@ public final class RoomService {
     private final RoomContext context;
     private final EventExecutorGroup roomExecutors;
     private final Limits limits;
+    private final BlockedWords blockedWords;
 
     /** @param roomExecutors where new rooms run their job queues (the I/O event loops) */
     public RoomService(RoomContext context, EventExecutorGroup roomExecutors, Limits limits) {
+        this(context, roomExecutors, limits, BlockedWords.OFF);
+    }
+
+    /** @param blockedWords what chat text with a blocked word becomes (--blocked-words-file) */
+    public RoomService(RoomContext context, EventExecutorGroup roomExecutors, Limits limits, BlockedWords blockedWords) {
         this.context = context;
         this.roomExecutors = roomExecutors;
         this.limits = limits;
+        this.blockedWords = blockedWords;
     }
 
     public RoomDirectory directory() {
@@ -162,22 +177,17 @@ public final class RoomService {
             m.send(Replies.error(Result.NOT_IN_ROOM, "not in a room", MsgType.CHAT_REQUEST, cmid));
             return;
         }
-        String text = req.getText();
-        if (text.isEmpty()) {
-            m.send(Replies.error(Result.INVALID_REQUEST, "text is empty", MsgType.CHAT_REQUEST, cmid));
-            return;
-        }
-        int bytes = ByteBufUtil.utf8Bytes(text);
-        if (bytes > limits.maxChatBytes()) {
-            m.send(Replies.error(Result.INVALID_REQUEST, "text is " + bytes + " bytes; the limit is "
-                    + limits.maxChatBytes(), MsgType.CHAT_REQUEST, cmid));
-            return;
-        }
-        String broken = ChatText.check(text);
+        String broken = invalidText(req.getText());
         if (broken != null) {
             m.send(Replies.error(Result.INVALID_REQUEST, broken, MsgType.CHAT_REQUEST, cmid));
             return;
         }
+        BlockedWords.Outcome filtered = blockedWords.apply(req.getText());
+        if (filtered.refused()) {
+            m.send(Replies.error(Result.INVALID_REQUEST, filtered.refusal(), MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        String text = filtered.text();
         if (!room.submit(() -> room.chat(m, text, cmid, decodedNanos))) {
             m.send(Replies.error(Result.SERVER_BUSY, "the server is shutting down", MsgType.CHAT_REQUEST, cmid));
         }
@@ -199,6 +209,64 @@ public final class RoomService {
         if (!room.submit(() -> room.readHistory(m, q))) {
             m.send(HistoryService.failure(Result.SERVER_BUSY, roomId, "the server is shutting down"));
         }
+    }
+
+    /** Why {@code text} cannot be chat (empty, over --max-chat-bytes, or breaking {@link ChatText}), or null. */
+    public String invalidText(String text) {
+        if (text.isEmpty()) {
+            return "text is empty";
+        }
+        int bytes = ByteBufUtil.utf8Bytes(text);
+        if (bytes > limits.maxChatBytes()) {
+            return "text is " + bytes + " bytes; the limit is " + limits.maxChatBytes();
+        }
+        return ChatText.check(text);
+    }
+
+    /**
+     * A system message from the server to room {@code roomId}: numbered and stored like chat,
+     * kind SYSTEM, sender {0, {@code label}}. The caller has checked {@code text} with
+     * {@link #invalidText}. Any thread.
+     *
+     * @return completes on the room's queue with the seq or the refusal; null when there is no such room
+     */
+    public CompletableFuture<Room.Published> postSystem(long roomId, String label, String text) {
+        return onRoom(roomId, room -> room.system(label, text, ByteBufAllocator.DEFAULT));
+    }
+
+    /** The members of room {@code roomId}, in join order; null when there is no such room. Any thread. */
+    public CompletableFuture<List<Member>> members(long roomId) {
+        return onRoom(roomId, Room::memberList);
+    }
+
+    /**
+     * Removes room {@code roomId} (see {@link Room#remove}); completes with false when it was gone
+     * already, null when there is no such room. Any thread.
+     */
+    public CompletableFuture<Boolean> remove(long roomId, String reason) {
+        return onRoom(roomId, room -> room.remove(reason));
+    }
+
+    /**
+     * Runs {@code job} on the room's queue; null when there is no such room, failed with
+     * {@link RejectedExecutionException} when the server is shutting down.
+     */
+    private <T> CompletableFuture<T> onRoom(long roomId, Function<Room, T> job) {
+        Room room = context.directory().find(roomId);
+        if (room == null) {
+            return null;
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (!room.submit(() -> {
+            try {
+                done.complete(job.apply(room));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        })) {
+            done.completeExceptionally(new RejectedExecutionException("the server is shutting down"));
+        }
+        return done;
     }
 
     static CreateRoomResponse createFailed(Result result, String reason) {

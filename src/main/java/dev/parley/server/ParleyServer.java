@@ -5,11 +5,15 @@ import dev.parley.account.LoginThrottle;
 import dev.parley.account.PasswordHasher;
 import dev.parley.account.Presence;
 import dev.parley.admin.AdminServer;
+import dev.parley.api.ApiKeys;
+import dev.parley.api.ApiServer;
+import dev.parley.api.Endpoints;
 import dev.parley.chatlog.BatchedChatLog;
 import dev.parley.chatlog.ChatLog;
 import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.content.BlockedWords;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
@@ -22,6 +26,7 @@ import dev.parley.session.SessionPolicies;
 import dev.parley.session.Sessions;
 import dev.parley.socket.Transport;
 import dev.parley.store.AccountStore;
+import dev.parley.store.AuditLog;
 import dev.parley.store.Database;
 import dev.parley.store.DatabaseBreaker;
 import dev.parley.store.MessageStore;
@@ -30,6 +35,7 @@ import dev.parley.store.RoomStore;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -104,6 +110,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ConnectionLimits limits;
     private final StatsReporter stats;
     private final AdminServer admin;
+    private final ApiServer api;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -167,8 +174,13 @@ public final class ParleyServer implements AutoCloseable {
             RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
+            BlockedWords blockedWords = blockedWords(config.content());
+            FunctionCounter.builder("parley.content.blocked.words", blockedWords, BlockedWords::caught)
+                    .description("Chat texts with a blocked word (--blocked-words-file), masked or refused")
+                    .register(meterRegistry);
             rooms = new RoomService(roomContext, ioGroup,
-                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()));
+                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()),
+                    blockedWords);
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
             LoginService logins = new LoginService(new AccountStore(database.interactive()),
@@ -198,11 +210,13 @@ public final class ParleyServer implements AutoCloseable {
                     ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
+            api = serverApi(config, blockedWords, roomStore, messageStore, roomContext);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
                                     "transport", transport.cliName()),
-                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog())),
+                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog()),
+                            api == null ? ApiServer.off() : api),
                     AdminServer::close);
             started = true;
         } catch (SQLException e) {
@@ -214,6 +228,34 @@ public final class ParleyServer implements AutoCloseable {
         }
         log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
                 network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+    }
+
+    private static BlockedWords blockedWords(ServerConfig.Content content) throws IOException {
+        try {
+            return BlockedWords.load(content.blockedWordsFile(), content.blockedWordsMode());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The server API (docs/api.md), or null when no --api-key-file is given. */
+    private ApiServer serverApi(ServerConfig config, BlockedWords blockedWords, RoomStore roomStore,
+                                MessageStore messageStore, RoomContext roomContext) throws IOException {
+        if (!config.api().enabled()) {
+            return null;
+        }
+        ApiKeys keys;
+        try {
+            keys = ApiKeys.load(config.api().keyFile());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        ServerConfig.Rooms r = config.rooms();
+        Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
+                new AuditLog(database, blocking, System::currentTimeMillis), roomStore,
+                (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max),
+                blocking, r.roomMaxMembers(), r.maxRooms()));
+        return new ApiServer(keys, endpoints.routes(), meterRegistry);
     }
 
     /** The connection policies, as the session layer takes them. */
@@ -374,6 +416,9 @@ public final class ParleyServer implements AutoCloseable {
         log.info("Parley shutting down: closing {} connection(s)", channels.size());
         if (admin != null) {
             admin.markShuttingDown();
+        }
+        if (api != null) {
+            api.markShuttingDown();
         }
         try {
             serverChannel.close().syncUninterruptibly();

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.account.PasswordHasher;
+import dev.parley.content.BlockedWords;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryService;
 import dev.parley.protocol.Frames;
@@ -29,7 +30,8 @@ import java.util.Set;
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
-                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker) {
+                           Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
+                           Api api, Content content) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** What a chat frame needs beside the text: header and the other fields. */
@@ -47,6 +49,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(content, "content");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
@@ -399,6 +403,33 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         }
     }
 
+    /**
+     * The server API on the admin port ({@code /api/v1/...}, docs/api.md).
+     *
+     * @param keyFile the API keys, one per line (several, to rotate them); null = the API is off
+     */
+    public record Api(Path keyFile) {
+        public static final Path DEFAULT_KEY_FILE = null;
+
+        public boolean enabled() {
+            return keyFile != null;
+        }
+    }
+
+    /**
+     * Content rules beyond the protocol's: the blocked-words list.
+     *
+     * @param blockedWordsFile one word per line (see content.BlockedWords); null = no list
+     * @param blockedWordsMode what chat with a blocked word becomes
+     */
+    public record Content(Path blockedWordsFile, BlockedWords.Mode blockedWordsMode) {
+        public static final BlockedWords.Mode DEFAULT_BLOCKED_WORDS_MODE = BlockedWords.DEFAULT_MODE;
+
+        public Content {
+            Objects.requireNonNull(blockedWordsMode, "blocked-words-mode");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -458,6 +489,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
+        private Path apiKeyFile = Api.DEFAULT_KEY_FILE;
+        private Path blockedWordsFile;
+        private BlockedWords.Mode blockedWordsMode = Content.DEFAULT_BLOCKED_WORDS_MODE;
 
         private Builder() {
         }
@@ -465,7 +499,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).api(c.api)
+                    .content(c.content);
         }
 
         public ServerConfig build() {
@@ -484,7 +519,32 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     statsInterval,
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
-                    new DbBreaker(dbLoginTimeout, dbBreakerOpen));
+                    new DbBreaker(dbLoginTimeout, dbBreakerOpen),
+                    new Api(apiKeyFile),
+                    new Content(blockedWordsFile, blockedWordsMode));
+        }
+
+        public Builder api(Api a) {
+            return apiKeyFile(a.keyFile());
+        }
+
+        public Builder content(Content c) {
+            return blockedWordsFile(c.blockedWordsFile()).blockedWordsMode(c.blockedWordsMode());
+        }
+
+        public Builder apiKeyFile(Path v) {
+            apiKeyFile = v;
+            return this;
+        }
+
+        public Builder blockedWordsFile(Path v) {
+            blockedWordsFile = v;
+            return this;
+        }
+
+        public Builder blockedWordsMode(BlockedWords.Mode v) {
+            blockedWordsMode = v;
+            return this;
         }
 
         public Builder logins(Logins l) {

@@ -84,4 +84,13 @@ public final class RoomStore {
             ps.executeUpdate();
         }
     }
+
+    /** Forgets a permanent room (removed through the server API); its stored messages stay. */
+    public void removePermanent(long id) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM permanent_room WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
 }

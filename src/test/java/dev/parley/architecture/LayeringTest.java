@@ -48,6 +48,7 @@ class LayeringTest {
                 .layer("session").definedBy("dev.parley.session..")
                 .layer("transport").definedBy("dev.parley.transport..")
                 .layer("admin").definedBy("dev.parley.admin..")
+                .layer("api").definedBy("dev.parley.api..")
                 .layer("server").definedBy("dev.parley.server..")
                 .layer("client").definedBy("dev.parley.client..")
                 .layer("loadgen").definedBy("dev.parley.loadgen..")
@@ -68,6 +69,9 @@ class LayeringTest {
                         "protocol")
                 .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
+                .whereLayer("api").mayOnlyAccessLayers("api", "room", "account", "store", "content", "metrics",
+                        "protocol")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyAccessLayers("client", "protocol")
                 .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "socket", "protocol")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
