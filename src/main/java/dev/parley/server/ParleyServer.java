@@ -380,6 +380,11 @@ public final class ParleyServer implements AutoCloseable {
         return rooms;
     }
 
+    /** The server API, or null when no --api-key-file is given. */
+    public ApiServer api() {
+        return api;
+    }
+
     /** The admin HTTP address, or null when the admin port is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
