@@ -13,3 +13,7 @@ CREATE TABLE audit_log (
     target  VARCHAR(256)  NOT NULL,
     reason  VARCHAR(1024) NOT NULL
 );
+
+-- A permanent room created through the server API (POST /api/v1/rooms) rather than named by
+-- --permanent-rooms: opened at every start until the API removes it.
+ALTER TABLE permanent_room ADD COLUMN from_api BOOLEAN DEFAULT FALSE NOT NULL;

@@ -10,11 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Creates the rooms named by {@code --permanent-rooms} at start. A name keeps its room id
+ * Creates the rooms named by {@code --permanent-rooms}, and those the server API created, at start. A name keeps its room id
  * across restarts, and the room continues its seq from the chat log (further ahead after a
  * crash, see {@link ChatLog#continueSeq}); its latest messages are loaded into its tail, so a
  * join right after a restart gets them without a database read. Permanent rooms stay when
@@ -30,17 +31,25 @@ public final class PermanentRooms {
     /** Blocking; call at start, before clients connect. */
     public static void open(List<String> names, RoomStore roomStore, MessageStore messages, RoomContext context,
                             EventExecutorGroup executors, int maxMembers) throws SQLException {
-        for (String name : names) {
-            openOne(name, roomStore, messages, context, executors, maxMembers);
+        List<String> all = new ArrayList<>(names);
+        for (String fromApi : roomStore.namesFromApi()) {
+            if (all.stream().noneMatch(fromApi::equalsIgnoreCase)) {
+                all.add(fromApi);
+            }
+        }
+        for (String name : all) {
+            openOne(name, roomStore, messages, context, executors, maxMembers, false);
         }
     }
 
     /**
      * Opens the permanent room {@code name} (created, or continued when it existed before) and
      * lists it; for start and for the server API. Blocking (database); any thread.
+     *
+     * @param fromApi created through the server API: recorded so that every start opens it again
      */
     public static Room openOne(String name, RoomStore roomStore, MessageStore messages, RoomContext context,
-                               EventExecutorGroup executors, int maxMembers) throws SQLException {
+                               EventExecutorGroup executors, int maxMembers, boolean fromApi) throws SQLException {
         ChatLog chatLog = context.chatLog();
         HistoryService history = context.history();
         RoomDirectory directory = context.directory();
@@ -54,12 +63,15 @@ public final class PermanentRooms {
             if (lastSeq != found.get().seqBase()) {
                 roomStore.setSeqBase(id, lastSeq);
             }
+            if (fromApi) {
+                roomStore.markFromApi(id);
+            }
         } else {
             id = directory.newRoomId();
             if (id == 0) {
                 throw new SQLException("no room id could be reserved for permanent room " + name);
             }
-            roomStore.addPermanent(id, name);
+            roomStore.addPermanent(id, name, fromApi);
             lastSeq = 0;
         }
         int keep = history.joinHistory();

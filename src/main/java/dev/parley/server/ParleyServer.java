@@ -253,7 +253,7 @@ public final class ParleyServer implements AutoCloseable {
         ServerConfig.Rooms r = config.rooms();
         Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
                 new AuditLog(database, blocking, System::currentTimeMillis), roomStore,
-                (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max),
+                (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max, true),
                 blocking, r.roomMaxMembers(), r.maxRooms()));
         return new ApiServer(keys, endpoints.routes(), meterRegistry);
     }

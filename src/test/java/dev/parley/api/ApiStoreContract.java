@@ -57,6 +57,28 @@ abstract class ApiStoreContract extends BackendContract {
     }
 
     @Test
+    void aRoomTheApiCreatedIsOpenedAgainAfterARestartUntilTheApiRemovesIt() throws Exception {
+        long arena;
+        try (TestServer s = startWithApi()) {
+            arena = json(call(s, "POST", "/api/v1/rooms", KEY, "{\"name\": \"arena\"}")).get("room_id").asLong();
+            assertEquals(201, call(s, "POST", "/api/v1/rooms/" + arena + "/messages", KEY, "{\"text\": \"one\"}").statusCode());
+        }
+        try (TestServer s = startWithApi()) {
+            JsonNode rooms = json(call(s, "GET", "/api/v1/rooms", KEY, null)).get("rooms");
+            assertEquals(2, rooms.size(), rooms.toString());
+            assertEquals(arena, rooms.get(1).get("room_id").asLong());
+            HttpResponse<String> next = call(s, "POST", "/api/v1/rooms/" + arena + "/messages", KEY, "{\"text\": \"two\"}");
+            assertEquals(2, json(next).get("seq").asLong()); // continues its seq
+            assertEquals(200, call(s, "DELETE", "/api/v1/rooms/" + arena, KEY, null).statusCode());
+        }
+        try (TestServer s = startWithApi()) {
+            JsonNode rooms = json(call(s, "GET", "/api/v1/rooms", KEY, null)).get("rooms");
+            assertEquals(1, rooms.size(), rooms.toString());
+            assertEquals("lobby", rooms.get(0).get("name").asText());
+        }
+    }
+
+    @Test
     void auditEntriesAreStoredAndPagedNewestFirst() throws Exception {
         try (TestServer s = startWithApi()) {
             for (String name : List.of("a1", "a2", "a3")) {
