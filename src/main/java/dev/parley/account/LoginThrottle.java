@@ -134,7 +134,10 @@ public final class LoginThrottle {
         };
     }
 
-    /** A reserved login check: exactly one of its methods must be called once it is done. */
+    /**
+     * A reserved login check: exactly one of its methods must be called once it is done. A token
+     * login's attempt has no name and holds no in-flight slot ({@link #tryAcquireToken}).
+     */
     public final class Attempt {
         private final String name;
         private final String address;
@@ -203,6 +206,18 @@ public final class LoginThrottle {
         return new Decision(new Attempt(nameKey, address), null);
     }
 
+    /**
+     * Checks a token login from {@code address}: only the address's failure lockout applies, and
+     * a failed token counts against the address alone (a token names no account before it is
+     * verified). Not capped in flight: the cap guards the hashing threads, and a token check
+     * costs microseconds, so a reconnect storm from one address is not slowed down.
+     */
+    public synchronized Decision tryAcquireToken(String address) {
+        long now = nanos.getAsLong();
+        Refusal r = check(tally(addresses, address, now), policy.failuresPerAddress(), Reason.ADDRESS, now, false);
+        return r != null ? new Decision(null, r) : new Decision(new Attempt(null, address), null);
+    }
+
     /** How many lockouts began since the last call; for the rate-limited log line. */
     public synchronized long takeLockouts() {
         long n = lockouts;
@@ -238,6 +253,12 @@ public final class LoginThrottle {
         at.done = true;
         long now = nanos.getAsLong();
         Tally a = tally(addresses, at.address, now);
+        if (at.name == null) {
+            if (failure) {
+                fail(a, policy.failuresPerAddress(), now);
+            }
+            return;
+        }
         Tally n = tally(names, at.name, now);
         a.pending = Math.max(0, a.pending - 1);
         n.pending = Math.max(0, n.pending - 1);

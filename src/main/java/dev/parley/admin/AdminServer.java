@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +26,13 @@ import java.util.function.Supplier;
 /**
  * The admin HTTP port: {@code GET /metrics} (Prometheus text format) and the health documents
  * (JSON): {@code /health/live} is 200 while the process serves (a supervisor restarts it when
- * not); {@code /health/ready} is 200 when it can take players and 503 with the reasons when not
- * (shutting down, database unreachable, chat log too far behind), for load balancers;
- * {@code /health} is as before: 200 while serving, 503 once shutting down; {@code /api/...} goes
- * to the server API's handler when one is given. Served by the JDK's HTTP server on a small pool
- * of its own ({@code parley-admin-N}), away from the chat event loops.
+ * not, and through a shutdown's drain); {@code /health/ready} is 200 when it can take players and
+ * 503 with the reasons when not (shutting down or draining, database unreachable, chat log too far
+ * behind), for load balancers;
+ * {@code /health} is as before: 200 while serving, 503 once shutting down. Served by the JDK's
+ * HTTP server on a small pool of its own ({@code parley-admin-N}), away from the chat event loops;
+ * over HTTPS when the server has TLS on (the same certificate as the client port, reloaded with it).
+ * {@code /api/...} goes to the server API's handler when one is given.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -54,7 +58,9 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService executor;
-    private volatile boolean healthy = true;
+    private final String scheme;
+    /** Why the server is shutting down; null while it is not. */
+    private volatile String shuttingDown;
 
     /** What keeps the server from taking players now; called on the admin thread. */
     @FunctionalInterface
@@ -84,12 +90,29 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * @param health    the fields of the health documents (status is added)
+     * @param readiness the checks of {@code /health/ready} besides shutting down
+     * @param https     serve HTTPS with this configuration; null = plain HTTP
+     */
+    public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
+                       Readiness readiness, HttpsConfigurator https) throws IOException {
+        this(host, port, registry, health, readiness, https, null);
+    }
+
+    /**
      * @param api serves {@code /api/...} (the server API, package api); null = nothing there
      */
-    public AdminServer(String host, int port, PrometheusMeterRegistry registry,
-                       Supplier<Map<String, Object>> health, Readiness readiness, HttpHandler api) throws IOException {
+    public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
+                       Readiness readiness, HttpsConfigurator https, HttpHandler api) throws IOException {
+        scheme = https == null ? "http" : "https";
         try {
-            http = HttpServer.create(new InetSocketAddress(host, port), 64);
+            if (https == null) {
+                http = HttpServer.create(new InetSocketAddress(host, port), 64);
+            } else {
+                HttpsServer server = HttpsServer.create(new InetSocketAddress(host, port), 64);
+                server.setHttpsConfigurator(https);
+                http = server;
+            }
         } catch (IOException e) {
             throw new IOException("cannot open the admin port " + host + ":" + port
                     + " (admin-port; -1 for none): " + e.getMessage(), e);
@@ -111,7 +134,7 @@ public final class AdminServer implements AutoCloseable {
         });
         http.createContext("/health", ex -> {
             if (exactly(ex, "/health") && onlyGet(ex)) {
-                document(ex, healthy, Map.of(), health);
+                document(ex, shuttingDown == null, Map.of(), health);
             }
         });
         http.createContext("/health/live", ex -> {
@@ -122,8 +145,9 @@ public final class AdminServer implements AutoCloseable {
         http.createContext("/health/ready", ex -> {
             if (exactly(ex, "/health/ready") && onlyGet(ex)) {
                 Map<String, String> problems = new LinkedHashMap<>();
-                if (!healthy) {
-                    problems.put("server", "shutting down");
+                String stopping = shuttingDown;
+                if (stopping != null) {
+                    problems.put("server", stopping);
                 } else {
                     problems.putAll(readiness.problems());
                 }
@@ -135,7 +159,7 @@ public final class AdminServer implements AutoCloseable {
         }
         http.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", NOT_FOUND));
         http.start();
-        log.info("Admin HTTP on http://{}:{}/ (/metrics, /health/live, /health/ready, /health)", host,
+        log.info("Admin HTTP on {}://{}:{}/ (/metrics, /health/live, /health/ready, /health)", scheme, host,
                 address().getPort());
     }
 
@@ -143,9 +167,17 @@ public final class AdminServer implements AutoCloseable {
         return http.getAddress();
     }
 
-    /** From now on /health answers 503, so load balancers stop sending players here. */
+    /** From now on /health and /health/ready answer 503, so load balancers stop sending players here. */
     public void markShuttingDown() {
-        healthy = false;
+        markShuttingDown("shutting down");
+    }
+
+    /**
+     * From now on /health and /health/ready answer 503, the latter with {@code reason} under
+     * "server" (e.g. "shutting down: draining for 5 s"); /health/live stays 200 until the port closes.
+     */
+    public void markShuttingDown(String reason) {
+        shuttingDown = reason;
     }
 
     private static void document(HttpExchange ex, boolean up, Map<String, String> problems,

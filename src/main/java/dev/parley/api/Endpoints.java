@@ -196,7 +196,8 @@ public final class Endpoints {
             b.roomStore().removePermanent(id);
             return null;
         });
-        boolean removed = await(b.rooms().remove(id, "room " + room.name() + " was removed by the server"), id);
+        String notice = "room " + room.name() + " (#" + Long.toUnsignedString(id) + ") was removed by the server";
+        boolean removed = await(b.rooms().remove(id, notice), id);
         if (!removed) {
             throw ApiException.notFound("no room " + Long.toUnsignedString(id));
         }

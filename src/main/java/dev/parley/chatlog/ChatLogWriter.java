@@ -1,10 +1,12 @@
 package dev.parley.chatlog;
 
+import dev.parley.logging.LogLimiter;
 import dev.parley.protocol.pb.ChatNotify;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +50,11 @@ import java.util.function.LongFunction;
 final class ChatLogWriter {
 
     private static final Logger log = LoggerFactory.getLogger(ChatLogWriter.class);
+    /** Lines that repeat as long as their cause lasts (a bug in a loop, a full disk, a failing callback). */
+    private static final Duration REPEAT_INTERVAL = Duration.ofSeconds(10);
+    private final LogLimiter writerErrorLog = new LogLimiter(log, REPEAT_INTERVAL);
+    private final LogLimiter spillRetryLog = new LogLimiter(log, REPEAT_INTERVAL);
+    private final LogLimiter deliveryErrorLog = new LogLimiter(log, REPEAT_INTERVAL);
 
     /** Messages per database transaction at most. */
     static final int MAX_BATCH = 2000;
@@ -183,7 +190,7 @@ final class ChatLogWriter {
                 }
             } catch (Throwable t) {
                 // a bug, not the database: keep the thread (and so every later message) alive
-                log.error("chat log writer error; continuing", t);
+                writerErrorLog.warn(b -> b.setMessage("chat log writer error; continuing").setCause(t));
                 LockSupport.parkNanos(minBackoffNanos);
             }
         }
@@ -330,7 +337,7 @@ final class ChatLogWriter {
                     return;
                 }
                 // the disk is full or gone as well: hold on, the queue fills and new chat is refused
-                log.error("chat log: cannot write the spill file {} ({}); retrying", spill.path(), e.toString());
+                spillRetryLog.warn("chat log: cannot write the spill file {} ({}); retrying", spill.path(), e.toString());
                 LockSupport.parkNanos(maxBackoffNanos);
             }
         }
@@ -435,7 +442,7 @@ final class ChatLogWriter {
             try {
                 e.onStored().run();
             } catch (RuntimeException ex) {
-                log.warn("chat log: delivery after storing failed", ex);
+                deliveryErrorLog.warn(b -> b.setMessage("chat log: delivery after storing failed").setCause(ex));
             }
         }
     }

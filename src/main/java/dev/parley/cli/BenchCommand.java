@@ -42,6 +42,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "java binary for the server, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java (default: this JVM's).")
     String java;
 
+    @CommandLine.Mixin
+    TlsFlags tls;
+
     @Option(names = "--find-max", description = "Ramp the rate until p99 or loss fails; report the best step.")
     boolean findMax;
 
@@ -64,6 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchConfig b = new BenchConfig();
         LoadgenConfig c = b.load;
         workload.applyTo(c);
+        c.tls = tls.options();
         b.java = java;
         b.serverJvmArgs = split(serverJvmArgs);
         b.serverArgs = split(serverArgs);

@@ -6,10 +6,13 @@ import dev.parley.client.console.LineConsole;
 import dev.parley.client.console.StreamLineConsole;
 import dev.parley.client.console.TerminalLineConsole;
 import dev.parley.protocol.Frames;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -42,6 +45,14 @@ public final class ClientCommand implements Callable<Integer> {
                     + "if neither is given). A password on the command line is visible to other local users.")
     String password;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Log in with this token from your game's backend (a JWT; see parley token) instead of a "
+                    + "name and password. Visible to other local users: prefer --token-file.")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Log in with the token in FILE.")
+    Path tokenFile;
+
     @Option(names = "--max-frame", defaultValue = "" + Frames.DEFAULT_MAX_CLIENT_FRAME, paramLabel = "BYTES",
             description = "The server's --max-frame: longer chat lines are refused here rather than by a "
                     + "disconnect (default: ${DEFAULT-VALUE}).")
@@ -52,10 +63,21 @@ public final class ClientCommand implements Callable<Integer> {
                     + "0 exits at once instead (default: ${DEFAULT-VALUE}).")
     Duration reconnectFor;
 
+    @CommandLine.Mixin
+    TlsFlags tls;
+
     @Override
     public Integer call() throws IOException {
+        if (token != null && tokenFile != null) {
+            throw new IllegalArgumentException("give --token or --token-file, not both");
+        }
+        String loginToken = tokenFile != null ? Files.readString(tokenFile).strip() : token;
+        if (loginToken != null && (name != null || password != null)) {
+            throw new IllegalArgumentException("a token names the player: drop --name and --password"
+                    + (password != null ? " (or unset PARLEY_PASSWORD)" : ""));
+        }
         ClientOptions options = ClientOptions.of(host, port, name, password).withMaxFrameBytes(maxFrame)
-                .withReconnectFor(reconnectFor);
+                .withReconnectFor(reconnectFor).withTls(tls.options()).withToken(loginToken);
         try (LineConsole console = TerminalLineConsole.isSystemTerminal() ? TerminalLineConsole.open()
                 : StreamLineConsole.standardStreams()) {
             return new ConsoleClient(options, console).run();

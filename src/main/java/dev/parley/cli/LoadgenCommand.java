@@ -1,5 +1,7 @@
 package dev.parley.cli;
 
+import dev.parley.account.DevTokens;
+import dev.parley.account.SecretFile;
 import dev.parley.loadgen.Durations;
 import dev.parley.loadgen.HtmlChart;
 import dev.parley.loadgen.LoadReport;
@@ -8,16 +10,23 @@ import dev.parley.loadgen.LoadgenConfig;
 import dev.parley.loadgen.PhaseListener;
 import dev.parley.loadgen.PhaseResult;
 import dev.parley.loadgen.Progress;
+import dev.parley.loadgen.ReconnectStorm;
 import dev.parley.loadgen.ResultPrinter;
 import dev.parley.loadgen.SourceAddresses;
 import dev.parley.loadgen.Verdict;
+import dev.parley.loadgen.WireProtocol;
+import dev.parley.server.ServerConfig;
 import dev.parley.socket.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code parley loadgen}: drives a running server with chat traffic and measures every delivery. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,8 +47,9 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "7777", description = "Server port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Server port (default: the server's default for --protocol: "
+            + ServerConfig.Network.DEFAULT_PORT + " for tcp, " + ServerConfig.WebSocket.DEFAULT_PORT + " for ws).")
+    Integer port;
 
     @Option(names = "--drain", defaultValue = "5s",
             description = "Wait after the last send for outstanding deliveries before counting them lost (default: ${DEFAULT-VALUE}).")
@@ -60,15 +70,33 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "Client socket transport (default: epoll if available, else nio).")
     Transport transport;
 
+    @CommandLine.Mixin
+    TlsFlags tls;
+
     @Option(names = "--setup-timeout", defaultValue = "120s",
             description = "Limit for each setup step: connect, log in, create, join (default: ${DEFAULT-VALUE}).")
     String setupTimeout;
 
+    @Option(names = "--reconnect-storm",
+            description = "Instead of the chat load: log --clients players into --rooms rooms, chat a little, drop "
+                    + "every connection at once and measure how long until each is back (logged in with its session "
+                    + "token, rejoined with last_seen_seq, caught up) with no gap and no duplicate. One extra player "
+                    + "per room stays and chats meanwhile. Prints p50/p99/max time-to-back and a verdict; exits 1 on "
+                    + "a gap, a duplicate or a player not back within --setup-timeout.")
+    boolean reconnectStorm;
+
+    @Option(names = "--storm-token-secret-file", paramLabel = "FILE",
+            description = "With --reconnect-storm: log the players in first with backend tokens signed with this "
+                    + "secret (the server's --token-hmac-secret-file), so setup costs no password hashing "
+                    + "(default: names and --password).")
+    Path stormTokenSecretFile;
+
     LoadgenConfig toConfig() {
         LoadgenConfig c = new LoadgenConfig();
         c.host = host;
-        c.port = port;
         workload.applyTo(c);
+        c.port = port != null ? port
+                : c.protocol == WireProtocol.WS ? ServerConfig.WebSocket.DEFAULT_PORT : ServerConfig.Network.DEFAULT_PORT;
         c.drain = Durations.parse(drain);
         c.setupTimeout = Durations.parse(setupTimeout);
         c.sourceAddresses = SourceAddresses.parse(sourceAddresses);
@@ -77,6 +105,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             c.runId = runId;
         }
         c.transport = transport;
+        c.tls = tls.options();
         c.report = workload.report;
         c.chart = workload.chart;
         c.validate();
@@ -86,7 +115,27 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadgenConfig cfg = toConfig();
-        return run(cfg, System.out);
+        return reconnectStorm ? storm(cfg, stormTokenSecretFile, System.out) : run(cfg, System.out);
+    }
+
+    /** Runs the reconnect storm against a running server; returns the exit code. */
+    static int storm(LoadgenConfig cfg, Path tokenSecretFile, PrintStream out) throws Exception {
+        Function<String, String> tokens = null;
+        if (tokenSecretFile != null) {
+            byte[] secret = SecretFile.read(tokenSecretFile, "storm-token-secret-file");
+            // the name is the player's id too; valid long enough for a slow setup
+            tokens = name -> DevTokens.hs256(secret, name, name, List.of(), null, null, Instant.now(),
+                    cfg.setupTimeout.multipliedBy(4));
+        }
+        try (ReconnectStorm storm = new ReconnectStorm(settings(cfg, tokens), out)) {
+            return storm.run().passed() ? 0 : 1;
+        }
+    }
+
+    private static ReconnectStorm.Settings settings(LoadgenConfig cfg, Function<String, String> tokens) {
+        return new ReconnectStorm.Settings(cfg.host, cfg.port, cfg.clients, cfg.rooms,
+                ReconnectStorm.Settings.DEFAULT_MESSAGES_BEFORE, ReconnectStorm.Settings.DEFAULT_MESSAGES_DURING,
+                cfg.runId, cfg.password, tokens, cfg.effectiveTransport(), cfg.effectiveThreads(), cfg.setupTimeout);
     }
 
     /** Runs one load test against a running server; returns the exit code. */

@@ -15,6 +15,7 @@ import java.util.Properties;
         usageHelpWidth = 100,
         description = "Parley: a room-based real-time chat server for game backends.",
         subcommands = {ServerCommand.class, ClientCommand.class, LoadgenCommand.class, BenchCommand.class,
+                TokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -3,6 +3,7 @@ package dev.parley.cli;
 import dev.parley.content.BlockedWords;
 import dev.parley.history.HistoryService;
 import dev.parley.launch.ReadyFile;
+import dev.parley.logging.LogFormat;
 import dev.parley.protocol.Frames;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
@@ -32,7 +33,7 @@ import java.util.concurrent.Callable;
                         + "override the environment, which overrides the file, which overrides the defaults shown. "
                         + "An unknown key in the file is an error; an unknown PARLEY_ variable only a warning.",
                 "With --ready-file, once the server accepts connections it writes a properties file (atomically: "
-                        + "a temporary file, then a move) with pid, transport, client-port and admin-port (a number, "
+                        + "a temporary file, then a move) with pid, transport, client-port, admin-port and ws-port (each a number, "
                         + "or none), and deletes it on shutdown; launchers wait for it instead of reading the log."})
 public final class ServerCommand implements Callable<Integer> {
 
@@ -77,6 +78,16 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--max-rooms", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
     int maxRooms;
+
+    @Option(names = "--max-rooms-per-player",
+            description = "Rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerPlayer;
+
+    @Option(names = "--dedup-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a room remembers a player's client_msg_ids: a chat request repeating one is answered "
+                    + "with the original message, not stored or sent again (default: ${DEFAULT-VALUE}; 0 = off; "
+                    + "memory only, a restart forgets it).")
+    Duration dedupWindow;
 
     @Option(names = "--auto-register", negatable = true, fallbackValue = "true",
             description = "Create an account on first login with a new name (default: ${DEFAULT-VALUE}; --no-auto-register turns it off).")
@@ -132,6 +143,19 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-connections-per-address", paramLabel = "N",
             description = "Open client connections from one IP address at most (default: ${DEFAULT-VALUE} = no limit, since players behind one NAT share an address).")
     int maxPerAddress;
+
+    @Option(names = "--ws-port",
+            description = "WebSocket listener: /ws (subprotocols parley.v1 and parley.v1.json) and the browser page at / "
+                    + "(default: ${DEFAULT-VALUE}; 0 = any free port, -1 = none).")
+    int wsPort;
+
+    @Option(names = "--ws-host", description = "Address of the WebSocket listener (default: the --host).")
+    String wsHost;
+
+    @Option(names = "--ws-allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Pages of other sites that may open a WebSocket, e.g. https://game.example.com, or * for any "
+                    + "(default: none; this host's own pages and non-browser clients, which send no Origin, always may).")
+    List<String> wsAllowedOrigins;
 
     @Option(names = "--admin-port",
             description = "HTTP port for GET /metrics (Prometheus), /health/live, /health/ready (503 with the reasons "
@@ -261,8 +285,77 @@ public final class ServerCommand implements Callable<Integer> {
                     + "this long, then the database is tried again (default: ${DEFAULT-VALUE}).")
     Duration dbBreakerOpen;
 
+    @Option(names = "--drain", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM: turn not ready (/health/ready 503), tell every client the server is going "
+                    + "away (GoingAwayNotify: reconnect later, spread), refuse new logins with SERVER_BUSY and keep "
+                    + "serving the connected clients this long (less once all have left), then shut down and exit 0. "
+                    + "A second SIGTERM ends the drain at once (default: ${DEFAULT-VALUE}; 0 = no drain).")
+    Duration drain;
+
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "Log lines as text (ISO-8601 time with zone offset, level, thread, logger, message, "
+                    + "key=value fields) or json (one object per line: time, level, logger, thread, message and the "
+                    + "fields, e.g. event, player, remote, reason) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain (leaf first) of the server; with --tls-key it turns on TLS for the "
+                    + "client port, the WebSocket listener (wss://) and the admin port (https://).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key of --tls-cert: PKCS#8 (BEGIN PRIVATE KEY) or PKCS#1 (BEGIN RSA PRIVATE KEY), "
+                    + "unencrypted.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", negatable = true, fallbackValue = "true",
+            description = "FOR DEVELOPMENT: TLS with a self-signed certificate for localhost, 127.0.0.1, ::1 and this "
+                    + "host, made once and kept in --data-dir/tls/ (clients pin it with --tls-ca "
+                    + "DATA_DIR/tls/self-signed-cert.pem) (default: ${DEFAULT-VALUE}).")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--tls-reload-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the certificate files are checked; changed ones are loaded for new connections "
+                    + "(open ones keep theirs), a bad new pair is logged and the old one kept (default: "
+                    + "${DEFAULT-VALUE}; 0 = never).")
+    Duration tlsReloadInterval;
+
+    @Option(names = "--token-hmac-secret-file", paramLabel = "FILE",
+            description = "Log players in with HS256 JWTs from your game backend, signed with the text in FILE "
+                    + "(at least 32 bytes, e.g. head -c 32 /dev/urandom | base64 > FILE). Claims: sub (the player's "
+                    + "stable id), name (display name), exp, optional roles. See README, \"Logging in with your "
+                    + "game backend's tokens\".")
+    Path tokenHmacSecretFile;
+
+    @Option(names = "--token-jwks-file", paramLabel = "FILE",
+            description = "Log players in with RS256 / ES256 JWTs from your game backend, checked against the public "
+                    + "keys of this JWKS file (each with a kid, which the token's header names).")
+    Path tokenJwksFile;
+
+    @Option(names = "--token-issuer", paramLabel = "ISS",
+            description = "The iss claim backend tokens must carry (default: any).")
+    String tokenIssuer;
+
+    @Option(names = "--token-audience", paramLabel = "AUD",
+            description = "The aud claim backend tokens must include (default: any).")
+    String tokenAudience;
+
+    @Option(names = "--password-login", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,
+            description = "Whether names and passwords log in (default: ${DEFAULT-VALUE}); off needs a token option.")
+    boolean passwordLogin;
+
+    @Option(names = "--session-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the session token of each login (LoginResponse.session_token) logs its player in "
+                    + "again, across restarts too, e.g. 24h, 30m (default: ${DEFAULT-VALUE}).")
+    Duration sessionTtl;
+
+    @Option(names = "--session-key-file", paramLabel = "FILE",
+            description = "The key that signs session tokens (text, at least 32 bytes); give every server of one "
+                    + "database the same (default: a key made once and kept in the database).")
+    Path sessionKeyFile;
+
     @Option(names = "--ready-file", paramLabel = "FILE",
-            description = "Once accepting connections, write pid, transport, client-port and admin-port here "
+            description = "Once accepting connections, write pid, transport, client-port, admin-port and ws-port here "
                     + "(see above); for launchers and scripts, e.g. with --port 0.")
     Path readyFile;
 
@@ -275,6 +368,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
                 .maxConnections(maxConnections).maxPerAddress(maxPerAddress).sendBuffer(sendBuffer)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
+                .maxRoomsPerPlayer(maxRoomsPerPlayer).dedupWindow(dedupWindow)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)
                 .dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize)
@@ -282,6 +376,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .chatLog(chatLog).logFlushInterval(logFlushInterval).logSync(logSync).logQueue(logQueue)
                 .joinHistory(joinHistory).historyMax(historyMax)
                 .adminHost(adminHost).adminPort(adminPort)
+                .wsHost(wsHost).wsPort(wsPort).wsAllowedOrigins(wsAllowedOrigins == null ? List.of() : trimmed(wsAllowedOrigins))
                 .statsInterval(statsInterval)
                 .loginFailuresPerName(loginFailuresPerName).loginFailuresPerAddress(loginFailuresPerAddress)
                 .loginFailureWindow(loginFailureWindow).loginLockout(loginLockout).loginLockoutMax(loginLockoutMax)
@@ -289,6 +384,11 @@ public final class ServerCommand implements Callable<Integer> {
                 .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
                 .apiKeyFile(apiKeyFile).blockedWordsFile(blockedWordsFile).blockedWordsMode(blockedWordsMode)
+                .drain(drain)
+                .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned).tlsReloadInterval(tlsReloadInterval)
+                .tokenHmacSecretFile(tokenHmacSecretFile).tokenJwksFile(tokenJwksFile).tokenIssuer(tokenIssuer)
+                .tokenAudience(tokenAudience).passwordLogin(passwordLogin).sessionTtl(sessionTtl)
+                .sessionKeyFile(sessionKeyFile)
                 .build();
     }
 
@@ -306,8 +406,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (readyFile != null) {
             try {
                 InetSocketAddress admin = server.adminAddress();
+                InetSocketAddress ws = server.webSocketAddress();
                 new ReadyFile(ProcessHandle.current().pid(), server.transport().cliName(), server.address().getPort(),
-                        admin == null ? ReadyFile.NO_ADMIN_PORT : admin.getPort()).writeTo(readyFile);
+                        admin == null ? ReadyFile.NO_PORT : admin.getPort(), ws == null ? ReadyFile.NO_PORT : ws.getPort())
+                        .writeTo(readyFile);
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw new IOException("cannot write the ready file " + readyFile + ": " + e.getMessage(), e);
@@ -318,14 +420,18 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply(); // before the server's first line
         ParleyServer server = start();
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             if (readyFile != null) {
                 deleteQuietly(readyFile); // not ready any more
             }
             server.close();
-        }, "parley-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        // SIGTERM, the supervisor's stop: a drain, then this returns and the process exits 0.
+        // Anything else that ends the JVM (Ctrl-C, System.exit) still closes the server.
+        TermSignal.install(() -> new Thread(stop, "parley-shutdown").start());
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "parley-shutdown-hook"));
         server.awaitTermination();
         return 0;
     }
@@ -368,6 +474,17 @@ public final class ServerCommand implements Callable<Integer> {
                 case "refuse" -> DuplicateLogin.REFUSE;
                 default -> throw new CommandLine.TypeConversionException("expected replace or refuse, got '" + value + "'");
             };
+        }
+    }
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected text or json, got '" + value + "'");
+            }
         }
     }
 

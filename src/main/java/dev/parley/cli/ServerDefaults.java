@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.logging.LogFormat;
 import dev.parley.server.ServerConfig.Accounts;
 import dev.parley.server.ServerConfig.Admin;
 import dev.parley.server.ServerConfig.Blocking;
@@ -7,10 +8,12 @@ import dev.parley.server.ServerConfig.ChatLogSettings;
 import dev.parley.server.ServerConfig.Connections;
 import dev.parley.server.ServerConfig.DbBreaker;
 import dev.parley.server.ServerConfig.History;
+import dev.parley.server.ServerConfig.Identity;
 import dev.parley.server.ServerConfig.Logins;
 import dev.parley.server.ServerConfig.Network;
 import dev.parley.server.ServerConfig.Rooms;
 import dev.parley.server.ServerConfig.Storage;
+import dev.parley.server.ServerConfig.Tls;
 import dev.parley.server.ServerConfig;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -47,6 +50,8 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("send-buffer", Integer.toString(Connections.DEFAULT_SEND_BUFFER)),
             entry("room-max-members", Integer.toString(Rooms.DEFAULT_ROOM_MAX_MEMBERS)),
             entry("max-rooms", Integer.toString(Rooms.DEFAULT_MAX_ROOMS)),
+            entry("max-rooms-per-player", Integer.toString(Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER)),
+            entry("dedup-window", duration(Rooms.DEFAULT_DEDUP_WINDOW)),
             entry("max-chat-bytes", Integer.toString(Rooms.DEFAULT_MAX_CHAT_BYTES)),
             entry("auto-register", Boolean.toString(Accounts.DEFAULT_AUTO_REGISTER)),
             entry("password-iterations", Integer.toString(Accounts.DEFAULT_PASSWORD_ITERATIONS)),
@@ -61,6 +66,7 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("history-max", Integer.toString(History.DEFAULT_HISTORY_MAX)),
             entry("admin-host", Admin.DEFAULT_HOST),
             entry("admin-port", Integer.toString(Admin.DEFAULT_PORT)),
+            entry("ws-port", Integer.toString(ServerConfig.WebSocket.DEFAULT_PORT)),
             entry("stats-interval", duration(ServerConfig.DEFAULT_STATS_INTERVAL)),
             entry("login-failures-per-name", Integer.toString(Logins.DEFAULT_FAILURES_PER_NAME)),
             entry("login-failures-per-address", Integer.toString(Logins.DEFAULT_FAILURES_PER_ADDRESS)),
@@ -72,14 +78,24 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("hash-queue", Integer.toString(Logins.DEFAULT_HASH_QUEUE)),
             entry("db-login-timeout", duration(DbBreaker.DEFAULT_LOGIN_TIMEOUT)),
             entry("db-breaker-open", duration(DbBreaker.DEFAULT_OPEN)),
+            entry("drain", duration(ServerConfig.DEFAULT_DRAIN)),
+            entry("log-format", LogFormat.DEFAULT.cliName()),
+            entry("tls-self-signed", Boolean.toString(Tls.DEFAULT_SELF_SIGNED)),
+            entry("tls-reload-interval", duration(Tls.DEFAULT_RELOAD_INTERVAL)),
+
+            entry("password-login", Identity.DEFAULT_PASSWORD_LOGIN ? "on" : "off"),
+            entry("session-ttl", duration(Identity.DEFAULT_SESSION_TTL)),
             entry("blocked-words-mode", ServerConfig.Content.DEFAULT_BLOCKED_WORDS_MODE.cliName()));
 
     /**
-     * A duration the way {@link DurationConverter} reads it: whole minutes as {@code 5m}, whole
+     * A duration the way {@link DurationConverter} reads it: whole hours as {@code 24h}, whole minutes as {@code 5m}, whole
      * seconds as {@code 30s}, else {@code 20ms}.
      */
     static String duration(Duration d) {
         long ms = d.toMillis();
+        if (ms > 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
         if (ms > 0 && ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }

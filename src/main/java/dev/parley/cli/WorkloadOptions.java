@@ -3,6 +3,8 @@ package dev.parley.cli;
 import dev.parley.loadgen.Durations;
 import dev.parley.loadgen.LoadgenConfig;
 import dev.parley.loadgen.PayloadMix;
+import dev.parley.loadgen.WireProtocol;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -31,6 +33,11 @@ final class WorkloadOptions {
             description = "Load before measuring, excluded from the figures but checked for loss; with bench --find-max, "
                     + "before the first step (default: ${DEFAULT-VALUE}).")
     String warmup;
+
+    @Option(names = "--protocol", defaultValue = "tcp", paramLabel = "tcp|ws", converter = ProtocolConverter.class,
+            description = "How the clients connect: tcp (the client port), or ws: the same frames over WebSocket "
+                    + "(parley.v1 at /ws of the WebSocket port) (default: ${DEFAULT-VALUE}).")
+    WireProtocol protocol;
 
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report here.")
     Path report;
@@ -67,5 +74,13 @@ final class WorkloadOptions {
         c.flooders = flooders;
         c.flooderReads = flooderReads;
         c.silentConnections = silentConnections;
+        c.protocol = protocol;
+    }
+
+    static final class ProtocolConverter implements CommandLine.ITypeConverter<WireProtocol> {
+        @Override
+        public WireProtocol convert(String value) {
+            return WireProtocol.parse(value);
+        }
     }
 }

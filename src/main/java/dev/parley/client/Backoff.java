@@ -23,6 +23,17 @@ public final class Backoff {
     }
 
     /**
+     * The wait before the first attempt after a server said it is going away
+     * ({@code GoingAwayNotify.reconnect_after_ms}, here {@code base}): the base plus a uniform
+     * random share of up to as much again, so that the clients of a drained server come back
+     * spread over that time rather than all at once. After any other loss the first attempt
+     * is made at once. Counts toward the policy's time like any wait.
+     */
+    public Duration afterGoingAway(Duration base) {
+        return base.plusNanos(Math.round(base.toNanos() * random.getAsDouble()));
+    }
+
+    /**
      * The wait before the next attempt, given the time {@code elapsed} since the connection was
      * lost; null when that time is spent. The last wait is cut to end when the time does.
      */

@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * @param host             server address
  * @param port             server port
- * @param name             player name
- * @param password         password (also used to log in again after a reconnect)
+ * @param name             player name; null with a {@code token}
+ * @param password         password (also used to log in again after a reconnect); null with a {@code token}
  * @param replyTimeout     how long a request waits for its reply once sent
  * @param loginTimeout     how long a login waits: password hashing is deliberately slow and queued on a busy server
  * @param maxFrameBytes    the largest frame the server takes from a client (its {@code --max-frame}); longer
@@ -21,10 +21,17 @@ import java.util.Objects;
  * @param retryFirstLogin  whether the first login, too, is retried on the reconnect schedule while the server
  *                         refuses the name as online: for a bot restarting right after a crash, whose old
  *                         session the server has not dropped yet. Off, a name online elsewhere fails at once.
+ * @param heartbeat        a {@code PingRequest} after this long without sending; zero = never
+ * @param tls              TLS or plain TCP ({@link TlsOptions#OFF}, the default)
+ * @param token            instead of name and password: a token from the game's backend (see the server's
+ *                         {@code --token-hmac-secret-file}); null = log in with name and password. Either way,
+ *                         reconnects log in with the session token the server gave the last login, and fall
+ *                         back to these credentials only when it is refused (expired, another database)
  */
 public record ClientConfig(String host, int port, String name, String password, Duration replyTimeout,
                            Duration loginTimeout, int maxFrameBytes, ReconnectPolicy reconnect,
-                           boolean retryFirstLogin, Duration heartbeat) {
+                           boolean retryFirstLogin, Duration heartbeat, TlsOptions tls,
+                           String token) {
 
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(15);
@@ -36,8 +43,12 @@ public record ClientConfig(String host, int port, String name, String password, 
 
     public ClientConfig {
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(password, "password");
+        if (token == null) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(password, "password");
+        } else if (name != null || password != null) {
+            throw new IllegalArgumentException("log in with a token, or a name and password, not both");
+        }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be 1-65535, was " + port);
         }
@@ -51,6 +62,7 @@ public record ClientConfig(String host, int port, String name, String password, 
         if (heartbeat == null || heartbeat.isNegative()) {
             throw new IllegalArgumentException("heartbeat must be zero (off) or positive");
         }
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** A builder with the defaults: 5 s per reply, 15 s per login, the server's default frame limit, {@link ReconnectPolicy#defaults()}. */
@@ -63,7 +75,7 @@ public record ClientConfig(String host, int port, String name, String password, 
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 
-    /** Collects the settings; {@link #name} and {@link #password} are required. */
+    /** Collects the settings; {@link #name} and {@link #password}, or a {@link #token}, are required. */
     public static final class Builder {
         private final String host;
         private final int port;
@@ -75,6 +87,8 @@ public record ClientConfig(String host, int port, String name, String password, 
         private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
         private boolean retryFirstLogin;
         private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private TlsOptions tls = TlsOptions.OFF;
+        private String token;
 
         private Builder(String host, int port) {
             this.host = host;
@@ -122,9 +136,21 @@ public record ClientConfig(String host, int port, String name, String password, 
             return this;
         }
 
+        /** TLS: e.g. {@link TlsOptions#DEFAULT}, or {@link TlsOptions#trusting} a CA file (default: plain TCP). */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Log in with a token from the game's backend instead of a name and password. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(host, port, name, password, replyTimeout, loginTimeout, maxFrameBytes, reconnect,
-                    retryFirstLogin, heartbeat);
+                    retryFirstLogin, heartbeat, tls, token);
         }
     }
 }

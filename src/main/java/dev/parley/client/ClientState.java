@@ -9,34 +9,58 @@ import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * What a {@link ParleyClient} knows about itself: who it is logged in as, which room it is in, as
- * the server's responses established it, and the highest message seq of each room it has
- * delivered (where a resume continues). It outlives a connection: a reconnect picks up from
- * here. Written on the client thread, readable from any thread, hence volatile.
+ * What a {@link ParleyClient} knows about itself: who it is logged in as, which rooms it is in
+ * (in the order it entered them), as the server's responses established it, and the highest
+ * message seq of each room it has delivered (where a resume continues). It outlives a
+ * connection: a reconnect picks up from here. Written on the client thread, readable from any
+ * thread: the room map is replaced, never changed, and published through a volatile field.
  */
 public final class ClientState {
 
     private volatile long playerId;
-    private volatile RoomInfo room;
+    /** Room id to room, in entry order; an unmodifiable copy. */
+    private volatile Map<Long, RoomInfo> rooms = Map.of();
     private final ConcurrentMap<Long, Long> lastSeen = new ConcurrentHashMap<>();
 
     public long playerId() {
         return playerId;
     }
 
-    /** The room the server last confirmed this client entered, or null. */
-    public RoomInfo room() {
-        return room;
+    /** The rooms the server last confirmed this client is in, oldest entry first. */
+    public List<RoomInfo> rooms() {
+        return List.copyOf(rooms.values());
     }
 
-    /** The name of room {@code roomId} if it is the current room, else null. */
+    /** Room {@code roomId} if the client is in it, else null. */
+    public RoomInfo room(long roomId) {
+        return rooms.get(roomId);
+    }
+
+    /**
+     * The room entered last of those the client is in, or null: for a one-room client, its
+     * room. A client in several rooms names them by id ({@link #rooms()}, {@link #room(long)}).
+     */
+    public RoomInfo room() {
+        RoomInfo last = null;
+        for (RoomInfo r : rooms.values()) {
+            last = r;
+        }
+        return last;
+    }
+
+    /** The name of room {@code roomId} if the client is in it, else null. */
     public String roomName(long roomId) {
-        RoomInfo r = room;
-        return r != null && r.getRoomId() == roomId ? r.getName() : null;
+        RoomInfo r = rooms.get(roomId);
+        return r == null ? null : r.getName();
     }
 
     /**
@@ -52,15 +76,21 @@ public final class ClientState {
         lastSeen.merge(message.getRoomId(), message.getSeq(), Math::max);
     }
 
-    /** A resume put the client back into {@code resumed} (its missed messages are recorded by {@link #seen}). */
-    public void entered(RoomInfo resumed) {
-        room = resumed;
-        lastSeen.merge(resumed.getRoomId(), 0L, Math::max);
+    /** The client is in {@code room} (entered, or back after a resume; its messages are recorded by {@link #seen}). */
+    public void entered(RoomInfo room) {
+        Map<Long, RoomInfo> next = new LinkedHashMap<>(rooms);
+        next.put(room.getRoomId(), room); // a resume refreshes the info and keeps the entry order
+        rooms = Collections.unmodifiableMap(next);
+        lastSeen.merge(room.getRoomId(), 0L, Math::max);
     }
 
-    /** The client is in no room (a resume could not rejoin it). */
-    public void leftRoom() {
-        room = null;
+    /** The client is no longer in room {@code roomId} (left, or a resume could not rejoin it). */
+    public void left(long roomId) {
+        if (rooms.containsKey(roomId)) {
+            Map<Long, RoomInfo> next = new LinkedHashMap<>(rooms);
+            next.remove(roomId);
+            rooms = Collections.unmodifiableMap(next);
+        }
     }
 
     /**
@@ -78,7 +108,16 @@ public final class ClientState {
             entered(r.getRoom());
             r.getRecentList().forEach(this::seen);
         } else if (message instanceof LeaveRoomResponse r && r.getResult() == Result.OK) {
-            room = null;
+            left(leftRoomId(r));
         }
+    }
+
+    /** The room a successful leave left: the response names it; a server before room ids meant the only room. */
+    public long leftRoomId(LeaveRoomResponse r) {
+        if (r.getRoomId() != 0) {
+            return r.getRoomId();
+        }
+        List<Long> ids = new ArrayList<>(rooms.keySet());
+        return ids.size() == 1 ? ids.get(0) : 0;
     }
 }

@@ -3,10 +3,21 @@ package dev.parley.client;
 import com.google.protobuf.MessageLite;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.BlockRequest;
+import dev.parley.protocol.pb.BlockResponse;
+import dev.parley.protocol.pb.Conversation;
+import dev.parley.protocol.pb.DirectHistoryRequest;
+import dev.parley.protocol.pb.DirectHistoryResponse;
+import dev.parley.protocol.pb.DirectMessageNotify;
+import dev.parley.protocol.pb.DirectMessageRequest;
+import dev.parley.protocol.pb.Member;
+import dev.parley.protocol.pb.UnblockRequest;
+import dev.parley.protocol.pb.UnblockResponse;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.GoingAwayNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomRequest;
@@ -33,6 +44,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -71,15 +84,27 @@ import java.util.function.Supplier;
  * block the client thread: not listener methods, not future callbacks ({@link #await} refuses
  * to run there).
  *
+ * <p><b>Rooms.</b> A client may be in several rooms at once (up to the server's
+ * {@code --max-rooms-per-player}); {@link ClientState#rooms()} lists them. Chat and leave name
+ * the room; the forms without a room id mean the client's only room, as the server reads
+ * {@code room_id} 0. Creates, joins and leaves go one at a time.
+ *
  * <p><b>Reconnect and resume.</b> When the connection is lost after the login, the client
  * reconnects per its {@link ReconnectPolicy} (jittered exponential backoff), logs in again,
- * rejoins the room it was in with the highest seq it has seen ({@code last_seen_seq}), reads
- * from history what the join's {@code recent} did not hold, and reports the missed messages in
- * {@link ParleyListener#onConnectionRestored} before any live one: each message of the room
- * reaches the listener once, in seq order, with no gap. A login refused with
- * {@code ALREADY_LOGGED_IN} (the server still holds the dropped session) is retried on the same
- * schedule. Requests in flight when the connection drops fail with
- * {@link ConnectionLostException}: the server may or may not have carried them out.
+ * rejoins every room it was in, one after the other, each with the highest seq it has seen
+ * ({@code last_seen_seq}), reads from history what a join's {@code recent} did not hold, and
+ * reports each room's missed messages in {@link ParleyListener#onConnectionRestored} before any
+ * live one: each message of a room reaches the listener once, in seq order, with no gap. A
+ * login after a reconnect uses the session token the server gave the previous login (no
+ * password hashing on the server); only when that is refused ({@code SESSION_EXPIRED}, or a
+ * server on another database) does it log in with the configured name and password or backend
+ * token again. A login refused with {@code ALREADY_LOGGED_IN} (the server still holds the dropped session) is
+ * retried on the same schedule. Chat messages sent but not yet echoed when the connection
+ * dropped are sent again, with the same {@code client_msg_id}, once the rooms are back; the
+ * server's dedup window answers a resend of a message it already has with the original, so
+ * the message exists once and its future completes with the original seq. Other requests in
+ * flight when the connection drops fail with {@link ConnectionLostException}: the server may or
+ * may not have carried them out.
  */
 public final class ParleyClient implements AutoCloseable {
 
@@ -98,9 +123,17 @@ public final class ParleyClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Timeouts timeouts;
+    /** Null for plain TCP. */
+    private final ClientTls tls;
     private final ClientState state = new ClientState();
-    private final AtomicLong nextClientMsgId = new AtomicLong(1);
+    /**
+     * Starts at random: the server remembers a player's ids for its dedup window across
+     * connections, so a restarted client must not reuse the ids of the one before.
+     */
+    private final AtomicLong nextClientMsgId;
     private final AtomicLong nextNonce = new AtomicLong(1);
+    /** The latest login's conversations; any thread reads it. */
+    private volatile List<Conversation> conversations = List.of();
 
     // client thread only:
     private Phase phase = Phase.NEW;
@@ -108,17 +141,23 @@ public final class ParleyClient implements AutoCloseable {
     private Session current;
     /** Requests made while not live, in order. */
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    /** Chat messages sent and not yet echoed, by client_msg_id in sending order: resent after a reconnect. */
+    private final LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
+    /** The session token of the latest login, for the next one; null = log in with the configured credentials. */
+    private String sessionToken;
     /** Why the client ended; requests made later fail with it. Read by callers once the client thread is gone. */
     private volatile ParleyException endCause;
 
     ParleyClient(ClientConfig config, ParleyListener listener, DoubleSupplier random, LongSupplier nanoClock) {
         this.config = config;
+        this.tls = ClientTls.forConfig(config.tls());
         this.listener = listener;
         this.random = random;
         this.nanoClock = nanoClock;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-client", true),
                 NioIoHandler.newFactory());
         this.loop = group.next();
+        this.nextClientMsgId = new AtomicLong(1 + (long) (random.getAsDouble() * (1L << 52)) * 1024);
         this.timeouts = (after, onTimeout) -> {
             try {
                 ScheduledFuture<?> f = loop.schedule(onTimeout, after.toNanos(), TimeUnit.NANOSECONDS);
@@ -173,7 +212,7 @@ public final class ParleyClient implements AutoCloseable {
         return started;
     }
 
-    /** The client's knowledge of itself: player id, current room, last seq seen per room. Any thread. */
+    /** The client's knowledge of itself: player id, its rooms, last seq seen per room. Any thread. */
     public ClientState state() {
         return state;
     }
@@ -192,10 +231,10 @@ public final class ParleyClient implements AutoCloseable {
                 }, config.replyTimeout()));
     }
 
-    /** Creates a room and enters it; {@code maxMembers} 0 means the server's default. */
+    /** Creates a room and enters it (besides any others); {@code maxMembers} 0 means the server's default. */
     public CompletableFuture<CreateRoomResponse> createRoom(String name, int maxMembers) {
         CreateRoomRequest request = CreateRoomRequest.newBuilder().setName(name).setMaxMembers(maxMembers).build();
-        return whenLive(s -> s.request(request,
+        return whenLive(s -> s.membershipRequest(request,
                 m -> m instanceof CreateRoomResponse || isErrorFor(m, MsgType.CREATE_ROOM_REQUEST),
                 m -> {
                     refuseIfError(m);
@@ -207,12 +246,13 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
-     * Enters room {@code roomId}. The response holds the members and the room's recent messages
-     * (those are not repeated through {@link ParleyListener#onChat}); live chat follows it.
+     * Enters room {@code roomId}, besides any others the client is in. The response holds the
+     * members and the room's recent messages (those are not repeated through
+     * {@link ParleyListener#onChat}); live chat follows it.
      */
     public CompletableFuture<JoinRoomResponse> join(long roomId) {
         JoinRoomRequest request = JoinRoomRequest.newBuilder().setRoomId(roomId).build();
-        return whenLive(s -> s.request(request, ParleyClient::isJoinReply, m -> {
+        return whenLive(s -> s.membershipRequest(request, ParleyClient::isJoinReply, m -> {
             refuseIfError(m);
             JoinRoomResponse r = (JoinRoomResponse) m;
             state.apply(r);
@@ -221,44 +261,102 @@ public final class ParleyClient implements AutoCloseable {
         }, config.replyTimeout()));
     }
 
-    /** Leaves the current room; completes with the room left (as last known), or null if the client knew of none. */
+    /**
+     * Leaves the client's only room (the server refuses with {@code INVALID_REQUEST} when it is in
+     * several); completes with the room left (as last known), or null if the client knew of none.
+     */
     public CompletableFuture<RoomInfo> leave() {
-        return whenLive(s -> s.request(LeaveRoomRequest.getDefaultInstance(),
+        return leave(0);
+    }
+
+    /** Leaves room {@code roomId} (0: the only room); completes with the room left (as last known), or null. */
+    public CompletableFuture<RoomInfo> leave(long roomId) {
+        LeaveRoomRequest request = LeaveRoomRequest.newBuilder().setRoomId(roomId).build();
+        return whenLive(s -> s.membershipRequest(request,
                 m -> m instanceof LeaveRoomResponse || isErrorFor(m, MsgType.LEAVE_ROOM_REQUEST),
                 m -> {
                     refuseIfError(m);
                     LeaveRoomResponse r = (LeaveRoomResponse) m;
                     refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.LEAVE_ROOM_REQUEST);
-                    RoomInfo left = state.room();
+                    RoomInfo left = state.room(state.leftRoomId(r));
                     state.apply(r);
                     return left;
                 }, config.replyTimeout()));
     }
 
-    /**
-     * Says {@code text} in the current room. Completes with the server's echo of it (the
-     * {@code ChatNotify} with this request's {@code client_msg_id}, which also goes to
-     * {@link ParleyListener#onChat} first), or fails with the {@code ErrorNotify} that rejected it,
-     * or at once with {@link MessageTooLongException}.
-     */
+    /** Says {@code text} in the client's only room; see {@link #chat(long, String)}. */
     public CompletableFuture<ChatNotify> chat(String text) {
+        return chat(0, text);
+    }
+
+    /**
+     * Says {@code text} in room {@code roomId} (0: the client's only room). Completes with the
+     * server's echo of it (the {@code ChatNotify} with this request's {@code client_msg_id},
+     * which also goes to {@link ParleyListener#onChat} first), or fails with the
+     * {@code ErrorNotify} that rejected it, or at once with {@link MessageTooLongException}. If
+     * the connection drops before the echo, the message is sent again after the reconnect with
+     * the same id, and the echo completes it; the server's dedup window keeps it stored once.
+     */
+    public CompletableFuture<ChatNotify> chat(long roomId, String text) {
         long id = nextClientMsgId.getAndIncrement();
-        ChatRequest request = ChatRequest.newBuilder().setText(text).setClientMsgId(id).build();
+        ChatRequest request = ChatRequest.newBuilder().setText(text).setClientMsgId(id).setRoomId(roomId).build();
         int frame = Frames.HEADER_BYTES + request.getSerializedSize();
         if (frame > config.maxFrameBytes()) {
             return CompletableFuture.failedFuture(new MessageTooLongException(frame, config.maxFrameBytes()));
         }
-        return whenLive(s -> {
-            long self = state.playerId();
-            return s.request(request,
-                    m -> m instanceof ChatNotify n && n.getClientMsgId() == id && n.getSender().getPlayerId() == self
-                            || m instanceof ErrorNotify e && e.getClientMsgId() == id
-                            && e.getRequestType() == MsgType.CHAT_REQUEST,
-                    m -> {
-                        refuseIfError(m);
-                        return (ChatNotify) m;
-                    }, config.replyTimeout());
+        Unacked message = new Unacked(request, new CompletableFuture<>());
+        whenLive(s -> {
+            unacked.put(id, message);
+            sendChat(s, message);
+            return CompletableFuture.completedFuture(null);
+        }).whenComplete((sent, e) -> {
+            if (e != null) {
+                message.echo.completeExceptionally(unwrap(e)); // it never went out: the client ended
+            }
         });
+        return message.echo;
+    }
+
+    /** A chat message sent and not yet echoed, and the future its echo completes. */
+    private record Unacked(ChatRequest request, CompletableFuture<ChatNotify> echo) {
+    }
+
+    /** Sends (or resends) {@code message} on {@code s}; a connection lost meanwhile keeps it for the next one. */
+    private void sendChat(Session s, Unacked message) {
+        long id = message.request.getClientMsgId();
+        long self = state.playerId();
+        s.request(message.request,
+                m -> m instanceof ChatNotify n && n.getClientMsgId() == id && n.getSender().getPlayerId() == self
+                        || m instanceof ErrorNotify e && e.getClientMsgId() == id
+                        && e.getRequestType() == MsgType.CHAT_REQUEST,
+                m -> {
+                    refuseIfError(m);
+                    return (ChatNotify) m;
+                }, config.replyTimeout()).whenComplete((echo, e) -> {
+                    if (e != null && unwrap(e) instanceof ConnectionLostException && phase != Phase.CLOSED) {
+                        return; // the client reconnects: resent once the rooms are back (restore)
+                    }
+                    unacked.remove(id);
+                    if (e == null) {
+                        message.echo.complete(echo);
+                    } else {
+                        message.echo.completeExceptionally(unwrap(e));
+                    }
+                });
+    }
+
+    /** After a reconnect: every chat message still unacknowledged goes out again, in the order first sent. */
+    private void resendUnacked(Session s) {
+        for (Unacked message : List.copyOf(unacked.values())) {
+            sendChat(s, message);
+        }
+    }
+
+    /** The client ended: unacknowledged chat messages will not be resent. */
+    private void failUnacked(ParleyException cause) {
+        List<Unacked> all = List.copyOf(unacked.values());
+        unacked.clear();
+        all.forEach(m -> m.echo.completeExceptionally(cause));
     }
 
     /**
@@ -275,6 +373,97 @@ public final class ParleyClient implements AutoCloseable {
     /** Every message of a room with {@code afterSeq < seq} (and {@code seq < beforeSeq} unless null), ascending. */
     public CompletableFuture<List<ChatNotify>> historyBetween(long roomId, long afterSeq, Long beforeSeq) {
         return whenLive(s -> s.history.between(roomId, afterSeq, beforeSeq));
+    }
+
+    /**
+     * Sends a direct message to player {@code name}, online or not. Completes with the server's
+     * echo (also given to {@link ParleyListener#onDirectMessage} first; its seq numbers the
+     * conversation), or fails with the {@code ErrorNotify} that refused it
+     * ({@code PLAYER_NOT_FOUND}, {@code INVALID_REQUEST}), or at once with {@link MessageTooLongException}.
+     */
+    public CompletableFuture<DirectMessageNotify> sendDirect(String name, String text) {
+        long id = nextClientMsgId.getAndIncrement();
+        DirectMessageRequest request = DirectMessageRequest.newBuilder().setToName(name).setText(text)
+                .setClientMsgId(id).build();
+        int frame = Frames.HEADER_BYTES + request.getSerializedSize();
+        if (frame > config.maxFrameBytes()) {
+            return CompletableFuture.failedFuture(new MessageTooLongException(frame, config.maxFrameBytes()));
+        }
+        return whenLive(s -> {
+            long self = state.playerId();
+            return s.request(request,
+                    m -> m instanceof DirectMessageNotify n && n.getClientMsgId() == id
+                            && n.getSender().getPlayerId() == self
+                            || m instanceof ErrorNotify e && e.getClientMsgId() == id
+                            && e.getRequestType() == MsgType.DIRECT_MESSAGE_REQUEST,
+                    m -> {
+                        refuseIfError(m);
+                        return (DirectMessageNotify) m;
+                    }, config.replyTimeout());
+        });
+    }
+
+    /**
+     * One page of the direct conversation with {@code peer}, by the paging rules of room history
+     * (docs/protocol.md): {@code afterSeq} and {@code beforeSeq} exclusive bounds or null, both
+     * null for the latest {@code limit} (0 = the server's default). Reading marks the
+     * conversation read up to the page's last seq. Fails with {@link RequestRefusedException}
+     * unless OK.
+     */
+    public CompletableFuture<DirectHistoryResponse> directHistory(String peer, Long afterSeq, Long beforeSeq, int limit) {
+        DirectHistoryRequest.Builder b = DirectHistoryRequest.newBuilder().setPeerName(peer).setLimit(limit);
+        if (afterSeq != null) {
+            b.setAfterSeq(afterSeq);
+        }
+        if (beforeSeq != null) {
+            b.setBeforeSeq(beforeSeq);
+        }
+        DirectHistoryRequest request = b.build();
+        return whenLive(s -> s.request(request,
+                // reads of different peers may be answered out of order: the reply names its peer
+                m -> m instanceof DirectHistoryResponse r && r.getPeer().getName().equalsIgnoreCase(peer)
+                        || isErrorFor(m, MsgType.DIRECT_HISTORY_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    DirectHistoryResponse r = (DirectHistoryResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DIRECT_HISTORY_REQUEST);
+                    return r;
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * Blocks player {@code name}: its direct messages and its chat in shared rooms no longer reach
+     * this player (the blocked player is not told). Completes with the blocked player.
+     */
+    public CompletableFuture<Member> block(String name) {
+        return whenLive(s -> s.request(BlockRequest.newBuilder().setName(name).build(),
+                m -> m instanceof BlockResponse || isErrorFor(m, MsgType.BLOCK_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    BlockResponse r = (BlockResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.BLOCK_REQUEST);
+                    return r.getPlayer();
+                }, config.replyTimeout()));
+    }
+
+    /** Unblocks player {@code name} (fine if it was not blocked). Completes with that player. */
+    public CompletableFuture<Member> unblock(String name) {
+        return whenLive(s -> s.request(UnblockRequest.newBuilder().setName(name).build(),
+                m -> m instanceof UnblockResponse || isErrorFor(m, MsgType.UNBLOCK_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    UnblockResponse r = (UnblockResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.UNBLOCK_REQUEST);
+                    return r.getPlayer();
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * The player's direct conversations as its latest login (or re-login) listed them, most
+     * recent first, with unread counts; empty before login.
+     */
+    public List<Conversation> conversations() {
+        return conversations;
     }
 
     /** A ping; completes with the round-trip time. */
@@ -306,7 +495,7 @@ public final class ParleyClient implements AutoCloseable {
                 phase = Phase.RECONNECTING;
                 old.close(); // not current: its close is no news, but fails what it still waited for
                 notifyListener(() -> listener.onConnectionLost(null, true));
-                startReconnect();
+                startReconnect(null);
             }
             relay(whenLive(s -> CompletableFuture.completedFuture(null)), back);
         });
@@ -370,6 +559,7 @@ public final class ParleyClient implements AutoCloseable {
                     phase = Phase.CLOSED;
                     endCause = new ClientClosedException();
                     failWaiting(endCause);
+                    failUnacked(endCause);
                 }
                 if (current != null) {
                     current.close();
@@ -456,7 +646,7 @@ public final class ParleyClient implements AutoCloseable {
             Duration wait = config.retryFirstLogin() && failure instanceof RequestRefusedException r
                     && r.result() == Result.ALREADY_LOGGED_IN ? backoff.next(elapsedSince(since)) : null;
             if (wait != null) {
-                log.debug("{} is online already; logging in again in {}", config.name(), wait);
+                log.debug("{} is online already; logging in again in {}", who(), wait);
                 loop.schedule(() -> firstLogin(started, backoff, since), wait.toNanos(), TimeUnit.NANOSECONDS);
                 return;
             }
@@ -465,11 +655,46 @@ public final class ParleyClient implements AutoCloseable {
         });
     }
 
-    /** A new connection, logged in; on failure it is closed again. */
+    private String who() {
+        return config.name() != null ? config.name() : "player " + state.playerId();
+    }
+
+    /**
+     * A new connection, logged in with the session token when there is one; a session token
+     * refused as expired or unknown is dropped and the configured credentials are tried at once.
+     */
     private CompletableFuture<Session> openAndLogin() {
+        String session = sessionToken;
+        CompletableFuture<Session> loggedIn = openAndLogin(session);
+        if (session == null) {
+            return loggedIn;
+        }
+        return loggedIn.handle((s, e) -> {
+            if (e != null && asParley(e) instanceof RequestRefusedException r
+                    && (r.result() == Result.SESSION_EXPIRED || r.result() == Result.INVALID_CREDENTIALS)) {
+                log.debug("session token refused ({}); logging in with the credentials", r.getMessage());
+                if (sessionToken == session) {
+                    sessionToken = null;
+                }
+                return openAndLogin(null);
+            }
+            return e == null ? CompletableFuture.completedFuture(s) : CompletableFuture.<Session>failedFuture(unwrap(e));
+        }).thenCompose(f -> f);
+    }
+
+    private LoginRequest loginRequest(String session) {
+        if (session != null) {
+            return LoginRequest.newBuilder().setToken(session).build();
+        }
+        return config.token() != null ? LoginRequest.newBuilder().setToken(config.token()).build()
+                : LoginRequest.newBuilder().setName(config.name()).setPassword(config.password()).build();
+    }
+
+    /** A new connection, logged in with {@code session} or else the configured credentials; on failure it is closed again. */
+    private CompletableFuture<Session> openAndLogin(String session) {
         Session s = new Session(this, timeouts, config.replyTimeout());
-        LoginRequest login = LoginRequest.newBuilder().setName(config.name()).setPassword(config.password()).build();
-        CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat())
+        LoginRequest login = loginRequest(session);
+        CompletableFuture<Session> loggedIn = ParleyConnection.connectAsync(group, config.host(), config.port(), s, config.heartbeat(), tls)
                 .thenCompose(c -> {
                     s.connection = c;
                     return s.request(login, m -> m instanceof LoginResponse || isErrorFor(m, MsgType.LOGIN_REQUEST),
@@ -483,6 +708,10 @@ public final class ParleyClient implements AutoCloseable {
                 })
                 .thenApply(r -> {
                     s.loginResponse = r;
+                    conversations = r.getConversationsList();
+                    if (!r.getSessionToken().isEmpty()) {
+                        sessionToken = r.getSessionToken();
+                    }
                     return s;
                 });
         loggedIn.whenComplete((ok, e) -> {
@@ -511,6 +740,7 @@ public final class ParleyClient implements AutoCloseable {
             notifyListener(() -> listener.onClosed(cause));
         }
         failWaiting(cause);
+        failUnacked(cause);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
@@ -532,6 +762,13 @@ public final class ParleyClient implements AutoCloseable {
         if (message instanceof ErrorNotify e && e.getResult() == Result.SESSION_REPLACED) {
             s.replaced = true; // another login of this player took over: reconnecting would take it back
         }
+        if (message instanceof GoingAwayNotify g) {
+            Duration wait = new Backoff(config.reconnect(), random)
+                    .afterGoingAway(Duration.ofMillis(Integer.toUnsignedLong(g.getReconnectAfterMs())));
+            s.goingAwayWait = wait;
+            notifyListener(() -> listener.onGoingAway(g.getReason(), wait));
+            return;
+        }
         if (s.holding) {
             if (!s.pending.offer(message)) { // the rejoin's reply goes to the resume; the rest waits for it
                 s.held.add(message);
@@ -549,6 +786,9 @@ public final class ParleyClient implements AutoCloseable {
                 notifyListener(() -> listener.onChat(c));
             }
             s.pending.offer(c); // after the listener: whoever waits for the echo finds it shown
+        } else if (message instanceof DirectMessageNotify d) {
+            notifyListener(() -> listener.onDirectMessage(d));
+            s.pending.offer(d); // after the listener, as for chat
         } else if (message instanceof MemberJoinedNotify n) {
             notifyListener(() -> listener.onMemberJoined(n));
         } else if (message instanceof MemberLeftNotify n) {
@@ -577,7 +817,7 @@ public final class ParleyClient implements AutoCloseable {
             } else {
                 phase = Phase.RECONNECTING;
                 notifyListener(() -> listener.onConnectionLost(cause, false));
-                startReconnect();
+                startReconnect(s.goingAwayWait);
             }
         } finally {
             // after deciding: whoever waits for a reply learns the outcome (end or reconnect) first
@@ -586,17 +826,23 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
-    private void startReconnect() {
-        RoomInfo room = state.room();
-        Long lastSeen = room == null ? null : state.lastSeen(room.getRoomId());
-        attemptReconnect(room, lastSeen, new Backoff(config.reconnect(), random), nanoClock.getAsLong());
+    /** @param firstWait before the first attempt (the server went away), or null: at once */
+    private void startReconnect(Duration firstWait) {
+        List<RoomInfo> rooms = state.rooms();
+        Backoff backoff = new Backoff(config.reconnect(), random);
+        long since = nanoClock.getAsLong();
+        if (firstWait == null) {
+            attemptReconnect(rooms, backoff, since);
+        } else {
+            loop.schedule(() -> attemptReconnect(rooms, backoff, since), firstWait.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
-    private void attemptReconnect(RoomInfo room, Long lastSeen, Backoff backoff, long since) {
+    private void attemptReconnect(List<RoomInfo> rooms, Backoff backoff, long since) {
         if (phase != Phase.RECONNECTING) {
             return;
         }
-        openAndLogin().thenCompose(s -> resume(s, room, lastSeen).whenComplete((live, e) -> {
+        openAndLogin().thenCompose(s -> resume(s, rooms).whenComplete((live, e) -> {
             if (e != null) {
                 s.close(); // logged in but not resumed: the next attempt must not find the name online
             }
@@ -623,7 +869,7 @@ public final class ParleyClient implements AutoCloseable {
                 return;
             }
             notifyListener(() -> listener.onReconnectAttemptFailed(problem, wait));
-            loop.schedule(() -> attemptReconnect(room, lastSeen, backoff, since), wait.toNanos(), TimeUnit.NANOSECONDS);
+            loop.schedule(() -> attemptReconnect(rooms, backoff, since), wait.toNanos(), TimeUnit.NANOSECONDS);
         });
     }
 
@@ -638,25 +884,36 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
-     * Rejoins {@code room} with the last seq seen, reads what {@code recent} did not hold, then
-     * goes live on {@code s}; completes with {@code s} once live.
+     * Rejoins every room of {@code rooms}, one after the other, each with the last seq seen,
+     * reads what {@code recent} did not hold, then goes live on {@code s}; completes with
+     * {@code s} once live.
      */
-    private CompletableFuture<Session> resume(Session s, RoomInfo room, Long lastSeen) {
-        if (room == null) {
-            return restore(s, Resumption.noRoom());
+    private CompletableFuture<Session> resume(Session s, List<RoomInfo> rooms) {
+        s.holding = true; // before the first join: live messages of a room come right after its reply
+        CompletableFuture<List<Resumption>> done = CompletableFuture.completedFuture(new ArrayList<>());
+        for (RoomInfo room : rooms) {
+            done = done.thenCompose(list -> resumeRoom(s, room).thenApply(r -> {
+                list.add(r);
+                return list;
+            }));
         }
+        return done.thenCompose(list -> restore(s, list));
+    }
+
+    /** Rejoins one room and reads its gap; a refusal is part of the outcome, a lost connection fails it. */
+    private CompletableFuture<Resumption> resumeRoom(Session s, RoomInfo room) {
+        Long lastSeen = state.lastSeen(room.getRoomId());
         JoinRoomRequest.Builder join = JoinRoomRequest.newBuilder().setRoomId(room.getRoomId());
         if (lastSeen != null) {
             join.setLastSeenSeq(lastSeen);
         }
-        s.holding = true; // before the request: live messages of the room come right after its reply
         long seen = lastSeen == null ? 0 : lastSeen;
-        return s.request(join.build(), ParleyClient::isJoinReply, m -> m, config.replyTimeout()).thenCompose(m -> {
+        return s.membershipRequest(join.build(), ParleyClient::isJoinReply, m -> m, config.replyTimeout()).thenCompose(m -> {
             if (!(m instanceof JoinRoomResponse r && r.getResult() == Result.OK)) {
-                return restore(s, new Resumption(room, null, refusal(m), List.of(), null));
+                return CompletableFuture.completedFuture(new Resumption(room, null, refusal(m), List.of(), null));
             }
             if (!r.getHasGap()) {
-                return restore(s, new Resumption(room, r.getRoom(), null,
+                return CompletableFuture.completedFuture(new Resumption(room, r.getRoom(), null,
                         MissedMessages.merge(seen, List.of(), r.getRecentList()), null));
             }
             Long before = r.getRecentCount() == 0 ? null : r.getRecent(0).getSeq();
@@ -667,7 +924,7 @@ public final class ParleyClient implements AutoCloseable {
                 }
                 List<ChatNotify> missed = MissedMessages.merge(seen, gap == null ? List.of() : gap, r.getRecentList());
                 return new Resumption(room, r.getRoom(), null, missed, (RequestRefusedException) f);
-            }).thenCompose(resumption -> restore(s, resumption));
+            });
         });
     }
 
@@ -687,25 +944,33 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
-     * The end of a resume: reports it, then the live messages held back meanwhile (those the
+     * The end of a resume: reports each room's outcome, then the live messages held back meanwhile (those the
      * resume reported already are dropped), and puts {@code s} in use. On the client thread, so
      * no message of {@code s} can come in between.
      */
-    private CompletableFuture<Session> restore(Session s, Resumption r) {
+    private CompletableFuture<Session> restore(Session s, List<Resumption> resumed) {
         if (phase != Phase.RECONNECTING || !s.isOpen()) {
             return CompletableFuture.failedFuture(new ConnectionLostException(null));
         }
-        if (r.room() != null) {
-            state.entered(r.room());
-            r.missed().forEach(state::seen);
-        } else if (r.previousRoom() != null) {
-            state.leftRoom();
+        for (Resumption r : resumed) {
+            if (r.room() != null) {
+                state.entered(r.room());
+                r.missed().forEach(state::seen);
+            } else {
+                state.left(r.previousRoom().getRoomId());
+            }
         }
-        notifyListener(() -> listener.onConnectionRestored(r));
+        if (resumed.isEmpty()) {
+            notifyListener(() -> listener.onConnectionRestored(Resumption.noRoom()));
+        }
+        for (Resumption r : resumed) {
+            notifyListener(() -> listener.onConnectionRestored(r));
+        }
         s.holding = false;
         List<MessageLite> held = List.copyOf(s.held);
         s.held.clear();
         held.forEach(m -> deliver(s, m));
+        resendUnacked(s); // before what waited for the reconnect: in the order the messages were made
         goLive(s);
         return CompletableFuture.completedFuture(s);
     }

@@ -15,6 +15,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
@@ -24,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A client connection to a Parley server: sends requests, hands every server message to a
+ * A client connection to a Parley server, in plain TCP or in TLS ({@link ClientTls}; connected
+ * means the handshake is done): sends requests, hands every server message to a
  * {@link Listener} on the connection's event loop. The transport under {@link ParleyClient};
  * tests use it directly to speak the raw protocol.
  */
@@ -49,10 +52,15 @@ public final class ParleyConnection implements AutoCloseable {
 
     /** Connects with an event loop of its own, released by {@link #close()}. */
     public static ParleyConnection connect(String host, int port, Listener listener) throws IOException {
+        return connect(host, port, null, listener);
+    }
+
+    /** Connects with an event loop of its own, released by {@link #close()}; {@code tls} null = plain TCP. */
+    public static ParleyConnection connect(String host, int port, ClientTls tls, Listener listener) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-client", true),
                 NioIoHandler.newFactory());
         try {
-            return connect(group, host, port, listener, group);
+            return connect(group, host, port, tls, listener, group);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -62,16 +70,20 @@ public final class ParleyConnection implements AutoCloseable {
     /** Connects on a shared event loop group, which the caller keeps and shuts down. */
     public static ParleyConnection connect(EventLoopGroup group, String host, int port, Listener listener)
             throws IOException {
-        return connect(group, host, port, listener, null);
+        return connect(group, host, port, null, listener, null);
     }
 
-    private static ParleyConnection connect(EventLoopGroup group, String host, int port, Listener listener,
-                                            EventLoopGroup owned) throws IOException {
-        ChannelFuture f = bootstrap(group, listener, Duration.ZERO).connect(new InetSocketAddress(host, port)).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IOException(new CannotConnectException(host, port, f.cause()).getMessage(), f.cause());
+    private static ParleyConnection connect(EventLoopGroup group, String host, int port, ClientTls tls,
+                                            Listener listener, EventLoopGroup owned) throws IOException {
+        try {
+            return connectAsync(group, host, port, listener, Duration.ZERO, tls).join().withOwnedGroup(owned);
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause().getCause());
         }
-        return new ParleyConnection(f.channel(), owned);
+    }
+
+    private ParleyConnection withOwnedGroup(EventLoopGroup owned) {
+        return owned == null ? this : new ParleyConnection(channel, owned);
     }
 
     /**
@@ -79,26 +91,67 @@ public final class ParleyConnection implements AutoCloseable {
      * the connection's event loop, failing with a {@link CannotConnectException}.
      */
     static CompletableFuture<ParleyConnection> connectAsync(EventLoopGroup group, String host, int port,
-                                                            Listener listener, Duration heartbeat) {
+                                                            Listener listener, Duration heartbeat, ClientTls tls) {
         CompletableFuture<ParleyConnection> result = new CompletableFuture<>();
-        bootstrap(group, listener, heartbeat).connect(new InetSocketAddress(host, port)).addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
-                result.complete(new ParleyConnection(f.channel(), null));
-            } else {
-                result.completeExceptionally(new CannotConnectException(host, port, f.cause()));
-            }
-        });
+        bootstrap(group, host, port, listener, heartbeat, tls).connect(new InetSocketAddress(host, port))
+                .addListener((ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        result.completeExceptionally(new CannotConnectException(host, port, f.cause()));
+                    } else if (tls == null) {
+                        result.complete(new ParleyConnection(f.channel(), null));
+                    } else {
+                        f.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                            if (h.isSuccess()) {
+                                result.complete(new ParleyConnection(f.channel(), null));
+                            } else {
+                                f.channel().close();
+                                result.completeExceptionally(new CannotConnectException(host, port,
+                                        handshakeFailure(h.cause())));
+                            }
+                        });
+                    }
+                });
         return result;
     }
 
-    /** @param heartbeat ping after this long without sending; zero = never (raw test connections) */
-    private static Bootstrap bootstrap(EventLoopGroup group, Listener listener, Duration heartbeat) {
+    /**
+     * The reason a handshake failed, with what to do about the two common ones: a server that
+     * does not speak TLS, and a certificate this client does not trust.
+     */
+    private static Throwable handshakeFailure(Throwable cause) {
+        Throwable root = cause;
+        boolean untrusted = false;
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            untrusted |= t instanceof java.security.cert.CertificateException;
+            root = t;
+        }
+        String reason;
+        if (cause instanceof NotSslRecordException) {
+            reason = "the server did not answer in TLS: is this a plaintext port? (connect without --tls)";
+        } else if (untrusted) {
+            reason = "the server's certificate is not trusted: " + root.getMessage()
+                    + " (trust its CA, or the certificate itself, with --tls-ca FILE)";
+        } else {
+            reason = String.valueOf(root.getMessage());
+        }
+        return new IOException("TLS handshake failed: " + reason, cause);
+    }
+
+    /**
+     * @param heartbeat ping after this long without sending; zero = never (raw test connections)
+     * @param tls       null = plain TCP
+     */
+    private static Bootstrap bootstrap(EventLoopGroup group, String host, int port, Listener listener,
+                                       Duration heartbeat, ClientTls tls) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), host, port));
+                        }
                         Heartbeat.install(ch.pipeline(), heartbeat);
                         ch.pipeline()
                                 .addLast(new FrameDecoder(FrameDecoder.Side.CLIENT, Frames.MAX_FRAME_LENGTH))

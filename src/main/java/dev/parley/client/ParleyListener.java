@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
@@ -12,17 +13,26 @@ import java.time.Duration;
  * one at a time, in the order the server's messages arrived; a method must not block (it would
  * hold up every other message and reply of the client). All methods do nothing by default.
  *
- * <p>Chat of the current room reaches the client exactly once per seq across reconnects: a
+ * <p>Chat of each room the client is in reaches it exactly once per seq across reconnects: a
  * join's {@code recent} messages in the join's reply, missed ones in {@link #onConnectionRestored},
- * everything else through {@link #onChat}.
+ * everything else through {@link #onChat}. Every message names its room ({@code room_id}).
  */
 public interface ParleyListener {
 
-    /** A live chat message of the room the client is in (its own messages included). */
+    /** A live chat message of one of the rooms the client is in (its own messages included); see its {@code room_id}. */
     default void onChat(ChatNotify message) {
     }
 
     default void onMemberJoined(MemberJoinedNotify notice) {
+    }
+
+    /**
+     * A direct message to or from this player (its own messages included, as the server's
+     * acknowledgement). Messages that arrived while the player was offline are not repeated
+     * here: the login lists them as unread ({@link ParleyClient#conversations()}) and
+     * {@link ParleyClient#directHistory} reads them.
+     */
+    default void onDirectMessage(DirectMessageNotify message) {
     }
 
     default void onMemberLeft(MemberLeftNotify notice) {
@@ -43,13 +53,26 @@ public interface ParleyListener {
     default void onConnectionLost(Throwable cause, boolean deliberate) {
     }
 
+    /**
+     * The server is shutting down ({@code GoingAwayNotify}): it goes on serving this connection
+     * for a while, then closes it. The client then reconnects after {@code reconnectIn} (the
+     * server's suggested delay plus random jitter) rather than at once, through
+     * {@link #onConnectionLost} as after any loss. An application may call
+     * {@link ParleyClient#reconnect()} to move earlier, e.g. behind a load balancer.
+     */
+    default void onGoingAway(String reason, Duration reconnectIn) {
+    }
+
     /** A reconnect attempt failed for {@code problem}; the next one starts after {@code nextTry}. */
     default void onReconnectAttemptFailed(String problem, Duration nextTry) {
     }
 
     /**
-     * The client is back: logged in again and, if it was in a room, back in it with the messages
-     * it missed (see {@link Resumption}). Live chat continues after them through {@link #onChat}.
+     * The client is back: logged in again and back in the rooms it was in, with the messages it
+     * missed. Called once per room it was in, in the order it had entered them (each
+     * {@link Resumption} tells one room's outcome), or once with an empty {@link Resumption}
+     * when it was in none; all of them before any live message. Live chat continues after them
+     * through {@link #onChat}.
      */
     default void onConnectionRestored(Resumption resumption) {
     }

@@ -31,6 +31,10 @@ final class Session implements ParleyConnection.Listener {
     boolean violated;
     /** The server said a newer login of this player took over; the client does not reconnect. */
     boolean replaced;
+    /** The last create, join or leave sent, or waiting to be; the next one goes after it. */
+    private CompletableFuture<?> membershipTail = CompletableFuture.completedFuture(null);
+    /** The server said it is going away: a reconnect waits this long first (see {@link Backoff#afterGoingAway}); else null. */
+    Duration goingAwayWait;
 
     Session(ParleyClient client, Timeouts timeouts, Duration replyTimeout) {
         this.client = client;
@@ -50,6 +54,19 @@ final class Session implements ParleyConnection.Listener {
             send(request);
         }
         return reply;
+    }
+
+    /**
+     * Like {@link #request}, but one at a time among creates, joins and leaves: their replies come
+     * from the rooms' own queues, so replies about different rooms may arrive in any order, and a
+     * refusal does not name its room. One in flight at a time keeps each reply with its request.
+     */
+    <T> CompletableFuture<T> membershipRequest(MessageLite request, Predicate<MessageLite> isReply,
+                                               Function<MessageLite, T> result, Duration timeout) {
+        CompletableFuture<T> out = membershipTail.handle((v, e) -> null)
+                .thenCompose(ignored -> request(request, isReply, result, timeout));
+        membershipTail = out;
+        return out;
     }
 
     boolean isOpen() {

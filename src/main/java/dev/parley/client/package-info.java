@@ -2,8 +2,8 @@
  * The Parley client library: a Java SDK for bots, game servers and tests that talk to a Parley
  * chat server. {@link dev.parley.client.ParleyClient} is the entry point; it speaks the wire
  * protocol of {@code docs/protocol.md}, matches replies to requests, and restores a lost
- * connection (log in again, rejoin the room, fill the gap from history) so that the listener
- * sees every message of its room once, in order.
+ * connection (log in again, rejoin its rooms, fill the gaps from history, resend unacknowledged
+ * chat) so that the listener sees every message of each of its rooms once, in order.
  *
  * <pre>{@code
  * ClientConfig config = ClientConfig.builder("127.0.0.1", 7777)

@@ -29,6 +29,40 @@ public final class ChatText {
     private ChatText() {
     }
 
+    /**
+     * Why {@code text} cannot be sent as a message of at most {@code maxBytes} UTF-8 bytes
+     * (empty, too long, or breaking a rule of {@link #check}), or null when it can.
+     */
+    public static String problem(String text, int maxBytes) {
+        if (text.isEmpty()) {
+            return "text is empty";
+        }
+        long bytes = utf8Bytes(text);
+        if (bytes > maxBytes) {
+            return "text is " + bytes + " bytes; the limit is " + maxBytes;
+        }
+        return check(text);
+    }
+
+    /** The length of {@code text} in UTF-8 (a lone surrogate, which a parsed message never holds, as 3 bytes). */
+    static long utf8Bytes(String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x80) {
+                n++;
+            } else if (ch < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
     /** Why {@code text} breaks a rule, naming the rule and the character, or null when it is fine. */
     public static String check(String text) {
         BidiNesting bidi = new BidiNesting();

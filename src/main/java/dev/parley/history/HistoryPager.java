@@ -1,6 +1,7 @@
 package dev.parley.history;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.HistoryResponse;
@@ -103,13 +104,28 @@ public final class HistoryPager {
         // Below a non-zero floor lie older messages; only the tail was read when it held a full page.
         boolean more = n > q.limit() || (!q.forward() && stored.isEmpty() && tail.floor() > 0 && n == q.limit()
                 && tail.floor() > q.after());
-        List<ChatNotify> page = q.forward() ? all.subList(0, Math.min(q.limit(), n))
-                : all.subList(Math.max(0, n - q.limit()), n);
-        int budget = dev.parley.protocol.Frames.MAX_BODY_BYTES - RESPONSE_OVERHEAD;
+        Cut<ChatNotify> cut = cut(q, all, more, HistoryResponse.MESSAGES_FIELD_NUMBER, RESPONSE_OVERHEAD);
+        return new Page(cut.messages(), cut.hasMore());
+    }
+
+    /** A page of any kind of message: its messages, ascending, and whether more lie beyond it. */
+    public record Cut<T>(List<T> messages, boolean hasMore) {
+    }
+
+    /**
+     * The page of {@code all} (ascending, everything the query's window holds that was read):
+     * its first {@code limit} when forward, else its last, cut further to what one response
+     * frame holds as repeated field {@code field} beside {@code overhead} bytes of other fields.
+     * Also the rule of direct-message history.
+     */
+    public static <T extends MessageLite> Cut<T> cut(Query q, List<T> all, boolean more, int field, int overhead) {
+        int n = all.size();
+        List<T> page = q.forward() ? all.subList(0, Math.min(q.limit(), n)) : all.subList(Math.max(0, n - q.limit()), n);
+        int budget = dev.parley.protocol.Frames.MAX_BODY_BYTES - overhead;
         int fit = 0;
         for (int i = 0; i < page.size(); i++) {
-            ChatNotify m = page.get(q.forward() ? i : page.size() - 1 - i);
-            budget -= CodedOutputStream.computeMessageSize(HistoryResponse.MESSAGES_FIELD_NUMBER, m);
+            T m = page.get(q.forward() ? i : page.size() - 1 - i);
+            budget -= CodedOutputStream.computeMessageSize(field, m);
             if (budget < 0) {
                 break;
             }
@@ -119,6 +135,6 @@ public final class HistoryPager {
             more = true;
             page = q.forward() ? page.subList(0, fit) : page.subList(page.size() - fit, page.size());
         }
-        return new Page(List.copyOf(page), more);
+        return new Cut<>(List.copyOf(page), more);
     }
 }

@@ -19,6 +19,7 @@ import java.util.Properties;
  * transport=epoll
  * client-port=41385
  * admin-port=9777      (or: none)
+ * ws-port=7780         (or: none; a file without it, from an older server, reads as none)
  * </pre>
  *
  * A graceful shutdown deletes it; a killed server leaves it behind, so a launcher deletes the
@@ -29,15 +30,19 @@ import java.util.Properties;
  * @param transport  the socket transport's command-line name (io_uring, epoll, nio)
  * @param clientPort the TCP port clients connect to
  * @param adminPort  the admin HTTP port, or {@link #NO_ADMIN_PORT}
+ * @param wsPort     the WebSocket listener's port, or {@link #NO_PORT}
  */
-public record ReadyFile(long pid, String transport, int clientPort, int adminPort) {
+public record ReadyFile(long pid, String transport, int clientPort, int adminPort, int wsPort) {
 
-    public static final int NO_ADMIN_PORT = -1;
+    /** The value of a port that is off. */
+    public static final int NO_PORT = -1;
+    public static final int NO_ADMIN_PORT = NO_PORT;
 
     private static final String PID = "pid";
     private static final String TRANSPORT = "transport";
     private static final String CLIENT_PORT = "client-port";
     private static final String ADMIN_PORT = "admin-port";
+    private static final String WS_PORT = "ws-port";
     private static final String NONE = "none";
 
     public boolean hasAdminPort() {
@@ -49,7 +54,16 @@ public record ReadyFile(long pid, String transport, int clientPort, int adminPor
         return PID + "=" + pid + "\n"
                 + TRANSPORT + "=" + transport + "\n"
                 + CLIENT_PORT + "=" + clientPort + "\n"
-                + ADMIN_PORT + "=" + (hasAdminPort() ? Integer.toString(adminPort) : NONE) + "\n";
+                + ADMIN_PORT + "=" + port(adminPort) + "\n"
+                + WS_PORT + "=" + port(wsPort) + "\n";
+    }
+
+    private static String port(int port) {
+        return port == NO_PORT ? NONE : Integer.toString(port);
+    }
+
+    private static int port(String value) {
+        return value == null || value.trim().equals(NONE) ? NO_PORT : Integer.parseInt(value.trim());
     }
 
     /** Writes to {@code file} atomically: readers never see a partial document. */
@@ -78,10 +92,9 @@ public record ReadyFile(long pid, String transport, int clientPort, int adminPor
         Properties p = new Properties();
         p.load(new StringReader(text));
         try {
-            String admin = required(p, ADMIN_PORT, source);
             return new ReadyFile(Long.parseLong(required(p, PID, source)), required(p, TRANSPORT, source),
-                    Integer.parseInt(required(p, CLIENT_PORT, source)),
-                    admin.equals(NONE) ? NO_ADMIN_PORT : Integer.parseInt(admin));
+                    Integer.parseInt(required(p, CLIENT_PORT, source)), port(required(p, ADMIN_PORT, source)),
+                    port(p.getProperty(WS_PORT)));
         } catch (NumberFormatException e) {
             throw new IOException("malformed ready file " + source + ": " + e.getMessage(), e);
         }

@@ -160,6 +160,11 @@ public final class ServerProcess implements AutoCloseable {
         return ready.clientPort();
     }
 
+    /** The WebSocket listener's port, or {@link ReadyFile#NO_PORT}. */
+    public int wsPort() {
+        return ready.wsPort();
+    }
+
     /** The admin HTTP port, or {@link ReadyFile#NO_ADMIN_PORT}. */
     public int adminPort() {
         return ready.adminPort();

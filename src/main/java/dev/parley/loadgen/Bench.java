@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.client.TlsOptions;
 import dev.parley.launch.ServerProcess;
 
 import java.io.IOException;
@@ -29,6 +30,11 @@ public final class Bench {
     static final String ORIGINAL_P99 = "1.97-5.57 ms";
     /** How long the bench keeps watching the server after the hostile extras were closed. */
     static final long AFTER_HOSTILE_SECONDS = 10;
+    /**
+     * Where under its data directory a server run with --tls-self-signed keeps its certificate
+     * (tls.SelfSignedCertificates, which this layer may not use; BenchTlsTest keeps the two equal).
+     */
+    static final Path SELF_SIGNED_CERT = Path.of("tls", "self-signed-cert.pem");
 
     private final BenchConfig cfg;
     private final PrintStream out;
@@ -45,11 +51,16 @@ public final class Bench {
     public int run() throws Exception {
         Path dir = Files.createTempDirectory("parley-bench-");
         Path log = dir.resolve("server.log");
-        List<String> serverArgs = serverArgs(List.of("--host", "127.0.0.1", "--port", "0",
+        List<String> serverArgs = new ArrayList<>(serverArgs(List.of("--host", "127.0.0.1", "--port", "0",
                 "--data-dir", dir.resolve("data").toString(), "--rate-limit", "0", "--password-iterations", "1000",
-                "--admin-port", "0", "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0",
+                "--admin-port", "0", "--ws-port", cfg.load.protocol == WireProtocol.WS ? "0" : "-1",
+                "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0",
                 "--room-max-members", String.valueOf(Math.max(1000, new RoomLayout(cfg.load.clients, cfg.load.rooms).size(0)))),
-                cfg.serverArgs);
+                cfg.serverArgs));
+        boolean selfSigned = cfg.load.tls.enabled() && cfg.serverArgs.stream().noneMatch(a -> a.startsWith("--tls-"));
+        if (selfSigned) {
+            serverArgs.add("--tls-self-signed"); // TLS cost measured with the development certificate
+        }
         String java = cfg.java != null ? cfg.java : currentJava();
         out.println("starting server: " + java + " " + String.join(" ", cfg.serverJvmArgs)
                 + " -cp <classpath> dev.parley.cli.Main server " + String.join(" ", serverArgs));
@@ -68,7 +79,10 @@ public final class Bench {
             out.printf("server pid %d listening on 127.0.0.1:%d (transport %s), log %s%n", server.pid(), server.port(),
                     server.transport(), log);
             cfg.load.host = "127.0.0.1";
-            cfg.load.port = server.port();
+            cfg.load.port = cfg.load.protocol == WireProtocol.WS ? server.wsPort() : server.port();
+            if (selfSigned && cfg.load.tls.ca() == null && !cfg.load.tls.insecure()) {
+                cfg.load.tls = TlsOptions.trusting(dir.resolve("data").resolve(SELF_SIGNED_CERT));
+            }
             int code;
             try (Loadgen lg = new Loadgen(cfg.load, out, progress)) {
                 lg.setup();
@@ -121,9 +135,9 @@ public final class Bench {
         CpuWindow cpu = new CpuWindow(server);
         ServerWatch.Figures watched;
         PhaseResult r;
-        ServerDisconnects why = new ServerDisconnects(server.adminPort(), server.log());
+        ServerDisconnects why = new ServerDisconnects(server.adminPort(), server.log(), lg.tls());
         why.start();
-        try (ServerWatch watch = new ServerWatch(server.pid(), server.adminPort())) {
+        try (ServerWatch watch = new ServerWatch(server.pid(), server.adminPort(), lg.tls())) {
             r = lg.runPhase(load.rps, Durations.wholeSeconds(load.warmup, "--warmup"),
                     Durations.wholeSeconds(load.duration, "--duration"), cpu, true, "bench");
             watch.mark();
@@ -280,7 +294,7 @@ public final class Bench {
         out.printf(Locale.ROOT, "%nfind-max: raising msg/s per client by x%.2f every %d s (+%d s warmup) until p99 > %.1f ms "
                 + "or a delivery is lost%n", cfg.rampFactor, dur, warm, cfg.p99LimitMs);
         long warmupS = Durations.wholeSeconds(cfg.load.warmup, "--warmup");
-        ServerDisconnects why = new ServerDisconnects(server.adminPort(), server.log());
+        ServerDisconnects why = new ServerDisconnects(server.adminPort(), server.log(), lg.tls());
         why.start();
         if (warmupS > 0) {
             // JIT compilation and connection buffers settle first, so step 1 measures a warm server

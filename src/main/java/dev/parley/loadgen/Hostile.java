@@ -1,6 +1,7 @@
 package dev.parley.loadgen;
 
 import dev.parley.socket.Transport;
+import dev.parley.client.ClientTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -39,6 +40,8 @@ final class Hostile implements AutoCloseable {
     private final LoadgenConfig cfg;
     private final EventLoopGroup group;
     private final Bootstrap boot;
+    /** Null for plain TCP. */
+    private final ClientTls tls;
     private final InetSocketAddress remote;
     private final HostileStats flooderStats = new HostileStats();
     private final HostileStats silentStats = new HostileStats();
@@ -49,8 +52,9 @@ final class Hostile implements AutoCloseable {
     private Thread opener;
     private HostileReport report;
 
-    Hostile(LoadgenConfig cfg, Transport transport) {
+    Hostile(LoadgenConfig cfg, Transport transport, ClientTls tls) {
         this.cfg = cfg;
+        this.tls = tls;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("loadgen-hostile", true),
                 transport.ioHandlerFactory());
         this.boot = new Bootstrap().group(group).channel(transport.channelClass())
@@ -111,6 +115,9 @@ final class Hostile implements AutoCloseable {
         Bootstrap b = boot.clone().handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), cfg.host, cfg.port));
+                }
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 2, -2, 0), c);
             }
         });

@@ -1,7 +1,6 @@
 package dev.parley.loadgen;
 
 import com.google.protobuf.MessageLite;
-import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ErrorNotify;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,13 +23,14 @@ final class LoadClient {
 
     volatile Channel channel;
     volatile long roomId;
-    /** Set before the loadgen closes connections itself, so those closes are not disconnects. */
+    /**
+     * Set before the loadgen closes connections itself, or when the server says it is going
+     * away (a drain), so those closes are not disconnects.
+     */
     volatile boolean closing;
     volatile Throwable closeCause;
 
-    private final Object lock = new Object();
-    private Class<?> awaitedType;
-    private CompletableFuture<MessageLite> awaited;
+    private final AwaitedReply reply = new AwaitedReply();
 
     LoadClient(int index, String name, RoomLayout layout, int loop) {
         this.index = index;
@@ -43,59 +43,26 @@ final class LoadClient {
 
     /** Sends a setup request; the future completes with the first message of {@code responseType}. */
     <T extends MessageLite> CompletableFuture<T> request(MessageLite request, Class<T> responseType) {
-        CompletableFuture<MessageLite> f = new CompletableFuture<>();
-        synchronized (lock) {
-            awaited = f;
-            awaitedType = responseType;
-        }
-        Channel ch = channel;
-        if (ch == null || !ch.isActive()) {
-            failAwaited(new SetupFailure(null, "connection closed" + causeText()));
-        } else {
-            ch.writeAndFlush(Frames.encode(ch.alloc(), request)).addListener(w -> {
-                if (!w.isSuccess()) {
-                    failAwaited(new SetupFailure(null, "send failed: " + w.cause()));
-                }
-            });
-        }
-        return f.thenApply(responseType::cast);
+        return reply.request(channel, request, responseType, "connection closed" + causeText());
     }
 
     /** A non-chat message from the server (event loop). */
     void onMessage(MessageLite message) {
-        CompletableFuture<MessageLite> f = null;
-        synchronized (lock) {
-            if (awaited != null && awaitedType.isInstance(message)) {
-                f = awaited;
-                awaited = null;
-            }
-        }
-        if (f != null) {
-            f.complete(message);
-        }
+        reply.offer(message);
     }
 
     /** An error for a setup request; returns false when nothing was awaited (event loop). */
     boolean onSetupError(ErrorNotify error) {
-        return failAwaited(new SetupFailure(error.getResult(), error.getReason()));
+        return reply.fail(new SetupFailure(error.getResult(), error.getReason()));
     }
 
     void onClosed() {
-        failAwaited(new SetupFailure(null, "connection closed" + causeText()));
+        reply.fail(new SetupFailure(null, "connection closed" + causeText()));
     }
 
     private String causeText() {
         Throwable c = closeCause;
         return c == null ? "" : ": " + c;
-    }
-
-    private boolean failAwaited(Throwable t) {
-        CompletableFuture<MessageLite> f;
-        synchronized (lock) {
-            f = awaited;
-            awaited = null;
-        }
-        return f != null && f.completeExceptionally(t);
     }
 
     /** Sends the {@code seq}-th message of {@code phase}, due at {@code due} (event loop). */

@@ -5,6 +5,7 @@ import com.google.protobuf.MessageLite;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.MessageCatalog;
 import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.GoingAwayNotify;
 import dev.parley.protocol.pb.MsgType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -113,6 +114,8 @@ final class LoadClientHandler extends ByteToMessageDecoder {
         }
         if (message instanceof ErrorNotify error) {
             onError(error);
+        } else if (message instanceof GoingAwayNotify) {
+            client.closing = true; // the server drains and will close this connection: not a disconnect
         } else {
             client.onMessage(message);
         }

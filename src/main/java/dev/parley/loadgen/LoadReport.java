@@ -20,7 +20,7 @@ import java.util.Map;
  * disconnects by reason of the server process).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LoadReport(String tool, String runId, String host, int port, String transport, int threads,
+public record LoadReport(String tool, String runId, String host, int port, String protocol, String transport, int threads,
                          int clients, int rooms, double rps, String payloadMix, double fanOut,
                          long durationS, long warmupS, long sent, long expected, long delivered, long lost,
                          long duplicates, long errors, Map<String, Long> errorsByResult, long misrouted,
@@ -37,7 +37,7 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
     public static LoadReport of(LoadgenConfig cfg, Loadgen loadgen, PhaseResult r, Verdict verdict,
                                 Map<String, Object> server) {
         Counts c = r.counts();
-        return new LoadReport("parley loadgen", cfg.runId, cfg.host, cfg.port, loadgen.transport().cliName(),
+        return new LoadReport("parley loadgen", cfg.runId, cfg.host, cfg.port, cfg.protocol.cliName(), loadgen.transport().cliName(),
                 loadgen.threads(), r.clients(), r.rooms(), r.rps(), cfg.payloadMix.toString(), loadgen.layout().fanOut(),
                 r.durationS(), r.warmupS(), r.sent(), r.expected(), r.delivered(), r.lost(), r.duplicates(), r.errors(),
                 r.errorsByResult(), r.misrouted(), r.disconnects(), r.drained(), r.drainSeconds(), r.deliveriesPerSec(),

@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.client.ClientTls;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
@@ -64,6 +65,8 @@ public final class Loadgen implements AutoCloseable {
     private final Progress progress;
     private final RoomLayout layout;
     private final Transport transport;
+    /** Null for plain TCP. */
+    private final ClientTls tls;
     private final EventLoopGroup group;
     private final EventLoop[] loops;
     private final LoopStats[] stats;
@@ -86,6 +89,7 @@ public final class Loadgen implements AutoCloseable {
         this.progress = progress;
         this.layout = new RoomLayout(cfg.clients, cfg.rooms);
         this.transport = cfg.effectiveTransport();
+        this.tls = ClientTls.forConfig(cfg.tls);
         int threads = cfg.effectiveThreads();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen", true),
                 transport.ioHandlerFactory());
@@ -119,7 +123,12 @@ public final class Loadgen implements AutoCloseable {
             schedulers[i] = new SendScheduler(loops[i], perLoop.get(i).toArray(new LoadClient[0]), stats[i],
                     cfg.payloadMix, text);
         }
-        this.hostile = cfg.hasHostile() ? new Hostile(cfg, transport) : null;
+        this.hostile = cfg.hasHostile() ? new Hostile(cfg, transport, tls) : null;
+    }
+
+    /** The connections' TLS; null for plain TCP. */
+    public ClientTls tls() {
+        return tls;
     }
 
     public RoomLayout layout() {
@@ -137,12 +146,13 @@ public final class Loadgen implements AutoCloseable {
     /** Connects, logs in, creates and joins the rooms; throws {@link LoadgenSetupException} with the reason. */
     public void setup() throws InterruptedException {
         ResourceCheck.check(layout, cfg.sourceAddresses.size(), cfg.flooders + cfg.silentConnections + 1);
-        out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport, %d event loop(s)%n",
+        out.printf("loadgen run %s: %,d clients, %d rooms (%,d-%,d members), %s transport%s, %d event loop(s)%n",
                 cfg.runId, cfg.clients, cfg.rooms, layout.size(cfg.rooms - 1), layout.size(0),
-                transport.cliName(), loops.length);
+                transport.cliName(), tls == null ? "" : " over TLS", loops.length);
         long t0 = System.nanoTime();
         connect();
-        out.printf("  connected %,d clients to %s:%d in %.2f s%n", cfg.clients, cfg.host, cfg.port, secondsSince(t0));
+        out.printf("  connected %,d clients to %s:%d (%s) in %.2f s%n", cfg.clients, cfg.host, cfg.port,
+                cfg.protocol == WireProtocol.WS ? "WebSocket " + WebSocketLink.SUBPROTOCOL : "TCP", secondsSince(t0));
         t0 = System.nanoTime();
         List<LoadClient> all = List.of(clients);
         step("log in", all, LOGINS_IN_FLIGHT, c -> c.request(LoginRequest.newBuilder().setName(c.name).setPassword(cfg.password).build(),
@@ -200,9 +210,20 @@ public final class Loadgen implements AutoCloseable {
                         + " s: " + (clients.length - finished.getCount()) + " of " + clients.length + " connections done");
             }
             LoadClientHandler handler = new LoadClientHandler(c, phases, stats[c.loop], events);
+            WebSocketLink[] link = new WebSocketLink[1];
             Bootstrap b = boots[c.loop].clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), cfg.host, cfg.port));
+                    }
+                    if (cfg.protocol == WireProtocol.WS) {
+                        link[0] = WebSocketLink.install(ch.pipeline(), cfg.host, cfg.port, cfg.setupTimeout);
+                        ch.pipeline().addLast(handler);
+                        // last, so its pings pass the WebSocket framing
+                        Heartbeat.installLast(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);
+                        return;
+                    }
                     // a client that waits long in setup (thousands log in first) must not look idle
                     ch.pipeline().addLast(handler);
                     Heartbeat.install(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);
@@ -212,11 +233,11 @@ public final class Loadgen implements AutoCloseable {
                     : b.connect(remote, new InetSocketAddress(cfg.sourceAddresses.get(c.index % cfg.sourceAddresses.size()), 0));
             c.channel = f.channel();
             f.addListener(x -> {
-                inFlight.release();
-                if (!x.isSuccess()) {
-                    failures.add(c.name + ": " + x.cause().getMessage());
+                if (x.isSuccess() && link[0] != null) {
+                    link[0].handshake().addListener(h -> connected(c, h, inFlight, failures, finished));
+                } else {
+                    connected(c, x, inFlight, failures, finished);
                 }
-                finished.countDown();
             });
         }
         if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -227,6 +248,16 @@ public final class Loadgen implements AutoCloseable {
             throw new LoadgenSetupException(failures.size() + " of " + clients.length + " connections to "
                     + cfg.host + ":" + cfg.port + " failed, e.g. " + failures.peek());
         }
+    }
+
+    /** One connection is usable (for WebSocket: upgraded), or failed. */
+    private static void connected(LoadClient c, io.netty.util.concurrent.Future<?> outcome, Semaphore inFlight,
+                                  ConcurrentLinkedQueue<String> failures, CountDownLatch finished) {
+        inFlight.release();
+        if (!outcome.isSuccess()) {
+            failures.add(c.name + ": " + outcome.cause().getMessage());
+        }
+        finished.countDown();
     }
 
     /** Runs one setup request per client, a bounded number at a time; fails with a breakdown by reason. */

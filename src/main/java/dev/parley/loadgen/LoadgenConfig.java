@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.client.TlsOptions;
 import dev.parley.socket.Transport;
 
 import java.net.InetAddress;
@@ -41,6 +42,8 @@ public final class LoadgenConfig {
     public String runId = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     /** Client event loop threads; 0 = one per core. */
     public int threads;
+    /** How the measured clients reach the server; {@link #port} is that protocol's port. */
+    public WireProtocol protocol = WireProtocol.TCP;
     /** null = epoll if available, else NIO. */
     public Transport transport;
     /** Hostile extras beside the measured clients: connections that chat as fast as the socket takes it. */
@@ -49,6 +52,8 @@ public final class LoadgenConfig {
     public boolean flooderReads = true;
     /** Hostile extras: connections that never log in (half of them send half a frame header). */
     public int silentConnections;
+    /** TLS for every connection (measured and hostile), or plain TCP. */
+    public TlsOptions tls = TlsOptions.OFF;
     public Path report;
     public Path chart;
 
@@ -95,6 +100,8 @@ public final class LoadgenConfig {
         require(!password.isEmpty(), "--password must not be empty");
         require(flooders >= 0 && flooders <= 10_000, "--flooders must be within 0..10000");
         require(silentConnections >= 0 && silentConnections <= 1_000_000, "--silent-connections must be within 0..1000000");
+        require(protocol == WireProtocol.TCP || !hasHostile(),
+                "--flooders and --silent-connections speak TCP: use them with --protocol tcp");
     }
 
     private static void require(boolean ok, String message) {

@@ -22,12 +22,19 @@ final class ResourceCheck {
     /** {@code extraConnections}: hostile extras opened beside the measured clients. */
     static void check(RoomLayout layout, int sourceAddresses, int extraConnections) {
         checkMemory(DeliveryTracker.bytesNeeded(layout), Runtime.getRuntime().maxMemory());
-        int clients = layout.clients() + extraConnections;
+        checkConnections(layout.clients() + extraConnections, layout.clients() + extraConnections, sourceAddresses);
+    }
+
+    /**
+     * {@code open} connections at once fit the open-file limit, and {@code ports} local ports
+     * (more than {@code open} when closed ones linger in TIME_WAIT) fit the ephemeral ranges.
+     */
+    static void checkConnections(int open, int ports, int sourceAddresses) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            checkFileDescriptors(clients, unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount());
+            checkFileDescriptors(open, unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount());
         }
-        checkPorts(clients, sourceAddresses, ephemeralPorts());
+        checkPorts(ports, sourceAddresses, ephemeralPorts());
     }
 
     /** Delivery tracking grows with the square of the room size; it may use half the heap. */

@@ -1,6 +1,7 @@
 package dev.parley.loadgen;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.parley.client.ClientTls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,14 +57,25 @@ final class ServerDisconnects {
     private final int adminPort;
     private final Path log;
     private final HttpClient http;
+    /** {@code http} or {@code https}: the admin port speaks TLS when the server does. */
+    private final String scheme;
     private Map<String, Long> before;
     private String unavailable;
 
-    /** {@code adminPort} 0 or less: the server has none, only its log is read. */
-    ServerDisconnects(int adminPort, Path log) {
+    /**
+     * {@code adminPort} 0 or less: the server has none, only its log is read.
+     *
+     * @param tls the load's TLS, which the server's admin port speaks too; null = plain HTTP
+     */
+    ServerDisconnects(int adminPort, Path log, ClientTls tls) {
         this.adminPort = adminPort;
         this.log = log;
-        this.http = adminPort > 0 ? HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build() : null;
+        this.scheme = tls == null ? "http" : "https";
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT);
+        if (tls != null) {
+            b.sslContext(tls.jdkContext());
+        }
+        this.http = adminPort > 0 ? b.build() : null;
     }
 
     /** Reads the counters before the load. */
@@ -83,7 +95,7 @@ final class ServerDisconnects {
             return null;
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + adminPort + "/metrics"))
                     .timeout(HTTP_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (r.statusCode() != 200) {
                 unavailable = "/metrics answered " + r.statusCode();

@@ -1,5 +1,9 @@
 package dev.parley.loadgen;
 
+import dev.parley.client.ClientTls;
+
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +29,8 @@ final class ServerWatch implements AutoCloseable {
 
     private final long pid;
     private final int adminPort;
+    /** Null when the admin port speaks plain HTTP. */
+    private final SSLSocketFactory https;
     private final Thread thread;
     // written by the watch thread, read after it has stopped (join)
     private final List<Double> rssMb = new ArrayList<>();
@@ -35,10 +41,15 @@ final class ServerWatch implements AutoCloseable {
     private String firstFailure;
     private volatile boolean stopped;
 
-    /** Starts watching; {@code adminPort} 0 or less = no /health checks. */
-    ServerWatch(long pid, int adminPort) {
+    /**
+     * Starts watching; {@code adminPort} 0 or less = no /health checks.
+     *
+     * @param tls the load's TLS, which the server's admin port speaks too; null = plain HTTP
+     */
+    ServerWatch(long pid, int adminPort, ClientTls tls) {
         this.pid = pid;
         this.adminPort = adminPort;
+        this.https = tls == null ? null : tls.jdkContext().getSocketFactory();
         this.thread = new Thread(this::loop, "bench-server-watch");
         thread.setDaemon(true);
         thread.start();
@@ -68,9 +79,15 @@ final class ServerWatch implements AutoCloseable {
         polls++;
         long t0 = System.nanoTime();
         String failure;
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", adminPort), HEALTH_TIMEOUT_MILLIS);
-            s.setSoTimeout(HEALTH_TIMEOUT_MILLIS);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress("127.0.0.1", adminPort), HEALTH_TIMEOUT_MILLIS);
+            plain.setSoTimeout(HEALTH_TIMEOUT_MILLIS);
+            Socket s = plain;
+            if (https != null) {
+                SSLSocket secure = (SSLSocket) https.createSocket(plain, "127.0.0.1", adminPort, true);
+                secure.startHandshake();
+                s = secure;
+            }
             OutputStream out = s.getOutputStream();
             out.write("GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -72,11 +72,16 @@ public final class ServerMetrics {
     private final Counter loginsOk;
     private final Counter loginsFailed;
     private final Counter chatMessages;
+    private final Counter chatResends;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
     /** Logins refused by a policy, by its tag (see {@link #loginRefused}). */
     private final Map<String, Counter> loginRefusals;
     private final Counter breakerRejections;
+    /** Direct messages stored, by what happened to them (see {@link #directMessage}). */
+    private final Map<String, Counter> directMessages;
+    /** Direct-message requests refused, by reason (see {@link #directRefused}). */
+    private final Map<String, Counter> directRefusals;
 
     /** Create this before any other meter of {@code registry}: it installs the latency histograms' filter. */
     public ServerMetrics(MeterRegistry registry) {
@@ -119,6 +124,9 @@ public final class ServerMetrics {
         loginsFailed = Counter.builder("parley.logins").tag("result", "failed").register(registry);
         chatMessages = Counter.builder("parley.chat.messages")
                 .description("Chat messages accepted by rooms").register(registry);
+        chatResends = Counter.builder("parley.chat.resends")
+                .description("Chat requests that repeated a client_msg_id within --dedup-window: answered, not said again")
+                .register(registry);
         Gauge.builder("parley.connections", connections, AtomicInteger::get)
                 .description("Open client connections").register(registry);
         Gauge.builder("parley.rooms", rooms, AtomicInteger::get)
@@ -131,9 +139,10 @@ public final class ServerMetrics {
         }
         policyDisconnects = Map.copyOf(disconnects);
         Map<String, Counter> refused = new HashMap<>();
-        for (String limit : new String[]{"max_connections", "per_address"}) {
+        for (String limit : new String[]{"max_connections", "per_address", REFUSED_WS_ORIGIN, REFUSED_WS_SUBPROTOCOL}) {
             refused.put(limit, Counter.builder("parley.connections.refused").tag("reason", limit)
-                    .description("New connections refused at a connection limit").register(registry));
+                    .description("New connections refused at a connection limit, or WebSocket upgrades refused")
+                    .register(registry));
         }
         connectionsRefused = Map.copyOf(refused);
         acceptErrors = Counter.builder("parley.accept.errors").tag("reason", "io")
@@ -150,7 +159,28 @@ public final class ServerMetrics {
                     .description("Logins answered SERVER_BUSY at once: hashing queue full, or database unreachable")
                     .register(registry));
         }
+        // the tags of account.TokenRejectedException.Kind (metrics may not see account)
+        for (String reason : new String[]{"token_malformed", "token_signature", "token_expired", "token_claims",
+                "token_name"}) {
+            refusals.put(reason, Counter.builder("parley.logins.token.refused").tag("reason", reason)
+                    .description("Token logins refused: malformed, bad signature or key id, expired, wrong claims,"
+                            + " or a name that breaks the rules or is taken").register(registry));
+        }
         loginRefusals = Map.copyOf(refusals);
+        Map<String, Counter> direct = new HashMap<>();
+        for (String outcome : new String[]{"delivered", "offline", "withheld"}) {
+            direct.put(outcome, Counter.builder("parley.direct.messages").tag("outcome", outcome)
+                    .description("Direct messages stored: delivered live, kept for an offline recipient, or withheld"
+                            + " from a recipient who blocks the sender").register(registry));
+        }
+        directMessages = Map.copyOf(direct);
+        Map<String, Counter> directRefused = new HashMap<>();
+        for (String reason : new String[]{"invalid", "not_found", "busy"}) {
+            directRefused.put(reason, Counter.builder("parley.direct.refused").tag("reason", reason)
+                    .description("Direct messages, blocks and direct history reads refused: bad input, unknown"
+                            + " player, or queue full or database unreachable").register(registry));
+        }
+        directRefusals = Map.copyOf(directRefused);
         breakerRejections = Counter.builder("parley.db.breaker.rejections")
                 .description("Database calls (logins, history reads, readiness checks) refused by the open breaker")
                 .register(registry);
@@ -174,13 +204,23 @@ public final class ServerMetrics {
 
     /**
      * A login refused by a policy: {@code name}, {@code address}, {@code in_flight} (throttled),
-     * {@code registrations}, {@code hash_queue} or {@code database} (busy).
+     * {@code registrations}, {@code hash_queue} or {@code database} (busy), {@code token_*} (a bad token).
      */
     public void loginRefused(String reason) {
         Counter c = loginRefusals.get(reason);
         if (c != null) {
             c.increment();
         }
+    }
+
+    /** A direct message stored: {@code delivered}, {@code offline} or {@code withheld}. Any thread. */
+    public void directMessage(String outcome) {
+        directMessages.get(outcome).increment();
+    }
+
+    /** A direct-message request (message, block, unblock, history) refused: {@code invalid}, {@code not_found} or {@code busy}. Any thread. */
+    public void directRefused(String reason) {
+        directRefusals.get(reason).increment();
     }
 
     public MeterRegistry registry() {
@@ -277,6 +317,11 @@ public final class ServerMetrics {
         chatMessages.increment();
     }
 
+    /** A chat request was a resend of a message the room has (see --dedup-window). */
+    public void chatResend() {
+        chatResends.increment();
+    }
+
     public void connectionOpened() {
         connections.incrementAndGet();
     }
@@ -315,7 +360,15 @@ public final class ServerMetrics {
         policyDisconnects.get("replaced").increment();
     }
 
-    /** A new connection refused at a limit: {@code max_connections} or {@code per_address}. */
+    /** A WebSocket upgrade refused: its {@code Origin} is not allowed (HTTP 403). */
+    public static final String REFUSED_WS_ORIGIN = "ws_origin";
+    /** A WebSocket upgrade refused: it offers no Parley subprotocol (HTTP 400). */
+    public static final String REFUSED_WS_SUBPROTOCOL = "ws_subprotocol";
+
+    /**
+     * A new connection refused at a limit ({@code max_connections}, {@code per_address}), or a
+     * WebSocket upgrade refused ({@link #REFUSED_WS_ORIGIN}, {@link #REFUSED_WS_SUBPROTOCOL}).
+     */
     public void connectionRefused(String limit) {
         connectionsRefused.get(limit).increment();
     }

@@ -1,5 +1,6 @@
 package dev.parley.metrics;
 
+import dev.parley.logging.LogLimiter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class StatsReporter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("parley.stats");
+    /** A failing stats line fails again every interval: once a minute is enough to see it. */
+    private static final LogLimiter failureLog = new LogLimiter(log, Duration.ofMinutes(1));
     private static final long SAMPLE_MILLIS = 100;
 
     private final ServerMetrics metrics;
@@ -119,7 +122,7 @@ public final class StatsReporter implements AutoCloseable {
         try {
             log.info(line());
         } catch (RuntimeException e) {
-            log.warn("stats line failed", e);
+            failureLog.warn(b -> b.setMessage("stats line failed").setCause(e));
         }
     }
 

@@ -50,14 +50,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             throw fail(in, "frame length " + length + " is shorter than the 4-byte header", type);
         }
         if (length > maxFrameLength) {
-            throw fail(in, "frame length " + length + " exceeds the maximum of " + maxFrameLength, type);
+            throw fail(in, tooLong(length, maxFrameLength), type);
         }
         MessageCatalog.Kind kind = MessageCatalog.byType(type);
         if (kind == null) {
             throw fail(in, "unknown message type " + type, type);
         }
         if (side == Side.SERVER ? !kind.sentByClient() : !kind.sentByServer()) {
-            throw fail(in, kind.msgType() + " may not be sent by a " + (side == Side.SERVER ? "client" : "server"), type);
+            throw fail(in, wrongSender(kind, side), type);
         }
         if (in.readableBytes() < length) {
             return;
@@ -70,6 +70,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(length);
         out.add(message);
+    }
+
+    /** The reason for a frame over the maximum; also for frames that arrive in another framing (WebSocket JSON). */
+    public static String tooLong(int frameLength, int maxFrameLength) {
+        return "frame length " + frameLength + " exceeds the maximum of " + maxFrameLength;
+    }
+
+    /** The reason for a message the peer on {@code receiver}'s other side may not send. */
+    public static String wrongSender(MessageCatalog.Kind kind, Side receiver) {
+        return kind.msgType() + " may not be sent by a " + (receiver == Side.SERVER ? "client" : "server");
     }
 
     private ProtocolViolationException fail(ByteBuf in, String reason, int type) {

@@ -32,8 +32,22 @@ public final class Heartbeat extends ChannelDuplexHandler {
     /** Adds the heartbeat at the front of {@code pipeline}; a zero interval adds nothing. */
     public static void install(ChannelPipeline pipeline, Duration interval) {
         if (!interval.isZero()) {
-            pipeline.addFirst(new IdleStateHandler(0, interval.toMillis(), 0, TimeUnit.MILLISECONDS), INSTANCE);
+            pipeline.addFirst(idleHandler(interval), INSTANCE);
         }
+    }
+
+    /**
+     * Adds the heartbeat at the end of {@code pipeline}, behind framing stages (WebSocket) that
+     * its pings must pass through; a zero interval adds nothing.
+     */
+    public static void installLast(ChannelPipeline pipeline, Duration interval) {
+        if (!interval.isZero()) {
+            pipeline.addLast(idleHandler(interval), INSTANCE);
+        }
+    }
+
+    private static IdleStateHandler idleHandler(Duration interval) {
+        return new IdleStateHandler(0, interval.toMillis(), 0, TimeUnit.MILLISECONDS);
     }
 
     @Override

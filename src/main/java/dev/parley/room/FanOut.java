@@ -9,19 +9,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Delivers one encoded frame to the members of a room that one event loop serves. It runs on
  * that loop, so it hands the frame to each member directly (no task per recipient), and each
  * member leaves the flush to its loop's batch ({@link RoomMember#deliver}). Owns one reference
- * to the frame.
+ * to the frame. A chat is not delivered to members who block its sender.
  */
 final class FanOut implements Runnable {
 
     private final ByteBuf frame;
     private final RoomMember[] members;
     private final RoomMember skip;
+    /** The chat's sender, whose blockers are skipped; 0 for notices everyone gets. */
+    private final long senderId;
     private final Broadcast broadcast;
 
-    FanOut(ByteBuf frame, RoomMember[] members, RoomMember skip, Broadcast broadcast) {
+    FanOut(ByteBuf frame, RoomMember[] members, RoomMember skip, long senderId, Broadcast broadcast) {
         this.frame = frame;
         this.members = members;
         this.skip = skip;
+        this.senderId = senderId;
         this.broadcast = broadcast;
     }
 
@@ -30,7 +33,7 @@ final class FanOut implements Runnable {
         int delivered = 0;
         try {
             for (RoomMember m : members) {
-                if (m != skip && m.deliver(frame)) {
+                if (m != skip && (senderId == 0 || !m.blocks(senderId)) && m.deliver(frame)) {
                     delivered++;
                 }
             }

@@ -55,8 +55,12 @@ public final class Room {
     private final RoomSequence sequence;
     private final RoomHistory history;
     private final RoomContext context;
+    /** Null when the dedup window is off. */
+    private final ResendMemory resends;
 
     // job queue only
+    /** The seq of the last message delivered to members (behind {@link #lastSeq} while --log-sync waits). */
+    private long deliveredSeq;
     private final ArrayList<RoomMember> members = new ArrayList<>();
     private final Set<RoomMember> memberSet = new HashSet<>();
     private LoopGroup[] groups = new LoopGroup[0];
@@ -80,6 +84,9 @@ public final class Room {
         this.sequence = sequence;
         this.history = history;
         this.context = context;
+        long windowMs = context.dedupWindow().toMillis();
+        this.resends = windowMs > 0 ? new ResendMemory(windowMs) : null;
+        this.deliveredSeq = sequence.last();
     }
 
     public long id() {
@@ -168,7 +175,7 @@ public final class Room {
             return;
         }
         if (respond) {
-            m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).build());
+            m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).setRoomId(id).build());
         }
         if (members.isEmpty() && !permanent) {
             close();
@@ -180,7 +187,8 @@ public final class Room {
 
     /**
      * Job queue. A member's chat message: numbered, handed to the chat log, delivered to every
-     * member (with {@code --log-sync}, once stored).
+     * member (with {@code --log-sync}, once stored). A resend (see {@link ResendMemory}) is
+     * answered to its sender alone with the original's seq and time, and not said again.
      *
      * @param decodedNanos {@link System#nanoTime()} when the request was decoded, for the handling latency
      */
@@ -190,10 +198,25 @@ public final class Room {
             m.send(Replies.error(Result.NOT_IN_ROOM, "not a member of " + this, MsgType.CHAT_REQUEST, cmid));
             return;
         }
+        long now = context.clockMs().getAsLong();
+        boolean remembered = resends != null && cmid != 0;
+        long playerId = m.member().getPlayerId();
+        if (remembered) {
+            ResendMemory.Original original = resends.find(playerId, cmid, now);
+            // the same id with another text is a new message: a client that restarted its ids is not silenced
+            if (original != null && original.textHash() == text.hashCode()) {
+                answerResend(m, original, text, cmid);
+                return;
+            }
+        }
         String refusal = publish(ChatNotify.newBuilder().setSender(m.member()).setText(text).setClientMsgId(cmid),
-                m.alloc(), decodedNanos);
+                m.alloc(), now, decodedNanos);
         if (refusal != null) {
             m.send(Replies.error(Result.SERVER_BUSY, refusal, MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        if (remembered) {
+            resends.remember(playerId, cmid, sequence.last(), now, text.hashCode());
         }
     }
 
@@ -210,7 +233,7 @@ public final class Room {
         }
         ChatNotify.Builder b = ChatNotify.newBuilder().setKind(ChatKind.CHAT_KIND_SYSTEM)
                 .setSender(Member.newBuilder().setPlayerId(0).setName(label)).setText(text);
-        String refusal = publish(b, alloc, 0);
+        String refusal = publish(b, alloc, context.clockMs().getAsLong(), 0);
         return refusal != null ? new Published(0, Result.SERVER_BUSY, refusal) : new Published(sequence.last(), Result.OK, null);
     }
 
@@ -224,13 +247,12 @@ public final class Room {
      *
      * @return null when accepted, else why it was refused (SERVER_BUSY); no seq is used then
      */
-    private String publish(ChatNotify.Builder b, ByteBufAllocator alloc, long decodedNanos) {
+    private String publish(ChatNotify.Builder b, ByteBufAllocator alloc, long nowMs, long decodedNanos) {
         if (!sequence.owned()) {
             // only a cluster node that lost the room can get here: numbering now would fork the order
             return "the room is moving to another node; try again shortly";
         }
-        ChatNotify notify = b.setRoomId(id).setSeq(sequence.last() + 1)
-                .setServerTimeMs(System.currentTimeMillis()).build();
+        ChatNotify notify = b.setRoomId(id).setSeq(sequence.last() + 1).setServerTimeMs(nowMs).build();
         // The chat log takes the message before its seq is used: refused, it leaves no hole.
         ChatLog chatLog = context.chatLog();
         Runnable onStored = chatLog.sync() ? () -> submit(() -> deliver(notify, alloc, decodedNanos)) : null;
@@ -279,6 +301,16 @@ public final class Room {
         return true;
     }
 
+    /** Job queue. The sender alone gets the original again; nothing is stored or broadcast. */
+    private void answerResend(RoomMember m, ResendMemory.Original original, String text, long cmid) {
+        context.metrics().chatResend();
+        if (original.seq() > deliveredSeq) {
+            return; // --log-sync: the original is still being stored; its broadcast reaches this member too
+        }
+        m.send(ChatNotify.newBuilder().setRoomId(id).setSeq(original.seq()).setSender(m.member()).setText(text)
+                .setClientMsgId(cmid).setServerTimeMs(original.serverTimeMs()).build());
+    }
+
     /** Job queue. A history read: members (or anyone, for a permanent room) get a page. */
     void readHistory(RoomMember m, HistoryPager.Query q) {
         assert onQueue();
@@ -295,7 +327,8 @@ public final class Room {
     private void deliver(ChatNotify notify, ByteBufAllocator alloc, long decodedNanos) {
         assert onQueue();
         history.delivered(notify);
-        broadcast(Frames.encode(alloc, notify), null, decodedNanos);
+        deliveredSeq = notify.getSeq();
+        broadcast(Frames.encode(alloc, notify), null, decodedNanos, notify.getSender().getPlayerId());
     }
 
     /** Job queue. The room is gone: later joins find it closed; queued messages are stored all the same. */
@@ -351,6 +384,11 @@ public final class Room {
      * request that caused it was decoded.
      */
     void broadcast(ByteBuf frame, RoomMember skip, long startNanos) {
+        broadcast(frame, skip, startNanos, 0);
+    }
+
+    /** {@link #broadcast(ByteBuf, RoomMember, long)} of a chat: members who block {@code senderId} are skipped. */
+    void broadcast(ByteBuf frame, RoomMember skip, long startNanos, long senderId) {
         assert onQueue();
         ServerMetrics metrics = context.metrics();
         LoopGroup[] gs = groups;
@@ -362,7 +400,7 @@ public final class Room {
         FanOut.Broadcast b = new FanOut.Broadcast(metrics, startNanos, frame.readableBytes(), gs.length);
         try {
             for (LoopGroup g : gs) {
-                FanOut task = new FanOut(frame.retain(), g.members, skip, b);
+                FanOut task = new FanOut(frame.retain(), g.members, skip, senderId, b);
                 if (g.loop.inEventLoop()) {
                     task.run();
                 } else {

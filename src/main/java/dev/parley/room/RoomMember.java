@@ -38,4 +38,12 @@ public interface RoomMember {
      * @return false when the connection is gone and nothing was written
      */
     boolean deliver(ByteBuf frame);
+
+    /**
+     * Whether this member blocks {@code senderId}: a room does not deliver that player's chat to
+     * it. {@link #loop()} only; members that block no one answer false at the cost of a check.
+     */
+    default boolean blocks(long senderId) {
+        return false;
+    }
 }

@@ -15,6 +15,7 @@ import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.LeaveRoomRequest;
 import dev.parley.protocol.pb.LeaveRoomResponse;
 import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.MsgType;
@@ -22,7 +23,6 @@ import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.protocol.pb.RoomListResponse;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +34,11 @@ import java.util.function.Function;
 
 /**
  * The room requests of one server: list, create, join, leave, chat, history, and a closed
- * connection leaving its room.
+ * connection leaving its rooms. A player may be in up to {@code maxRoomsPerPlayer} rooms at
+ * once ({@link Membership}); chat and leave name the room, 0 meaning the player's only room.
  *
  * <p>Thread: every entry point runs on the requesting member's event loop. It checks what the
- * member alone can tell (logged in, in a room, valid fields), finds the room in the
+ * member alone can tell (logged in, which rooms, valid fields), finds the room in the
  * {@link RoomDirectory} and hands the rest to the room's job queue ({@link Room}). Responses
  * that depend on room state are sent from the job queue, so a client sees
  * {@code JoinRoomResponse} before any notice of that room, and nothing of a room after its
@@ -47,8 +48,12 @@ public final class RoomService {
 
     private static final Logger log = LoggerFactory.getLogger(RoomService.class);
 
-    /** Room limits the service enforces. */
-    public record Limits(int defaultMaxMembers, int maxChatBytes, int maxRooms) {
+    /**
+     * Room limits the service enforces.
+     *
+     * @param maxRoomsPerPlayer rooms one connection may be in at once; more get TOO_MANY_ROOMS
+     */
+    public record Limits(int defaultMaxMembers, int maxChatBytes, int maxRooms, int maxRoomsPerPlayer) {
     }
 
     private final RoomContext context;
@@ -87,9 +92,8 @@ public final class RoomService {
     }
 
     public void create(RoomMember m, CreateRoomRequest req) {
-        Room current = m.rooms().current();
-        if (current != null) {
-            m.send(createFailed(Result.ALREADY_IN_ROOM, "already in " + current + "; leave it first"));
+        if (m.rooms().size() >= limits.maxRoomsPerPlayer()) {
+            m.send(createFailed(Result.TOO_MANY_ROOMS, tooManyRooms()));
             return;
         }
         String name = Names.normalise(req.getName());
@@ -133,9 +137,13 @@ public final class RoomService {
     }
 
     public void join(RoomMember m, JoinRoomRequest req) {
-        Room current = m.rooms().current();
+        Room current = m.rooms().find(req.getRoomId());
         if (current != null) {
-            m.send(joinFailed(Result.ALREADY_IN_ROOM, "already in " + current + "; leave it first"));
+            m.send(joinFailed(Result.ALREADY_IN_ROOM, "already in " + current));
+            return;
+        }
+        if (m.rooms().size() >= limits.maxRoomsPerPlayer()) {
+            m.send(joinFailed(Result.TOO_MANY_ROOMS, tooManyRooms()));
             return;
         }
         Room room = context.directory().find(req.getRoomId());
@@ -150,21 +158,21 @@ public final class RoomService {
         }
     }
 
-    public void leave(RoomMember m) {
-        Room room = m.rooms().current();
+    public void leave(RoomMember m, LeaveRoomRequest req) {
+        Room room = resolve(m, req.getRoomId());
         if (room == null) {
-            m.send(LeaveRoomResponse.newBuilder().setResult(Result.NOT_IN_ROOM).setReason("not in a room").build());
+            String why = named(m, req.getRoomId());
+            m.send(LeaveRoomResponse.newBuilder().setResult(why == null ? Result.NOT_IN_ROOM : Result.INVALID_REQUEST)
+                    .setReason(why == null ? notIn(req.getRoomId()) : why).build());
             return;
         }
         m.rooms().left(room);
         room.submit(() -> room.leave(m, true));
     }
 
-    /** The connection closed: leave the room without a response. */
+    /** The connection closed: leave every room without a response. */
     public void disconnected(RoomMember m) {
-        Room room = m.rooms().current();
-        if (room != null) {
-            m.rooms().left(room);
+        for (Room room : m.rooms().leaveAll()) {
             room.submit(() -> room.leave(m, false));
         }
     }
@@ -172,9 +180,11 @@ public final class RoomService {
     /** @param decodedNanos {@link System#nanoTime()} when the request was decoded, for the handling latency */
     public void chat(RoomMember m, ChatRequest req, long decodedNanos) {
         long cmid = req.getClientMsgId();
-        Room room = m.rooms().current();
+        Room room = resolve(m, req.getRoomId());
         if (room == null) {
-            m.send(Replies.error(Result.NOT_IN_ROOM, "not in a room", MsgType.CHAT_REQUEST, cmid));
+            String why = named(m, req.getRoomId());
+            m.send(Replies.error(why == null ? Result.NOT_IN_ROOM : Result.INVALID_REQUEST,
+                    why == null ? notIn(req.getRoomId()) : why, MsgType.CHAT_REQUEST, cmid));
             return;
         }
         String broken = invalidText(req.getText());
@@ -213,14 +223,7 @@ public final class RoomService {
 
     /** Why {@code text} cannot be chat (empty, over --max-chat-bytes, or breaking {@link ChatText}), or null. */
     public String invalidText(String text) {
-        if (text.isEmpty()) {
-            return "text is empty";
-        }
-        int bytes = ByteBufUtil.utf8Bytes(text);
-        if (bytes > limits.maxChatBytes()) {
-            return "text is " + bytes + " bytes; the limit is " + limits.maxChatBytes();
-        }
-        return ChatText.check(text);
+        return ChatText.problem(text, limits.maxChatBytes());
     }
 
     /**
@@ -267,6 +270,28 @@ public final class RoomService {
             done.completeExceptionally(new RejectedExecutionException("the server is shutting down"));
         }
         return done;
+    }
+
+    /** The room a request names: {@code roomId}, or with 0 the member's only room; null if none. */
+    private static Room resolve(RoomMember m, long roomId) {
+        return roomId == 0 ? m.rooms().only() : m.rooms().find(roomId);
+    }
+
+    /**
+     * Why {@code roomId} 0 names no room although the member is in some (it is in several), or
+     * null: the member simply is not in that room.
+     */
+    private static String named(RoomMember m, long roomId) {
+        int in = m.rooms().size();
+        return roomId == 0 && in > 1 ? "in " + in + " rooms: set room_id to say which" : null;
+    }
+
+    private static String notIn(long roomId) {
+        return roomId == 0 ? "not in a room" : "not in room " + Long.toUnsignedString(roomId);
+    }
+
+    private String tooManyRooms() {
+        return "in " + limits.maxRoomsPerPlayer() + " rooms already, the most a player may be in; leave one first";
     }
 
     static CreateRoomResponse createFailed(Result result, String reason) {

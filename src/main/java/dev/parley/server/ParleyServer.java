@@ -4,6 +4,10 @@ import dev.parley.account.LoginService;
 import dev.parley.account.LoginThrottle;
 import dev.parley.account.PasswordHasher;
 import dev.parley.account.Presence;
+import dev.parley.account.SecretFile;
+import dev.parley.account.SessionTokens;
+import dev.parley.account.TokenLogins;
+import dev.parley.account.TokenVerifier;
 import dev.parley.admin.AdminServer;
 import dev.parley.api.ApiKeys;
 import dev.parley.api.ApiServer;
@@ -14,6 +18,7 @@ import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
 import dev.parley.content.BlockedWords;
+import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
@@ -21,6 +26,7 @@ import dev.parley.room.PermanentRooms;
 import dev.parley.room.RoomContext;
 import dev.parley.room.RoomDirectory;
 import dev.parley.room.RoomService;
+import dev.parley.session.GoingAway;
 import dev.parley.session.LoginFlow;
 import dev.parley.session.SessionPolicies;
 import dev.parley.session.Sessions;
@@ -32,10 +38,15 @@ import dev.parley.store.DatabaseBreaker;
 import dev.parley.store.MessageStore;
 import dev.parley.store.RoomIdAllocator;
 import dev.parley.store.RoomStore;
+import dev.parley.tls.CertificateFiles;
+import dev.parley.tls.SelfSignedCertificates;
+import dev.parley.tls.ServerTls;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
 import io.micrometer.core.instrument.FunctionCounter;
+import dev.parley.websocket.OriginPolicy;
+import dev.parley.websocket.WebSocketChannelInitializer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -60,21 +71,25 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Parley server: the composition root that wires storage, services and Netty, and
- * the owner of their shutdown order (stop accepting, close sessions, let the rooms finish on
- * their event loops, drain blocking work, store or spill the chat log, close the database).
+ * the owner of their shutdown order (turn not ready and drain: tell every client it is going away
+ * and serve it for {@link ServerConfig#drain()}; then stop accepting, close sessions, let the rooms
+ * finish on their event loops, drain blocking work, store or spill the chat log, close the database).
  * {@link #start} runs on the caller's thread and, when it fails, releases whatever it had
  * created before it throws; {@link #close()} may be called from any thread, e.g. a shutdown hook.
  */
@@ -107,10 +122,15 @@ public final class ParleyServer implements AutoCloseable {
     private final RoomService rooms;
     private final Presence presence = new LocalPresence();
     private final Channel serverChannel;
+    /** The WebSocket listener, or null when it is off. */
+    private final Channel webSocketChannel;
     private final ConnectionLimits limits;
+    private final ServerTls tls;
     private final StatsReporter stats;
     private final AdminServer admin;
     private final ApiServer api;
+    private final GoingAway goingAway = new GoingAway();
+    private final Drain drain = new Drain();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -159,6 +179,10 @@ public final class ParleyServer implements AutoCloseable {
             ThreadPoolExecutor hashing = resources.add("hashing threads", new ThreadPoolExecutor(hashThreads,
                     hashThreads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.logins().hashQueue()),
                     new DefaultThreadFactory("parley-login")), ParleyServer::stopBlocking);
+            // direct messages and blocks are written by one thread of their own, in arrival order
+            ThreadPoolExecutor directWriter = resources.add("direct-message writer", new ThreadPoolExecutor(1, 1,
+                    30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(DirectService.DEFAULT_WRITE_QUEUE),
+                    new DefaultThreadFactory("parley-direct")), ParleyServer::stopBlocking);
             bossGroup = resources.add("accept loop", new MultiThreadIoEventLoopGroup(1,
                     new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
             ioGroup = resources.add("I/O loops", new MultiThreadIoEventLoopGroup(network.effectiveIoThreads(),
@@ -171,7 +195,8 @@ public final class ParleyServer implements AutoCloseable {
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
-            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics);
+            RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
+                    roomConfig.dedupWindow(), System::currentTimeMillis);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             BlockedWords blockedWords = blockedWords(config.content());
@@ -179,16 +204,24 @@ public final class ParleyServer implements AutoCloseable {
                     .description("Chat texts with a blocked word (--blocked-words-file), masked or refused")
                     .register(meterRegistry);
             rooms = new RoomService(roomContext, ioGroup,
-                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms()),
+                    new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms(),
+                            roomConfig.maxRoomsPerPlayer()),
                     blockedWords);
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
-            LoginService logins = new LoginService(new AccountStore(database.interactive()),
+            AccountStore accounts = new AccountStore(database.interactive());
+            // token logins cost no PBKDF2: they queue with the other short database reads
+            LoginService logins = new LoginService(accounts,
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
-                    new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker());
-            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin()),
-                    rooms, metrics, sessionPolicies(connections));
+                    new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker(),
+                    tokenLogins(config.identity(), accounts, blocking));
+            DirectService direct = new DirectService(DirectService.Stores.on(database),
+                    DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
+                    metrics, directWriter, blocking);
+            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct),
+                    rooms, direct, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
+            tls = resources.add("TLS", openTls(config, meterRegistry), ServerTls::close);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
                     .channel(transport.serverChannelClass())
@@ -205,17 +238,23 @@ public final class ParleyServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(connections.slowReaderBytes() / 2, connections.slowReaderBytes()))
                     .childHandler(new ClientChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
-                            limits));
-            serverChannel = resources.add("listener", bind(bootstrap, network),
+                            limits, tls));
+            serverChannel = resources.add("listener", bind(bootstrap, network.host(), network.port(), "host/port"),
                     ch -> ch.close().syncUninterruptibly());
+            ServerConfig.WebSocket ws = config.webSocket();
+            webSocketChannel = !ws.enabled() ? null : resources.add("WebSocket listener", bind(bootstrap.clone()
+                    .childHandler(new WebSocketChannelInitializer(sessions, metrics, connections.maxFrameBytes(), channels,
+                            limits, OriginPolicy.of(ws.allowedOrigins()), connections.loginTimeout(), tls)),
+                    ws.host(), ws.port(), "ws-host/ws-port"), ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
             api = serverApi(config, blockedWords, roomStore, messageStore, roomContext);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
-                                    "transport", transport.cliName()),
+                                    "transport", transport.cliName(), "tls", tls.describe()),
                             () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog()),
+                            tls.enabled() ? tls.httpsConfigurator() : null,
                             api == null ? ApiServer.off() : api),
                     AdminServer::close);
             started = true;
@@ -226,8 +265,25 @@ public final class ParleyServer implements AutoCloseable {
                 resources.close();
             }
         }
-        log.info("Parley listening on {} (transport {}, {} I/O threads, data {})", address(), transport.cliName(),
-                network.effectiveIoThreads(), storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+        log.info("Parley listening on {}{} (transport {}, {} I/O threads, TLS {}, data {})", address(),
+                webSocketChannel == null ? "" : ", WebSocket on " + webSocketAddress(), transport.cliName(),
+                network.effectiveIoThreads(), tls.describe(),
+                storage.external() ? "external database" : storage.dataDir().toAbsolutePath().normalize());
+    }
+
+    /**
+     * TLS from the configured files, or from the development pair under the data directory, or
+     * off. A handshake may take as long as a login: the login timeout covers both.
+     */
+    private static ServerTls openTls(ServerConfig config, MeterRegistry registry) throws IOException {
+        ServerConfig.Tls t = config.tls();
+        if (!t.enabled()) {
+            return ServerTls.off();
+        }
+        CertificateFiles files = t.selfSigned()
+                ? SelfSignedCertificates.ensure(config.storage().dataDir(), Clock.systemUTC())
+                : new CertificateFiles(t.cert(), t.key());
+        return ServerTls.start(files, t.reloadInterval(), config.connections().loginTimeout(), registry);
     }
 
     private static BlockedWords blockedWords(ServerConfig.Content content) throws IOException {
@@ -262,6 +318,18 @@ public final class ParleyServer implements AutoCloseable {
     private static SessionPolicies sessionPolicies(ServerConfig.Connections c) {
         return new SessionPolicies(c.rateLimit(), c.abuseGrace(), c.slowReaderGrace(), c.maxPendingBytes(),
                 c.loginTimeout(), c.idleTimeout(), c.duplicateLogin());
+    }
+
+    /** Token logins as configured; the session key from its file or, by default, the database. */
+    private static TokenLogins tokenLogins(ServerConfig.Identity identity, AccountStore accounts, Executor checks)
+            throws IOException, SQLException {
+        TokenVerifier backend = TokenVerifier.fromFiles(identity.tokenHmacSecretFile(), identity.tokenJwksFile(),
+                identity.tokenIssuer(), identity.tokenAudience());
+        byte[] key = identity.sessionKeyFile() != null
+                ? SecretFile.read(identity.sessionKeyFile(), "session-key-file")
+                : accounts.sessionKey().getBytes(StandardCharsets.UTF_8);
+        return new TokenLogins(backend, new SessionTokens(key, identity.sessionTtl(), Clock.systemUTC()),
+                identity.passwordLogin(), checks);
     }
 
     private static LoginThrottle.Policy loginPolicy(ServerConfig.Logins l) {
@@ -303,10 +371,12 @@ public final class ParleyServer implements AutoCloseable {
                 log.queue()), databaseId, messageStore::insert, registry);
     }
 
-    private static Channel bind(ServerBootstrap bootstrap, ServerConfig.Network network) throws IOException, InterruptedException {
-        var future = bootstrap.bind(network.host(), network.port()).await();
+    /** @param options the options that name this address, for the error message */
+    private static Channel bind(ServerBootstrap bootstrap, String host, int port, String options)
+            throws IOException, InterruptedException {
+        var future = bootstrap.bind(host, port).await();
         if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + network.host() + ":" + network.port() + " (host/port): "
+            throw new IOException("cannot listen on " + host + ":" + port + " (" + options + "): "
                     + future.cause().getMessage(), future.cause());
         }
         return future.channel();
@@ -360,6 +430,11 @@ public final class ParleyServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** The WebSocket listener's address, or null when it is off. */
+    public InetSocketAddress webSocketAddress() {
+        return webSocketChannel == null ? null : (InetSocketAddress) webSocketChannel.localAddress();
+    }
+
     public Transport transport() {
         return transport;
     }
@@ -390,6 +465,11 @@ public final class ParleyServer implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
+    /** The TLS of the listeners ({@link ServerTls#off()} when off). */
+    public ServerTls tls() {
+        return tls;
+    }
+
     public StatsReporter stats() {
         return stats;
     }
@@ -407,10 +487,18 @@ public final class ParleyServer implements AutoCloseable {
         terminated.await();
     }
 
-    /** Graceful shutdown; safe to call more than once and from a shutdown hook. */
+    /**
+     * Graceful shutdown, safe to call more than once and from any thread (a signal handler, a
+     * shutdown hook): turns not ready, then drains for {@link ServerConfig#drain()} (see
+     * {@link Drain}: every connection is told the server is going away and served meanwhile),
+     * then stops accepting, closes the connections and releases everything in reverse order of
+     * creation. A second call while the first drains ends the drain at once, then waits for
+     * the first to finish.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            drain.cut();
             try {
                 terminated.await();
             } catch (InterruptedException e) {
@@ -418,22 +506,29 @@ public final class ParleyServer implements AutoCloseable {
             }
             return;
         }
-        log.info("Parley shutting down: closing {} connection(s)", channels.size());
+        Duration drainFor = config.drain();
         if (admin != null) {
-            admin.markShuttingDown();
-        }
-        if (api != null) {
-            api.markShuttingDown();
+            admin.markShuttingDown(drainFor.isZero() ? "shutting down"
+                    : "shutting down: draining for up to " + drainFor.toMillis() + " ms");
         }
         try {
+            // the API serves through the drain: a backend may still tell the rooms why they are closing
+            drain.run(drainFor, goingAway, channels);
+            if (api != null) {
+                api.markShuttingDown();
+            }
+            log.info("Parley shutting down: closing {} connection(s)", channels.size());
             serverChannel.close().syncUninterruptibly();
+            if (webSocketChannel != null) {
+                webSocketChannel.close().syncUninterruptibly();
+            }
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
             // admin port, stats, event loops (the rooms finish there), blocking work, then the
             // chat log stores or spills what was accepted, then the database and meters
             resources.close();
+            log.info("Parley stopped"); // before the count-down: the process may exit right after it
             terminated.countDown();
-            log.info("Parley stopped");
         }
     }
 }

@@ -27,13 +27,20 @@ import java.util.Set;
  * Built with {@link #builder()}; immutable values are safe to share between threads.
  *
  * @param statsInterval how often the stats line is logged; zero = never
+ * @param drain         how long a shutdown keeps serving the connected clients after telling them it
+ *                      is going away (docs: README, Operations); zero = close them at once
  */
 public record ServerConfig(Network network, Connections connections, Rooms rooms, Accounts accounts,
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
-                           Api api, Content content) {
+                           Duration drain, Tls tls, Identity identity,
+                           WebSocket webSocket, Api api, Content content) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
+    /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
+    /** A drain longer than this is a typo: supervisors kill a process that takes so long to stop. */
+    public static final Duration MAX_DRAIN = Duration.ofMinutes(10);
     /** What a chat frame needs beside the text: header and the other fields. */
     static final int CHAT_FRAME_OVERHEAD = 64;
 
@@ -49,9 +56,14 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(dbBreaker, "dbBreaker");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(webSocket, "webSocket");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(content, "content");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
+        require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
+                "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
         require(rooms.maxChatBytes() + CHAT_FRAME_OVERHEAD <= connections.maxFrameBytes(),
                 "max-frame must leave room for a chat of max-chat-bytes (" + rooms.maxChatBytes() + ") plus "
                         + CHAT_FRAME_OVERHEAD + " bytes of header and fields");
@@ -186,16 +198,27 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxRooms       rooms that may exist at once; creating more gets SERVER_BUSY
      * @param maxChatBytes   largest chat text in UTF-8 bytes
      * @param permanentRooms rooms created at start that stay when empty and continue their seq across restarts
+     * @param maxRoomsPerPlayer rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS
+     * @param dedupWindow    how long a room remembers a player's client_msg_ids, so a resend is answered with
+     *                       the original instead of being said again; zero turns it off
      */
-    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms) {
+    public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms,
+                        int maxRoomsPerPlayer, Duration dedupWindow) {
         public static final int DEFAULT_ROOM_MAX_MEMBERS = 1000;
         public static final int DEFAULT_MAX_ROOMS = 10_000;
         public static final int DEFAULT_MAX_CHAT_BYTES = 4096;
         public static final int MAX_CHAT_BYTES_LIMIT = 16_384;
+        public static final int DEFAULT_MAX_ROOMS_PER_PLAYER = 10;
+        /** A player's rooms are scanned in order on every request; keep that short. */
+        public static final int MAX_ROOMS_PER_PLAYER_LIMIT = 100;
+        public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
 
         public Rooms {
             require(roomMaxMembers >= 2, "room-max-members must be at least 2");
             require(maxRooms >= 1, "max-rooms must be positive");
+            require(maxRoomsPerPlayer >= 1 && maxRoomsPerPlayer <= MAX_ROOMS_PER_PLAYER_LIMIT,
+                    "max-rooms-per-player must be within 1.." + MAX_ROOMS_PER_PLAYER_LIMIT);
+            require(dedupWindow != null && !dedupWindow.isNegative(), "dedup-window must not be negative (0 = off)");
             require(maxChatBytes >= 1 && maxChatBytes <= MAX_CHAT_BYTES_LIMIT,
                     "max-chat-bytes must be within 1.." + MAX_CHAT_BYTES_LIMIT);
             permanentRooms = List.copyOf(permanentRooms);
@@ -310,6 +333,31 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * The WebSocket listener (docs/protocol.md, WebSocket): {@code /ws} with the subprotocols
+     * {@code parley.v1} and {@code parley.v1.json}, and the browser page at {@code /}.
+     *
+     * @param host           address to listen on; the builder's default is the client listener's host
+     * @param port           0 = any free port, {@link #NONE} = no WebSocket listener
+     * @param allowedOrigins the pages (origins) of other sites that may open a WebSocket, or {@code *};
+     *                       a page of this host and non-browser clients (no Origin) always may
+     */
+    public record WebSocket(String host, int port, List<String> allowedOrigins) {
+        public static final int NONE = -1;
+        public static final int DEFAULT_PORT = 7780;
+
+        public WebSocket {
+            Objects.requireNonNull(host, "ws-host");
+            require(port >= NONE && port <= 65535, "ws-port must be within 0..65535, or -1 for none");
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins.forEach(dev.parley.websocket.OriginPolicy::check);
+        }
+
+        public boolean enabled() {
+            return port != NONE;
+        }
+    }
+
+    /**
      * The admin HTTP port (/metrics, /health).
      *
      * @param host loopback by default
@@ -417,6 +465,32 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * TLS on the client port, the WebSocket listener and the admin port (README, TLS).
+     *
+     * @param cert           PEM certificate chain, leaf first; null = none
+     * @param key            PEM private key of {@code cert} (PKCS#8, or PKCS#1 "RSA PRIVATE KEY"); null = none
+     * @param selfSigned     generate (once, kept under the data directory) a certificate for development
+     * @param reloadInterval how often the certificate files are checked for changes; zero = never
+     */
+    public record Tls(Path cert, Path key, boolean selfSigned, Duration reloadInterval) {
+        public static final boolean DEFAULT_SELF_SIGNED = false;
+        public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(5);
+
+        public Tls {
+            require((cert == null) == (key == null), "tls-cert and tls-key must be given together");
+            require(!(selfSigned && cert != null), "tls-self-signed and tls-cert/tls-key exclude each other");
+            require(reloadInterval != null && !reloadInterval.isNegative()
+                            && (reloadInterval.isZero() || reloadInterval.toMillis() >= 100),
+                    "tls-reload-interval must be 0 (never) or at least 100ms");
+        }
+
+        /** Whether the listeners speak TLS. */
+        public boolean enabled() {
+            return cert != null || selfSigned;
+        }
+    }
+
+    /**
      * Content rules beyond the protocol's: the blocked-words list.
      *
      * @param blockedWordsFile one word per line (see content.BlockedWords); null = no list
@@ -427,6 +501,39 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Content {
             Objects.requireNonNull(blockedWordsMode, "blocked-words-mode");
+        }
+    }
+
+    /**
+     * Who may log in how: the game backend's tokens, passwords, and the server's session tokens
+     * (docs/protocol.md, "Token login"). The files are read when the server starts.
+     *
+     * @param tokenHmacSecretFile the backend's HS256 secret (its text, at least 32 bytes); null = no HS256 tokens
+     * @param tokenJwksFile       a JWKS of the backend's RS256 / ES256 public keys; null = none
+     * @param tokenIssuer         the {@code iss} backend tokens must carry; null = any
+     * @param tokenAudience       the {@code aud} backend tokens must include; null = any
+     * @param passwordLogin       whether names and passwords log in
+     * @param sessionTtl          how long a session token logs its player in again
+     * @param sessionKeyFile      the key that signs session tokens; null = the one the database keeps
+     */
+    public record Identity(Path tokenHmacSecretFile, Path tokenJwksFile, String tokenIssuer, String tokenAudience,
+                           boolean passwordLogin, Duration sessionTtl, Path sessionKeyFile) {
+        public static final boolean DEFAULT_PASSWORD_LOGIN = true;
+        public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(24);
+        public static final Duration MIN_SESSION_TTL = Duration.ofMinutes(1);
+
+        public Identity {
+            require(sessionTtl != null && sessionTtl.compareTo(MIN_SESSION_TTL) >= 0, "session-ttl must be at least 1m");
+            boolean tokens = tokenHmacSecretFile != null || tokenJwksFile != null; // fields are not set yet here
+            require(passwordLogin || tokens, "password-login off needs token-hmac-secret-file or"
+                    + " token-jwks-file: otherwise nobody could log in");
+            require(tokens || (tokenIssuer == null && tokenAudience == null),
+                    "token-issuer and token-audience need token-hmac-secret-file or token-jwks-file");
+        }
+
+        /** Whether backend tokens log in. */
+        public boolean tokenLogin() {
+            return tokenHmacSecretFile != null || tokenJwksFile != null;
         }
     }
 
@@ -461,6 +568,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int maxRooms = Rooms.DEFAULT_MAX_ROOMS;
         private int maxChatBytes = Rooms.DEFAULT_MAX_CHAT_BYTES;
         private List<String> permanentRooms = List.of();
+        private int maxRoomsPerPlayer = Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER;
+        private Duration dedupWindow = Rooms.DEFAULT_DEDUP_WINDOW;
         private boolean autoRegister = Accounts.DEFAULT_AUTO_REGISTER;
         private int passwordIterations = Accounts.DEFAULT_PASSWORD_ITERATIONS;
         private Path dataDir = Storage.DEFAULT_DATA_DIR;
@@ -492,6 +601,22 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Path apiKeyFile = Api.DEFAULT_KEY_FILE;
         private Path blockedWordsFile;
         private BlockedWords.Mode blockedWordsMode = Content.DEFAULT_BLOCKED_WORDS_MODE;
+        private Duration drain = DEFAULT_DRAIN;
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned = Tls.DEFAULT_SELF_SIGNED;
+        private Duration tlsReloadInterval = Tls.DEFAULT_RELOAD_INTERVAL;
+        private Path tokenHmacSecretFile;
+        private Path tokenJwksFile;
+        private String tokenIssuer;
+        private String tokenAudience;
+        private boolean passwordLogin = Identity.DEFAULT_PASSWORD_LOGIN;
+        private Duration sessionTtl = Identity.DEFAULT_SESSION_TTL;
+        private Path sessionKeyFile;
+        /** null = the client listener's host */
+        private String wsHost;
+        private int wsPort = WebSocket.DEFAULT_PORT;
+        private List<String> wsAllowedOrigins = List.of();
 
         private Builder() {
         }
@@ -499,8 +624,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private Builder(ServerConfig c) {
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
-                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).api(c.api)
-                    .content(c.content);
+                    .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity)
+                    .webSocket(c.webSocket)
+                    .api(c.api).content(c.content);
         }
 
         public ServerConfig build() {
@@ -509,7 +635,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
                             maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress,
                             sendBuffer),
-                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms),
+                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms, maxRoomsPerPlayer, dedupWindow),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
                     new Blocking(blockingThreads, loginQueue),
@@ -520,8 +646,99 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Logins(loginFailuresPerName, loginFailuresPerAddress, loginFailureWindow, loginLockout,
                             loginLockoutMax, loginsInFlightPerAddress, registrationsPerAddressPerHour, hashQueue),
                     new DbBreaker(dbLoginTimeout, dbBreakerOpen),
+                    drain,
+                    new Tls(tlsCert, tlsKey, tlsSelfSigned, tlsReloadInterval),
+                    new Identity(tokenHmacSecretFile, tokenJwksFile, tokenIssuer, tokenAudience, passwordLogin,
+                            sessionTtl, sessionKeyFile),
+                    new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins),
                     new Api(apiKeyFile),
                     new Content(blockedWordsFile, blockedWordsMode));
+
+        }
+
+        public Builder tls(Tls t) {
+            return tlsCert(t.cert()).tlsKey(t.key()).tlsSelfSigned(t.selfSigned()).tlsReloadInterval(t.reloadInterval());
+        }
+
+        public Builder tlsCert(Path v) {
+            tlsCert = v;
+            return this;
+        }
+
+        public Builder tlsKey(Path v) {
+            tlsKey = v;
+            return this;
+        }
+
+        public Builder tlsSelfSigned(boolean v) {
+            tlsSelfSigned = v;
+            return this;
+        }
+
+        public Builder tlsReloadInterval(Duration v) {
+            tlsReloadInterval = v;
+            return this;
+        }
+
+        public Builder identity(Identity i) {
+            return tokenHmacSecretFile(i.tokenHmacSecretFile()).tokenJwksFile(i.tokenJwksFile())
+                    .tokenIssuer(i.tokenIssuer()).tokenAudience(i.tokenAudience()).passwordLogin(i.passwordLogin())
+                    .sessionTtl(i.sessionTtl()).sessionKeyFile(i.sessionKeyFile());
+        }
+
+        public Builder tokenHmacSecretFile(Path v) {
+            tokenHmacSecretFile = v;
+            return this;
+        }
+
+        public Builder tokenJwksFile(Path v) {
+            tokenJwksFile = v;
+            return this;
+        }
+
+        public Builder tokenIssuer(String v) {
+            tokenIssuer = v;
+            return this;
+        }
+
+        public Builder tokenAudience(String v) {
+            tokenAudience = v;
+            return this;
+        }
+
+        public Builder passwordLogin(boolean v) {
+            passwordLogin = v;
+            return this;
+        }
+
+        public Builder sessionTtl(Duration v) {
+            sessionTtl = v;
+            return this;
+        }
+
+        public Builder sessionKeyFile(Path v) {
+            sessionKeyFile = v;
+            return this;
+        }
+
+        public Builder webSocket(WebSocket w) {
+            return wsHost(w.host()).wsPort(w.port()).wsAllowedOrigins(w.allowedOrigins());
+        }
+
+        /** null = the client listener's host. */
+        public Builder wsHost(String v) {
+            wsHost = v;
+            return this;
+        }
+
+        public Builder wsPort(int v) {
+            wsPort = v;
+            return this;
+        }
+
+        public Builder wsAllowedOrigins(List<String> v) {
+            wsAllowedOrigins = v;
+            return this;
         }
 
         public Builder api(Api a) {
@@ -622,7 +839,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder rooms(Rooms r) {
             return roomMaxMembers(r.roomMaxMembers()).maxRooms(r.maxRooms()).maxChatBytes(r.maxChatBytes())
-                    .permanentRooms(r.permanentRooms());
+                    .permanentRooms(r.permanentRooms()).maxRoomsPerPlayer(r.maxRoomsPerPlayer())
+                    .dedupWindow(r.dedupWindow());
         }
 
         public Builder accounts(Accounts a) {
@@ -750,6 +968,16 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             return this;
         }
 
+        public Builder maxRoomsPerPlayer(int v) {
+            maxRoomsPerPlayer = v;
+            return this;
+        }
+
+        public Builder dedupWindow(Duration v) {
+            dedupWindow = v;
+            return this;
+        }
+
         public Builder autoRegister(boolean v) {
             autoRegister = v;
             return this;
@@ -837,6 +1065,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder statsInterval(Duration v) {
             statsInterval = v;
+            return this;
+        }
+
+        public Builder drain(Duration v) {
+            drain = v;
             return this;
         }
     }

@@ -2,7 +2,9 @@ package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
-import dev.parley.metrics.LogLimiter;
+import dev.parley.direct.BlockList;
+import dev.parley.direct.DirectClient;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
@@ -19,22 +21,23 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One client connection and the player bound to it: what rooms see as a {@link RoomMember} and
- * presence as an {@link OnlinePlayer}.
+ * One client connection and the player bound to it: what rooms see as a {@link RoomMember},
+ * presence as an {@link OnlinePlayer} and direct messages as a {@link DirectClient}.
  *
  * <p>It also enforces the memory bound of its connection: whenever a write leaves the channel
  * above its high-water mark, the unsent bytes are compared with {@code maxPendingBytes}, and a
  * connection past it is closed at once, so a client that does not read cannot make the server
  * hold more than that for it.
  *
- * <p>Threading: the login state, {@link #rooms()} and the flush flag belong to the channel's
- * event loop. The player identity is published once at login (volatile) and read by room job
+ * <p>Threading: the login state, {@link #rooms()}, the {@link #blockList()} (read by rooms'
+ * fan-out on this loop) and the flush flag belong to the channel's event loop. The player identity is published once at login (volatile) and read by room job
  * queues afterwards. {@link #send} and {@link #disconnect} are safe from any thread.
  */
-public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatcher.Flushable {
+public final class ClientSession implements RoomMember, OnlinePlayer, DirectClient, FlushBatcher.Flushable {
 
     private static final LogLimiter backlogLog =
             new LogLimiter(LoggerFactory.getLogger(ClientSession.class), Duration.ofSeconds(10));
@@ -46,10 +49,13 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
     /** Completed once the connection is closed and has left its rooms and presence. */
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private volatile Member member;
+    /** The player's roles from its token, published before {@link #member}. */
+    private volatile List<String> roles = List.of();
     // event loop only
     private boolean loginPending;
     private boolean flushPending;
     private FlushBatcher batcher;
+    private BlockList blocks = BlockList.EMPTY;
 
     /** @param maxPendingBytes unsent bytes past which the connection is closed at once */
     public ClientSession(Channel channel, ServerMetrics metrics, long maxPendingBytes) {
@@ -96,6 +102,11 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
     }
 
     @Override
+    public List<String> roles() {
+        return roles;
+    }
+
+    @Override
     public EventExecutor loop() {
         return channel.eventLoop();
     }
@@ -110,8 +121,29 @@ public final class ClientSession implements RoomMember, OnlinePlayer, FlushBatch
         return rooms;
     }
 
+    @Override
+    public BlockList blockList() {
+        return blocks;
+    }
+
+    @Override
+    public void blockList(BlockList blocks) {
+        this.blocks = blocks;
+    }
+
+    @Override
+    public boolean blocks(long senderId) {
+        return blocks.contains(senderId);
+    }
+
     /** Event loop only. Binds the player; from now on the session is logged in. */
     public void bind(long playerId, String name) {
+        bind(playerId, name, List.of());
+    }
+
+    /** {@link #bind(long, String)} with the roles its token gave the player. */
+    public void bind(long playerId, String name, List<String> roles) {
+        this.roles = List.copyOf(roles);
         member = Member.newBuilder().setPlayerId(playerId).setName(name).build();
     }
 

@@ -1,7 +1,8 @@
 package dev.parley.session;
 
 import com.google.protobuf.MessageLite;
-import dev.parley.metrics.LogLimiter;
+import dev.parley.direct.DirectService;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.MessageCatalog;
@@ -9,9 +10,12 @@ import dev.parley.protocol.ProtocolViolationException;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.DirectMessageRequest;
 import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.GoingAwayNotify;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
+import dev.parley.protocol.pb.LeaveRoomRequest;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.PingRequest;
@@ -57,11 +61,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final LogLimiter floodLog = new LogLimiter(log, LOG_INTERVAL);
     private static final LogLimiter slowReaderLog = new LogLimiter(log, LOG_INTERVAL);
     private static final LogLimiter timeoutLog = new LogLimiter(log, LOG_INTERVAL);
+    private static final LogLimiter errorLog = new LogLimiter(log, LOG_INTERVAL);
 
     private final LoginFlow logins;
     private final RoomService rooms;
+    /** Null when direct messages are off (tests of other requests). */
+    private final DirectService direct;
     private final ServerMetrics metrics;
     private final SessionPolicies policies;
+    private final GoingAway goingAway;
     private ClientSession session;
     private FloodGuard flood;
     private Deadlines deadlines;
@@ -72,11 +80,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Input is paused until the rate limiter has a token again (a flood is not even read). */
     private boolean floodPaused;
 
-    SessionHandler(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
+    SessionHandler(LoginFlow logins, RoomService rooms, DirectService direct, ServerMetrics metrics,
+                   SessionPolicies policies, GoingAway goingAway) {
         this.logins = logins;
         this.rooms = rooms;
+        this.direct = direct;
         this.metrics = metrics;
         this.policies = policies;
+        this.goingAway = goingAway;
     }
 
     @Override
@@ -87,6 +98,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 new Expiry(ctx));
         deadlines.start();
         metrics.connectionOpened();
+        GoingAwayNotify notice = goingAway.notice();
+        if (notice != null) {
+            session.send(notice); // opened during a drain: told at once, so it can go elsewhere
+        }
         ctx.fireChannelActive();
     }
 
@@ -122,7 +137,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         switch (type) {
             case PING_REQUEST -> session.send(PongResponse.newBuilder().setNonce(((PingRequest) message).getNonce()).build());
-            case LOGIN_REQUEST -> logins.login(session, (LoginRequest) message, deadlines::loggedIn);
+            case LOGIN_REQUEST -> {
+                ErrorNotify draining = goingAway.loginRefusal();
+                if (draining != null) {
+                    session.send(draining);
+                } else {
+                    logins.login(session, (LoginRequest) message, deadlines::loggedIn);
+                }
+            }
             default -> {
                 if (!session.isLoggedIn()) {
                     session.send(Replies.error(Result.NOT_LOGGED_IN, "log in first", type, clientMsgId(message)));
@@ -133,9 +155,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case ROOM_LIST_REQUEST -> rooms.list(session);
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
-                    case LEAVE_ROOM_REQUEST -> rooms.leave(session);
+                    case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
-                    default -> session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
+                    default -> {
+                        if (direct != null && DirectService.handles(type)) {
+                            direct.handle(session, message);
+                        } else {
+                            session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
+                        }
+                    }
                 }
             }
         }
@@ -173,6 +201,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static long clientMsgId(MessageLite message) {
+        if (message instanceof DirectMessageRequest direct) {
+            return direct.getClientMsgId();
+        }
         return message instanceof ChatRequest chat ? chat.getClientMsgId() : 0;
     }
 
@@ -249,7 +280,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             log.debug("[{}] connection error: {}", session, cause.toString());
             ctx.close();
         } else {
-            log.warn("[{}] unexpected error; closing the connection", session, cause);
+            errorLog.warn(b -> b.setMessage("[{}] unexpected error; closing the connection").addArgument(session)
+                    .addKeyValue("event", "connection_error").setCause(cause));
             ctx.close();
         }
     }

@@ -1,5 +1,6 @@
 package dev.parley.session;
 
+import dev.parley.direct.DirectService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.room.RoomService;
 import io.netty.channel.ChannelHandler;
@@ -13,18 +14,32 @@ public final class Sessions {
 
     private final LoginFlow logins;
     private final RoomService rooms;
+    private final DirectService direct;
     private final ServerMetrics metrics;
     private final SessionPolicies policies;
+    private final GoingAway goingAway;
 
+    /** Sessions of a server without direct messages (their requests get INVALID_REQUEST) that never goes away: tests of the session layer. */
     public Sessions(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
+        this(logins, rooms, null, metrics, policies, new GoingAway());
+    }
+
+    /**
+     * @param direct    direct messages, or null: their requests get INVALID_REQUEST
+     * @param goingAway begun by the server's shutdown drain
+     */
+    public Sessions(LoginFlow logins, RoomService rooms, DirectService direct, ServerMetrics metrics,
+                    SessionPolicies policies, GoingAway goingAway) {
         this.logins = logins;
         this.rooms = rooms;
+        this.direct = direct;
         this.metrics = metrics;
         this.policies = policies;
+        this.goingAway = goingAway;
     }
 
     /** A handler for one new connection; it expects decoded protobuf messages as its input. */
     public ChannelHandler newHandler() {
-        return new SessionHandler(logins, rooms, metrics, policies);
+        return new SessionHandler(logins, rooms, direct, metrics, policies, goingAway);
     }
 }

@@ -13,11 +13,15 @@ import java.util.Optional;
  * caller computes (this layer knows no Unicode rules): an account named "Аlice" with a
  * Cyrillic А cannot exist beside "Alice". Accounts that predate skeletons and collided with an
  * older one have none (see {@code db.migration.V4__Account_skeletons}); they still log in by
- * name. Blocking.
+ * name. An account made by a token login is linked to the backend's player id (its
+ * {@code subject}, unique) and has no password ({@link #NO_PASSWORD}, which no password matches).
+ * Blocking.
  */
 public final class AccountStore {
 
     private static final String COLUMNS = "SELECT id, name, password_hash FROM account WHERE ";
+    /** The password hash of an account made by a token login: not a hash, so no password verifies. */
+    public static final String NO_PASSWORD = "!token";
 
     private final Database db;
 
@@ -69,10 +73,79 @@ public final class AccountStore {
         }
     }
 
-    private Optional<Account> findBy(String condition, String value) throws SQLException {
+    /** The account with {@code id}. */
+    public Optional<Account> findById(long id) throws SQLException {
+        return findBy("id = ?", id);
+    }
+
+    /** The account linked to the backend's player id {@code subject}. */
+    public Optional<Account> findBySubject(String subject) throws SQLException {
+        return findBy("subject = ?", subject);
+    }
+
+    /**
+     * Creates the account of {@code subject}, named {@code name}, with no password. Returns the
+     * account linked to {@code subject} (this one, or the one a concurrent first login created),
+     * or empty when {@code name} or its skeleton belongs to another account.
+     */
+    public Optional<Account> createForSubject(String subject, String name, String skeleton) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO account (name, name_key, skeleton, password_hash, subject, created_at)"
+                             + " VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)",
+                     new String[]{"id"})) {
+            ps.setString(1, name);
+            ps.setString(2, nameKey(name));
+            ps.setString(3, skeleton);
+            ps.setString(4, NO_PASSWORD);
+            ps.setString(5, subject);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return Optional.of(new Account(keys.getLong(1), name, NO_PASSWORD));
+            }
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return findBySubject(subject);
+            }
+            throw e;
+        }
+    }
+
+    /** Gives account {@code id} a new name; false when the name or its skeleton belongs to another account. */
+    public boolean rename(long id, String name, String skeleton) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE account SET name = ?, name_key = ?, skeleton = ? WHERE id = ?")) {
+            ps.setString(1, name);
+            ps.setString(2, nameKey(name));
+            ps.setString(3, skeleton);
+            ps.setLong(4, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The key that signs session tokens, made by the V6 migration: text, used as its UTF-8 bytes. */
+    public String sessionKey() throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT secret FROM session_key WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the session_key table is empty");
+            }
+            return rs.getString(1);
+        }
+    }
+
+    private Optional<Account> findBy(String condition, Object value) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(COLUMNS + condition)) {
-            ps.setString(1, value);
+            ps.setObject(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Account(rs.getLong(1), rs.getString(2), rs.getString(3)))
                         : Optional.empty();

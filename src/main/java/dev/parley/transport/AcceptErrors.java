@@ -1,6 +1,6 @@
 package dev.parley.transport;
 
-import dev.parley.metrics.LogLimiter;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,6 @@
 package dev.parley.transport;
 
-import dev.parley.metrics.LogLimiter;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Caps open client connections, in all and per remote address, so the process keeps file
  * descriptors for its database, admin port and logs, and one host cannot take every slot. A
- * connection over a cap gets {@code ErrorNotify{SERVER_BUSY}} and is closed before any other
- * handler sees it; refusals are counted and logged at most every ten seconds. Shared by every
+ * connection over a cap is told why in its listener's framing (TCP: {@code ErrorNotify{SERVER_BUSY}};
+ * WebSocket: HTTP 503, see {@link Refusal}) and closed before any other handler sees it; refusals are counted and logged at most every ten seconds. Shared by every
  * listener of a server; thread-safe (each accepted channel is admitted on its own event loop).
  */
 public final class ConnectionLimits {
@@ -46,11 +46,22 @@ public final class ConnectionLimits {
         return max;
     }
 
-    /** Counts {@code ch} in, or refuses and closes it; false when refused. */
+    /** How a listener tells a refused connection why, in its own framing, and closes it. */
+    @FunctionalInterface
+    public interface Refusal {
+        void send(Channel ch, String reason);
+    }
+
+    /** Counts {@code ch} in, or refuses it with an {@code ErrorNotify} (the TCP framing) and closes it. */
     boolean admit(Channel ch) {
+        return admit(ch, ConnectionLimits::errorNotify);
+    }
+
+    /** Counts {@code ch} in, or refuses it with {@code refusal}; false when refused. */
+    public boolean admit(Channel ch, Refusal refusal) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
-            refuse(ch, "max_connections", "the server holds its maximum of " + max + " connections");
+            refuse(ch, "max_connections", "the server holds its maximum of " + max + " connections", refusal);
             return false;
         }
         InetAddress address = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
@@ -60,7 +71,7 @@ public final class ConnectionLimits {
                 release(address);
                 open.decrementAndGet();
                 refuse(ch, "per_address", "too many connections from " + address.getHostAddress()
-                        + " (at most " + maxPerAddress + ")");
+                        + " (at most " + maxPerAddress + ")", refusal);
                 return false;
             }
         }
@@ -82,9 +93,13 @@ public final class ConnectionLimits {
         perAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
-    private void refuse(Channel ch, String limit, String reason) {
+    private void refuse(Channel ch, String limit, String reason, Refusal refusal) {
         metrics.connectionRefused(limit);
         refusalLog.warn("refusing connections from {}: {}", ch.remoteAddress(), reason);
+        refusal.send(ch, reason);
+    }
+
+    private static void errorNotify(Channel ch, String reason) {
         ch.writeAndFlush(Frames.encode(ch.alloc(), Replies.error(Result.SERVER_BUSY, reason, MsgType.MSG_TYPE_UNSPECIFIED)))
                 .addListener(ChannelFutureListener.CLOSE);
     }

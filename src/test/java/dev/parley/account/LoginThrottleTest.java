@@ -200,4 +200,28 @@ class LoginThrottleTest {
         }
         assertThat(t.tryAcquire("anyone", PLAYER).refusal().reason()).isEqualTo(Reason.ADDRESS);
     }
+
+    @Test
+    void tokenLoginsAreNotCappedInFlightButTheirFailuresLockTheAddressOnly() {
+        // 1 in flight per address, 3 failures per address
+        LoginThrottle t = throttle(new Policy(3, 3, Duration.ofMinutes(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(40), 1, 0));
+        List<Decision> storm = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Decision d = t.tryAcquireToken(PLAYER);
+            assertThat(d.allowed()).as("token login %d in flight", i).isTrue();
+            storm.add(d);
+        }
+        storm.forEach(d -> d.attempt().succeeded());
+        assertThat(t.tryAcquire("alice", PLAYER).allowed()).as("a password login beside them").isTrue();
+
+        for (int i = 0; i < 3; i++) {
+            t.tryAcquireToken(GUESSER).attempt().failed();
+        }
+        Decision locked = t.tryAcquireToken(GUESSER);
+        assertThat(locked.allowed()).isFalse();
+        assertThat(locked.refusal().reason()).isEqualTo(Reason.ADDRESS);
+        assertThat(t.tryAcquire("bob", GUESSER).allowed()).as("the address is locked for passwords too").isFalse();
+        assertThat(t.tryAcquireToken(PLAYER).allowed()).as("other addresses are not").isTrue();
+    }
 }

@@ -44,9 +44,12 @@ class LayeringTest {
                 .layer("history").definedBy("dev.parley.history..")
                 .layer("account").definedBy("dev.parley.account..")
                 .layer("room").definedBy("dev.parley.room..")
+                .layer("direct").definedBy("dev.parley.direct..")
                 .layer("cluster").definedBy("dev.parley.cluster..")
                 .layer("session").definedBy("dev.parley.session..")
+                .layer("tls").definedBy("dev.parley.tls..")
                 .layer("transport").definedBy("dev.parley.transport..")
+                .layer("websocket").definedBy("dev.parley.websocket..")
                 .layer("admin").definedBy("dev.parley.admin..")
                 .layer("api").definedBy("dev.parley.api..")
                 .layer("server").definedBy("dev.parley.server..")
@@ -64,16 +67,20 @@ class LayeringTest {
                 .whereLayer("account").mayOnlyAccessLayers("account", "store", "content", "protocol")
                 .whereLayer("room").mayOnlyAccessLayers("room", "history", "chatlog", "store", "content",
                         "metrics", "protocol")
+                .whereLayer("direct").mayOnlyAccessLayers("direct", "account", "history", "store", "content",
+                        "metrics", "protocol")
                 .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "account", "store", "protocol")
-                .whereLayer("session").mayOnlyAccessLayers("session", "room", "account", "store", "metrics",
-                        "protocol")
-                .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "metrics", "protocol")
+                .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "account", "store",
+                        "metrics", "protocol")
+                .whereLayer("tls").mayOnlyAccessLayers("tls", "metrics", "protocol")
+                .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "tls", "metrics", "protocol")
+                .whereLayer("websocket").mayOnlyAccessLayers("websocket", "transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
                 .whereLayer("api").mayOnlyAccessLayers("api", "room", "account", "store", "content", "metrics",
                         "protocol")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyAccessLayers("client", "protocol")
-                .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "socket", "protocol")
+                .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "client", "socket", "protocol")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
 
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer();
@@ -84,7 +91,7 @@ class LayeringTest {
     void theDomainBelowTheSessionLayerSeesNoNettyChannels() {
         noClasses().that().resideInAnyPackage("dev.parley.room..", "dev.parley.account..", "dev.parley.history..",
                         "dev.parley.chatlog..", "dev.parley.store..", "dev.parley.cluster..", "dev.parley.content..",
-                        "dev.parley.metrics..")
+                        "dev.parley.metrics..", "dev.parley.direct..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty.channel..")
                 .because("rooms, accounts and history reach members through room.RoomMember, so the same "
                         + "rules serve every transport (and, in a cluster, remote members)")
@@ -98,6 +105,16 @@ class LayeringTest {
                         "dev.parley.protocol..", "java..", "javax..", "io.netty..", "com.google.protobuf..",
                         "org.slf4j..", "org.jline..", "")
                 .because("a game server or bot embeds the client without H2, Flyway, JDBC or Micrometer")
+                .check(main);
+    }
+
+    @Test
+    void loggingIsALeafEveryServerLayerMayUse() {
+        // outside the layers above on purpose: any server-side package may log through it
+        classes().that().resideInAPackage("dev.parley.logging..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.parley.logging..", "java..",
+                        "org.slf4j..", "ch.qos.logback..", "com.fasterxml.jackson..", "")
+                .because("log formats and limits know nothing of chat, so every layer can use them")
                 .check(main);
     }
 

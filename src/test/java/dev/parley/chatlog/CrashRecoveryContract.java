@@ -45,9 +45,10 @@ abstract class CrashRecoveryContract extends BackendContract {
 
 
     ServerProcess start(String flushInterval) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1",
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1", "--ws-port", "-1",
                 "--password-iterations", "1000", "--io-threads", "2", "--data-dir", dir.resolve("data").toString(),
-                "--permanent-rooms", "lobby", "--rate-limit", "0", "--log-flush-interval", flushInterval));
+                "--permanent-rooms", "lobby", "--rate-limit", "0", "--log-flush-interval", flushInterval,
+                "--drain", "0")); // SIGTERM stops at once: what is queued then is what the test is about
         args.addAll(backend.serverArgs());
         return ServerProcess.start(ServerProcess.Options.of(args, dir.resolve("server.log")).withJvmArgs(List.of("-Xmx256m")));
     }

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.logging.LogFormat;
 import dev.parley.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +103,40 @@ class EnvironmentOptionsTest {
         ServerConfig config = parse(Map.of("PARLEY_SLOW_READER_GRACE", "250ms", "PARLEY_IDLE_TIMEOUT", "2m"));
         assertThat(config.connections().slowReaderGrace()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.connections().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void roomsPerPlayerAndTheDedupWindowByFlagOrEnvironment() {
+        ServerConfig defaults = parse(Map.of());
+        assertThat(defaults.rooms().maxRoomsPerPlayer()).isEqualTo(ServerConfig.Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER);
+        assertThat(defaults.rooms().dedupWindow()).isEqualTo(ServerConfig.Rooms.DEFAULT_DEDUP_WINDOW);
+        ServerConfig flags = parse(Map.of(), "--max-rooms-per-player", "3", "--dedup-window", "0");
+        assertThat(flags.rooms().maxRoomsPerPlayer()).isEqualTo(3);
+        assertThat(flags.rooms().dedupWindow()).isZero();
+        ServerConfig env = parse(Map.of("PARLEY_MAX_ROOMS_PER_PLAYER", "4", "PARLEY_DEDUP_WINDOW", "90s"));
+        assertThat(env.rooms().maxRoomsPerPlayer()).isEqualTo(4);
+        assertThat(env.rooms().dedupWindow()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void theDrainAndTheLogFormatLikeEveryOption() {
+        assertThat(parse(Map.of()).drain()).isEqualTo(ServerConfig.DEFAULT_DRAIN).isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse(Map.of("PARLEY_DRAIN", "1500ms")).drain()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(parse(Map.of("PARLEY_DRAIN", "1500ms"), "--drain", "0").drain()).isZero();
+
+        ServerCommand cmd = new ServerCommand();
+        CommandLine cl = new CommandLine(cmd);
+        ConfigFile.install(cl.getCommandSpec(), new String[0], Map.of("PARLEY_LOG_FORMAT", "json"));
+        cl.parseArgs();
+        assertThat(cmd.logFormat).isEqualTo(LogFormat.JSON);
+        ServerCommand byFlag = new ServerCommand();
+        new CommandLine(byFlag).parseArgs("--log-format", "JSON");
+        assertThat(byFlag.logFormat).isEqualTo(LogFormat.JSON);
+        ServerCommand byDefault = new ServerCommand();
+        new CommandLine(byDefault).parseArgs();
+        assertThat(byDefault.logFormat).isEqualTo(LogFormat.TEXT);
+        assertThatThrownBy(() -> new CommandLine(new ServerCommand()).parseArgs("--log-format", "xml"))
+                .hasMessageContaining("expected text or json");
     }
 
     @Test

@@ -51,6 +51,16 @@ class ServerCommandTest {
     }
 
     @Test
+    void tlsOptionsReachTheConfig() {
+        ServerConfig.Tls tls = parsed("--tls-cert", "/etc/parley/cert.pem", "--tls-key", "/etc/parley/key.pem",
+                "--tls-reload-interval", "30s").toConfig().tls();
+        assertThat(tls.cert()).isEqualTo(Path.of("/etc/parley/cert.pem"));
+        assertThat(tls.key()).isEqualTo(Path.of("/etc/parley/key.pem"));
+        assertThat(tls.reloadInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(parsed("--tls-self-signed").toConfig().tls().selfSigned()).isTrue();
+    }
+
+    @Test
     void durationsAreWrittenAsTheConverterReadsThem() {
         for (String d : new String[]{"5s", "20ms", "10s", "1500ms", "5m", "90s"}) {
             assertThat(ServerDefaults.duration(DurationConverter.parse(d))).isEqualTo(d);
@@ -60,7 +70,7 @@ class ServerCommandTest {
     @Test
     void theReadyFileNamesTheListeningPortsAndThisProcess() throws Exception {
         Path ready = dir.resolve("run").resolve("ready");
-        ServerCommand cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--io-threads", "1",
+        ServerCommand cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--ws-port", "0", "--io-threads", "1",
                 "--password-iterations", "1000", "--data-dir", dir.resolve("data").toString(),
                 "--ready-file", ready.toString());
         try (ParleyServer server = cmd.start()) {
@@ -71,7 +81,7 @@ class ServerCommandTest {
             assertThat(r.transport()).isEqualTo(server.transport().cliName());
         }
         Files.delete(ready);
-        cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1", "--io-threads", "1",
+        cmd = parsed("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1", "--ws-port", "-1", "--io-threads", "1",
                 "--data-dir", dir.resolve("data").toString(), "--ready-file", ready.toString());
         try (ParleyServer server = cmd.start()) {
             assertThat(ReadyFile.read(ready).hasAdminPort()).isFalse();

@@ -66,4 +66,23 @@ class BackoffTest {
         assertThat(ReconnectPolicy.retriesLogin(dev.parley.protocol.pb.Result.SERVER_BUSY)).isTrue();
         assertThat(ReconnectPolicy.retriesLogin(dev.parley.protocol.pb.Result.INVALID_CREDENTIALS)).isFalse();
     }
+
+    @Test
+    void afterAGoingAwayNoticeTheFirstWaitIsTheServersDelayPlusUpToAsMuchAgain() {
+        Duration base = Duration.ofSeconds(1);
+        assertThat(new Backoff(ReconnectPolicy.defaults(), () -> 0.0).afterGoingAway(base)).isEqualTo(base);
+        assertThat(new Backoff(ReconnectPolicy.defaults(), () -> 0.25).afterGoingAway(base))
+                .isEqualTo(Duration.ofMillis(1250));
+        assertThat(new Backoff(ReconnectPolicy.defaults(), () -> 0.999).afterGoingAway(base))
+                .isEqualTo(Duration.ofMillis(1999));
+        assertThat(new Backoff(ReconnectPolicy.defaults(), MIDDLE).afterGoingAway(Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void theGoingAwayWaitLeavesTheBackoffScheduleAsItWas() {
+        Backoff b = new Backoff(ReconnectPolicy.defaults(), MIDDLE);
+        assertThat(b.afterGoingAway(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1500));
+        assertThat(b.next(Duration.ofMillis(1500))).isEqualTo(Duration.ofMillis(500)); // then as after any loss
+        assertThat(b.next(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1000));
+    }
 }

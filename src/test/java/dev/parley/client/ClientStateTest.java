@@ -28,7 +28,7 @@ class ClientStateTest {
         s.apply(chat(2, 9));
         s.seen(chat(2, 4)); // an older message from /history does not move it back
         assertThat(s.lastSeen(2)).isEqualTo(9);
-        s.apply(LeaveRoomResponse.newBuilder().setResult(Result.OK).build());
+        s.apply(LeaveRoomResponse.newBuilder().setResult(Result.OK).setRoomId(2).build());
         assertThat(s.room()).isNull();
         assertThat(s.lastSeen(2)).as("kept after leaving").isEqualTo(9);
     }

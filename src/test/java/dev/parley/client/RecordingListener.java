@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 
@@ -23,11 +24,19 @@ final class RecordingListener implements ParleyListener {
     /** The seqs of chat delivered: live ones and those a resume reported, in order. */
     private final List<Long> chatSeqs = new ArrayList<>();
     private final List<String> threads = new ArrayList<>();
+    /** The same, per room. */
+    private final java.util.Map<Long, List<Long>> seqsByRoom = new java.util.HashMap<>();
 
     @Override
     public synchronized void onChat(ChatNotify m) {
         chatSeqs.add(m.getSeq());
+        seqsByRoom.computeIfAbsent(m.getRoomId(), k -> new ArrayList<>()).add(m.getSeq());
         add("chat " + m.getSeq() + " " + m.getSender().getName() + ": " + m.getText());
+    }
+
+    @Override
+    public synchronized void onDirectMessage(DirectMessageNotify m) {
+        add("dm " + m.getSeq() + " " + m.getSender().getName() + "->" + m.getRecipient().getName() + ": " + m.getText());
     }
 
     @Override
@@ -52,7 +61,10 @@ final class RecordingListener implements ParleyListener {
 
     @Override
     public synchronized void onConnectionRestored(Resumption r) {
-        r.missed().forEach(m -> chatSeqs.add(m.getSeq()));
+        r.missed().forEach(m -> {
+            chatSeqs.add(m.getSeq());
+            seqsByRoom.computeIfAbsent(m.getRoomId(), k -> new ArrayList<>()).add(m.getSeq());
+        });
         String missed = r.missed().isEmpty() ? "none"
                 : r.missed().get(0).getSeq() + ".." + r.missed().get(r.missed().size() - 1).getSeq();
         add("restored " + (r.room() == null ? "-" : r.room().getName()) + " missed " + missed);
@@ -96,6 +108,11 @@ final class RecordingListener implements ParleyListener {
 
     synchronized List<Long> chatSeqs() {
         return List.copyOf(chatSeqs);
+    }
+
+    /** The seqs of room {@code roomId}'s chat delivered, live or by a resume, in order. */
+    synchronized List<Long> chatSeqs(long roomId) {
+        return List.copyOf(seqsByRoom.getOrDefault(roomId, List.of()));
     }
 
     /** The names of the threads the events came on. */

@@ -7,6 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatTextTest {
 
     @Test
+    void problemAddsTheLengthRulesInUtf8Bytes() {
+        assertThat(ChatText.problem("", 10)).isEqualTo("text is empty");
+        assertThat(ChatText.problem("0123456789", 10)).isNull();
+        assertThat(ChatText.problem("01234567890", 10)).isEqualTo("text is 11 bytes; the limit is 10");
+        assertThat(ChatText.problem("é😀", 6)).isNull(); // 2 + 4 bytes
+        assertThat(ChatText.problem("éé😀", 7)).isEqualTo("text is 8 bytes; the limit is 7");
+        assertThat(ChatText.problem("a\u001bb", 10)).contains("U+001B");
+    }
+
+    @Test
     void ordinaryTextPasses() {
         assertThat(ChatText.check("hello")).isNull();
         assertThat(ChatText.check("gg wp 😀 안녕 مرحبا")).isNull();

@@ -160,7 +160,7 @@ class SessionFuzzTest {
             // the blocking pool runs inline: the login outcome still returns through the channel's loop
             LoginService logins = new LoginService(new AccountStore(db), new PasswordHasher(1000), true, Runnable::run);
             RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
-                    ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10));
+                    ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10, 10));
             // no rate limit: it reads the clock, and a run must replay the same way
             // deadlines far away: they read the clock too; a name logged in twice is taken over
             SessionPolicies policies = new SessionPolicies(0, Duration.ofSeconds(10), Duration.ofSeconds(1), 4L << 20,

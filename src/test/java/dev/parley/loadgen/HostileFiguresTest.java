@@ -60,7 +60,7 @@ class HostileFiguresTest {
 
     @Test
     void aWatchReportsTheMemoryAtItsMarkAndItsPeak() throws Exception {
-        ServerWatch w = new ServerWatch(ProcessHandle.current().pid(), 0); // no admin port: no /health polls
+        ServerWatch w = new ServerWatch(ProcessHandle.current().pid(), 0, null); // no admin port: no /health polls
         w.mark();
         ServerWatch.Figures f = w.stop();
         assertThat(f.rssAtMarkMb()).isPositive();

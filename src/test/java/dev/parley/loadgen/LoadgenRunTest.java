@@ -97,6 +97,28 @@ class LoadgenRunTest {
     }
 
     @Test
+    void overWebSocketTheSameRunDeliversEverything() throws Exception {
+        Path report = tmp.resolve("out/ws.json");
+        int code = Main.run("loadgen", "--protocol", "ws", "--port", String.valueOf(server.server().webSocketAddress().getPort()),
+                "--clients", "20", "--rooms", "2", "--rps", "5", "--warmup", "1s", "--duration", "3s",
+                "--report", report.toString());
+        assertThat(code).isZero();
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        assertThat(r.get("protocol").asText()).isEqualTo("ws");
+        assertThat(r.get("sent").asLong()).isEqualTo(300);
+        assertThat(r.get("delivered").asLong()).isEqualTo(3_000);
+        assertThat(r.get("lost").asLong()).isZero();
+        assertThat(r.get("duplicates").asLong()).isZero();
+        assertThat(r.get("errors").asLong()).isZero();
+        assertThat(r.get("disconnects").asLong()).isZero();
+    }
+
+    @Test
+    void theHostileExtrasSpeakTcpOnly() {
+        assertThat(Main.run("loadgen", "--protocol", "ws", "--flooders", "1")).isEqualTo(2);
+    }
+
+    @Test
     void refusedMessagesAreCountedAsErrorsAndFailTheRun() throws Exception {
         server.close();
         // 5 requests/s (burst 10) per connection, but each client sends 40/s

@@ -85,7 +85,7 @@ class ServerDisconnectsTest {
     void withoutAnAdminPortOnlyTheLogIsRead() throws Exception {
         Path log = tmp.resolve("server.log");
         Files.writeString(log, "x SessionHandler - [p@a] closed: silent for 45 s\n");
-        ServerDisconnects d = new ServerDisconnects(-1, log);
+        ServerDisconnects d = new ServerDisconnects(-1, log, null);
         d.start();
         ServerDisconnects.Report r = d.report();
         assertThat(r.byReason()).isEmpty();

@@ -10,6 +10,7 @@ import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.LeaveRoomRequest;
 import dev.parley.protocol.pb.LeaveRoomResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
@@ -40,7 +41,7 @@ class RoomServiceTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ServerMetrics metrics = new ServerMetrics(meters);
     private final RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
-            ImmediateEventExecutor.INSTANCE, new RoomService.Limits(3, 16, 2));
+            ImmediateEventExecutor.INSTANCE, new RoomService.Limits(3, 16, 4, 2));
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private long nextId = 1;
 
@@ -93,17 +94,123 @@ class RoomServiceTest {
     }
 
     @Test
-    void aPlayerIsInAtMostOneRoom() {
+    void alreadyInRoomOnlyForTheSameRoomAndTooManyRoomsPastTheLimit() {
         ClientSession alice = player("alice");
         ClientSession bob = player("bob");
         long r1 = create(alice, "one");
         long r2 = create(bob, "two");
-        rooms.create(alice, CreateRoomRequest.newBuilder().setName("three").build());
-        assertThat(only(alice, CreateRoomResponse.class).getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
-        join(alice, r2);
-        assertThat(only(alice, JoinRoomResponse.class).getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
+        long r3 = create(player("carol"), "three");
         join(alice, r1);
-        assertThat(only(alice, JoinRoomResponse.class).getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
+        JoinRoomResponse again = only(alice, JoinRoomResponse.class);
+        assertThat(again.getResult()).isEqualTo(Result.ALREADY_IN_ROOM);
+        assertThat(again.getReason()).contains("one");
+        join(alice, r2);
+        assertThat(only(alice, JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
+        received(bob);
+        // the limit is 2 rooms per player (Limits above)
+        join(alice, r3);
+        JoinRoomResponse tooMany = only(alice, JoinRoomResponse.class);
+        assertThat(tooMany.getResult()).isEqualTo(Result.TOO_MANY_ROOMS);
+        assertThat(tooMany.getReason()).contains("2 rooms");
+        rooms.create(alice, CreateRoomRequest.newBuilder().setName("four").build());
+        assertThat(only(alice, CreateRoomResponse.class).getResult()).isEqualTo(Result.TOO_MANY_ROOMS);
+        assertThat(alice.rooms().size()).isEqualTo(2);
+    }
+
+    @Test
+    void roomIdZeroNamesTheOnlyRoomAndIsRefusedWithSeveral() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        long r1 = create(alice, "one");
+        rooms.chat(alice, ChatRequest.newBuilder().setText("only").setClientMsgId(1).build(), 0);
+        assertThat(only(alice, ChatNotify.class).getRoomId()).isEqualTo(r1);
+        long r2 = create(bob, "two");
+        join(alice, r2);
+        received(alice);
+        received(bob);
+        rooms.chat(alice, ChatRequest.newBuilder().setText("where?").setClientMsgId(2).build(), 0);
+        ErrorNotify which = only(alice, ErrorNotify.class);
+        assertThat(which.getResult()).isEqualTo(Result.INVALID_REQUEST);
+        assertThat(which.getReason()).contains("room_id");
+        assertThat(which.getClientMsgId()).isEqualTo(2);
+        rooms.leave(alice, LeaveRoomRequest.getDefaultInstance());
+        LeaveRoomResponse leave = only(alice, LeaveRoomResponse.class);
+        assertThat(leave.getResult()).isEqualTo(Result.INVALID_REQUEST);
+        assertThat(leave.getReason()).contains("room_id");
+        assertThat(received(bob)).as("nothing reached the other room").isEmpty();
+
+        rooms.chat(alice, ChatRequest.newBuilder().setText("two").setRoomId(r2).build(), 0);
+        assertThat(only(bob, ChatNotify.class).getRoomId()).isEqualTo(r2);
+        received(alice);
+        rooms.leave(alice, LeaveRoomRequest.newBuilder().setRoomId(r1).build());
+        assertThat(only(alice, LeaveRoomResponse.class).getRoomId()).isEqualTo(r1);
+        // in one room again: 0 names it
+        rooms.chat(alice, ChatRequest.newBuilder().setText("back to one").build(), 0);
+        assertThat(only(alice, ChatNotify.class).getRoomId()).isEqualTo(r2);
+        received(bob);
+        rooms.chat(alice, ChatRequest.newBuilder().setText("gone").setRoomId(r1).build(), 0);
+        ErrorNotify notIn = only(alice, ErrorNotify.class);
+        assertThat(notIn.getResult()).isEqualTo(Result.NOT_IN_ROOM);
+        assertThat(notIn.getReason()).contains(Long.toString(r1));
+    }
+
+    @Test
+    void disconnectLeavesEveryRoom() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        ClientSession carol = player("carol");
+        long r1 = create(bob, "one");
+        long r2 = create(carol, "two");
+        join(alice, r1);
+        join(alice, r2);
+        received(alice);
+        received(bob);
+        received(carol);
+        rooms.disconnected(alice);
+        assertThat(alice.rooms().size()).isZero();
+        assertThat(only(bob, MemberLeftNotify.class).getRoomId()).isEqualTo(r1);
+        assertThat(only(carol, MemberLeftNotify.class).getRoomId()).isEqualTo(r2);
+    }
+
+    @Test
+    void aResendWithinTheWindowIsAnsweredToItsSenderAloneAndNotSaidAgain() {
+        long[] now = {1_000_000};
+        RoomService deduping = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics)
+                .withDedup(java.time.Duration.ofMinutes(10), () -> now[0]),
+                ImmediateEventExecutor.INSTANCE, new RoomService.Limits(3, 16, 4, 2));
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        deduping.create(alice, CreateRoomRequest.newBuilder().setName("r").build());
+        long id = only(alice, CreateRoomResponse.class).getRoom().getRoomId();
+        deduping.join(bob, JoinRoomRequest.newBuilder().setRoomId(id).build());
+        received(alice);
+        received(bob);
+        ChatRequest hello = ChatRequest.newBuilder().setText("hello").setClientMsgId(42).build();
+        deduping.chat(alice, hello, 0);
+        ChatNotify original = only(alice, ChatNotify.class);
+        assertThat(only(bob, ChatNotify.class)).isEqualTo(original);
+
+        now[0] += 60_000;
+        deduping.chat(alice, hello, 0);
+        assertThat(only(alice, ChatNotify.class)).as("the original again, same seq and time").isEqualTo(original);
+        assertThat(received(bob)).as("not broadcast again").isEmpty();
+        assertThat(meters.get("parley.chat.resends").counter().count()).isEqualTo(1);
+
+        // the same id with another text is a new message, not a resend
+        deduping.chat(alice, hello.toBuilder().setText("hello again").build(), 0);
+        assertThat(only(bob, ChatNotify.class).getSeq()).isEqualTo(original.getSeq() + 1);
+        received(alice);
+
+        // past the window the id is forgotten: the same request is a new message
+        now[0] += 10 * 60_000;
+        deduping.chat(alice, hello, 0);
+        assertThat(only(bob, ChatNotify.class).getSeq()).isEqualTo(original.getSeq() + 2);
+        received(alice);
+        // id 0 is never deduplicated
+        ChatRequest anonymous = ChatRequest.newBuilder().setText("no id").build();
+        deduping.chat(alice, anonymous, 0);
+        deduping.chat(alice, anonymous, 0);
+        assertThat(received(bob)).hasSize(2);
     }
 
     @Test
@@ -130,7 +237,7 @@ class RoomServiceTest {
         join(alice, 999);
         JoinRoomResponse unknown = only(alice, JoinRoomResponse.class);
         assertThat(unknown.getResult()).isEqualTo(Result.ROOM_NOT_FOUND);
-        assertThat(alice.rooms().current()).isNull();
+        assertThat(alice.rooms().size()).isZero();
 
         long id = create(alice, "small");
         join(player("bob"), id);
@@ -141,7 +248,7 @@ class RoomServiceTest {
         assertThat(full.getResult()).isEqualTo(Result.ROOM_FULL);
         assertThat(full.getReason()).contains("full");
         // a refused join leaves the player free to go elsewhere
-        assertThat(dave.rooms().current()).isNull();
+        assertThat(dave.rooms().size()).isZero();
         rooms.create(dave, CreateRoomRequest.newBuilder().setName("own").build());
         assertThat(only(dave, CreateRoomResponse.class).getResult()).isEqualTo(Result.OK);
     }
@@ -163,8 +270,10 @@ class RoomServiceTest {
     void theRoomLimitGivesServerBusy() {
         create(player("a"), "one");
         create(player("b"), "two");
-        ClientSession c = player("c");
-        rooms.create(c, CreateRoomRequest.newBuilder().setName("three").build());
+        create(player("c"), "three");
+        create(player("d"), "four");
+        ClientSession c = player("e");
+        rooms.create(c, CreateRoomRequest.newBuilder().setName("five").build());
         assertThat(only(c, CreateRoomResponse.class).getResult()).isEqualTo(Result.SERVER_BUSY);
     }
 
@@ -222,10 +331,10 @@ class RoomServiceTest {
         join(bob, id);
         received(alice);
         received(bob);
-        rooms.leave(bob);
+        rooms.leave(bob, LeaveRoomRequest.getDefaultInstance());
         assertThat(only(bob, LeaveRoomResponse.class).getResult()).isEqualTo(Result.OK);
         assertThat(only(alice, MemberLeftNotify.class).getMember()).isEqualTo(bob.member());
-        rooms.leave(bob);
+        rooms.leave(bob, LeaveRoomRequest.getDefaultInstance());
         assertThat(only(bob, LeaveRoomResponse.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
         // bob no longer receives the room's chat
         rooms.chat(alice, ChatRequest.newBuilder().setText("still here").build(), 0);
@@ -243,7 +352,7 @@ class RoomServiceTest {
         assertThat(only(alice, MemberLeftNotify.class).getMember().getName()).isEqualTo("bob");
         rooms.list(alice);
         assertThat(only(alice, RoomListResponse.class).getRoomsList()).hasSize(1);
-        rooms.leave(alice);
+        rooms.leave(alice, LeaveRoomRequest.getDefaultInstance());
         received(alice);
         rooms.list(alice);
         assertThat(only(alice, RoomListResponse.class).getRoomsList()).isEmpty();
@@ -255,7 +364,7 @@ class RoomServiceTest {
     void roomIdsAreNotReusedAfterARoomIsGone() {
         ClientSession alice = player("alice");
         long first = create(alice, "a");
-        rooms.leave(alice);
+        rooms.leave(alice, LeaveRoomRequest.getDefaultInstance());
         received(alice);
         assertThat(create(alice, "b")).isGreaterThan(first);
     }

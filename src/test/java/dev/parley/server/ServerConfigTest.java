@@ -25,7 +25,7 @@ class ServerConfigTest {
                 Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE, 0, 0, 0));
         assertThat(c.api()).isEqualTo(new ServerConfig.Api(null));
         assertThat(c.content()).isEqualTo(new ServerConfig.Content(null, dev.parley.content.BlockedWords.Mode.MASK));
-        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of()));
+        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of(), 10, Duration.ofMinutes(10)));
         assertThat(c.accounts()).isEqualTo(new ServerConfig.Accounts(true, PasswordHasher.DEFAULT_ITERATIONS));
         assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("data"), null, null, null, 8));
         assertThat(c.blocking()).isEqualTo(new ServerConfig.Blocking(0, 20_000));
@@ -53,6 +53,8 @@ class ServerConfigTest {
     @Test
     void eachCheckNamesItsSettingByKey() {
         assertRejected(b -> b.port(65536), "port must be within 0..65535");
+        assertRejected(b -> b.drain(java.time.Duration.ofMillis(-1)), "drain must be within 0..10m");
+        assertRejected(b -> b.drain(java.time.Duration.ofMinutes(11)), "drain must be within 0..10m");
         assertRejected(b -> b.ioThreads(-1), "io-threads must be 0 (one per core) or positive");
         assertRejected(b -> b.maxFrameBytes(63), "max-frame must be within 64..65535");
         assertRejected(b -> b.rateLimit(-1), "rate-limit must be 0 (off) or positive");
@@ -66,6 +68,9 @@ class ServerConfigTest {
         assertRejected(b -> b.maxRooms(1).permanentRooms(List.of("a", "b")),
                 "permanent-rooms names more rooms than max-rooms allows");
         assertRejected(b -> b.permanentRooms(List.of("lobby", "LOBBY")), "permanent-rooms names 'LOBBY' twice");
+        assertRejected(b -> b.maxRoomsPerPlayer(0), "max-rooms-per-player must be within 1..100");
+        assertRejected(b -> b.maxRoomsPerPlayer(101), "max-rooms-per-player must be within 1..100");
+        assertRejected(b -> b.dedupWindow(Duration.ofMillis(-1)), "dedup-window must not be negative (0 = off)");
         assertRejected(b -> b.passwordIterations(0), "password-iterations must be positive");
         assertRejected(b -> b.dbPoolSize(0), "db-pool-size must be positive");
         assertRejected(b -> b.blockingThreads(-1), "blocking-threads must be 0 (one per core, at least 2) or positive");
@@ -90,11 +95,25 @@ class ServerConfigTest {
     }
 
     @Test
+    void tlsNeedsBothFilesOrTheDevelopmentCertificateNotBoth() {
+        assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
+        assertRejected(b -> b.tlsCert(Path.of("cert.pem")), "tls-cert and tls-key must be given together");
+        assertRejected(b -> b.tlsKey(Path.of("key.pem")), "tls-cert and tls-key must be given together");
+        assertRejected(b -> b.tlsCert(Path.of("c")).tlsKey(Path.of("k")).tlsSelfSigned(true),
+                "tls-self-signed and tls-cert/tls-key exclude each other");
+        assertRejected(b -> b.tlsReloadInterval(Duration.ofMillis(5)),
+                "tls-reload-interval must be 0 (never) or at least 100ms");
+        assertThat(ServerConfig.builder().tlsCert(Path.of("c")).tlsKey(Path.of("k")).build().tls().enabled()).isTrue();
+        assertThat(ServerConfig.builder().tlsSelfSigned(true).tlsReloadInterval(Duration.ZERO).build().tls().enabled())
+                .isTrue();
+    }
+
+    @Test
     void theEdgesOfEachRangeAreAccepted() {
         ServerConfig c = ServerConfig.builder().port(65535).maxFrameBytes(Frames.MAX_FRAME_LENGTH)
                 .maxChatBytes(16_384).slowReaderBytes(64 * 1024).slowReaderGrace(Duration.ofMillis(1))
                 .logFlushInterval(Duration.ofSeconds(60)).historyMax(1000).joinHistory(1000)
-                .adminPort(-1).statsInterval(Duration.ZERO).build();
+                .adminPort(-1).statsInterval(Duration.ZERO).maxRoomsPerPlayer(100).dedupWindow(Duration.ZERO).build();
         assertThat(c.connections().maxFrameBytes()).isEqualTo(65_535);
     }
 
@@ -122,5 +141,22 @@ class ServerConfigTest {
                 .hasMessageStartingWith("max-connections (" + files + ") must leave 512 of the process file limit");
         assertThat(ServerConfig.builder().maxConnections(100).build().connections().effectiveMaxConnections()).isEqualTo(100);
         assertThat(ServerConfig.defaults().connections().effectiveMaxConnections()).isEqualTo((int) files - 512);
+    }
+
+    @Test
+    void theWebSocketListenerDefaultsToTheClientHostAndChecksItsSettings() {
+        ServerConfig.WebSocket ws = ServerConfig.builder().host("127.0.0.1").build().webSocket();
+        assertThat(ws.host()).isEqualTo("127.0.0.1");
+        assertThat(ws.port()).isEqualTo(ServerConfig.WebSocket.DEFAULT_PORT);
+        assertThat(ws.allowedOrigins()).isEmpty();
+        assertThat(ServerConfig.builder().host("127.0.0.1").wsHost("::1").build().webSocket().host()).isEqualTo("::1");
+        assertThat(ServerConfig.builder().wsPort(ServerConfig.WebSocket.NONE).build().webSocket().enabled()).isFalse();
+        assertThat(ServerConfig.builder().wsAllowedOrigins(List.of("*", "https://game.example.com:8443")).build()
+                .toBuilder().build().webSocket().allowedOrigins()).containsExactly("*", "https://game.example.com:8443");
+        assertRejected(b -> b.wsPort(65536), "ws-port must be within 0..65535, or -1 for none");
+        assertRejected(b -> b.wsAllowedOrigins(List.of("https://game.example.com/play")),
+                "ws-allowed-origins: 'https://game.example.com/play' is not an origin: scheme://host[:port], without a path, or *");
+        assertRejected(b -> b.wsAllowedOrigins(List.of("game.example.com")),
+                "ws-allowed-origins: 'game.example.com' is not an origin: scheme://host[:port], without a path, or *");
     }
 }

@@ -56,6 +56,21 @@ class StartFailureTest {
     }
 
     @Test
+    void aWebSocketPortInUseFailsTheStartAndLeavesNothingBehind() throws Exception {
+        Set<Thread> before = parleyThreads();
+        int clientPort = freePort();
+        try (ServerSocket taken = listen(0)) {
+            ServerConfig config = TestServer.defaults(dir).port(clientPort).wsPort(taken.getLocalPort()).build();
+            assertThatThrownBy(() -> ParleyServer.start(config)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (ws-host/ws-port)");
+        }
+        assertNoParleyThreadsBeyond(before);
+        try (ServerSocket again = listen(clientPort)) {
+            assertThat(again.getLocalPort()).as("the client port the failed start had bound").isEqualTo(clientPort);
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseFailsTheStartAndLeavesNothingBehind() throws Exception {
         Set<Thread> before = parleyThreads();
         int closedPort = freePort();

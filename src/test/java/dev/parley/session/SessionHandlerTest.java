@@ -68,7 +68,7 @@ class SessionHandlerTest {
         // through the channel's event loop, as in production
         LoginService logins = new LoginService(new AccountStore(db), new PasswordHasher(1000), true, Runnable::run);
         RoomService rooms = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics),
-                ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10));
+                ImmediateEventExecutor.INSTANCE, new RoomService.Limits(10, 4096, 10, 10));
         Sessions sessions = new Sessions(new LoginFlow(logins, new LocalPresence(), metrics,
                 policies.duplicateLogin()), rooms, metrics, policies);
         EmbeddedChannel ch = new EmbeddedChannel();

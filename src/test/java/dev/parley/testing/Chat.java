@@ -16,13 +16,13 @@ import dev.parley.protocol.pb.RoomListResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Room, chat and history requests for tests, on top of {@link TestClient}. */
+/** Room, chat and history requests for tests, on top of any {@link ChatClient} (TCP or WebSocket). */
 public final class Chat {
 
     private Chat() {
     }
 
-    public static long createRoom(TestClient c, String name) {
+    public static long createRoom(ChatClient c, String name) {
         c.send(CreateRoomRequest.newBuilder().setName(name).build());
         CreateRoomResponse r = c.expectSkipping(CreateRoomResponse.class);
         if (r.getResult() != Result.OK) {
@@ -31,23 +31,23 @@ public final class Chat {
         return r.getRoom().getRoomId();
     }
 
-    public static JoinRoomResponse join(TestClient c, long roomId) {
+    public static JoinRoomResponse join(ChatClient c, long roomId) {
         c.send(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
         return c.expectSkipping(JoinRoomResponse.class);
     }
 
     /** A resume: join with {@code last_seen_seq}. */
-    public static JoinRoomResponse rejoin(TestClient c, long roomId, long lastSeenSeq) {
+    public static JoinRoomResponse rejoin(ChatClient c, long roomId, long lastSeenSeq) {
         c.send(JoinRoomRequest.newBuilder().setRoomId(roomId).setLastSeenSeq(lastSeenSeq).build());
         return c.expectSkipping(JoinRoomResponse.class);
     }
 
-    public static void say(TestClient c, String text, long clientMsgId) {
+    public static void say(ChatClient c, String text, long clientMsgId) {
         c.send(ChatRequest.newBuilder().setText(text).setClientMsgId(clientMsgId).build());
     }
 
     /** The next {@code n} chat notices, skipping other messages. */
-    public static List<ChatNotify> receive(TestClient c, int n) {
+    public static List<ChatNotify> receive(ChatClient c, int n) {
         List<ChatNotify> out = new ArrayList<>(n);
         while (out.size() < n) {
             out.add(c.expectSkipping(ChatNotify.class));
@@ -56,7 +56,7 @@ public final class Chat {
     }
 
     /** A history page; {@code before}/{@code after} null = not set. */
-    public static HistoryResponse history(TestClient c, long roomId, Long before, Long after, int limit) {
+    public static HistoryResponse history(ChatClient c, long roomId, Long before, Long after, int limit) {
         HistoryRequest.Builder b = HistoryRequest.newBuilder().setRoomId(roomId).setLimit(limit);
         if (before != null) {
             b.setBeforeSeq(before);
@@ -69,7 +69,7 @@ public final class Chat {
     }
 
     /** Pages forward from the start until has_more is false: every stored message, ascending. */
-    public static List<ChatNotify> all(TestClient c, long roomId) {
+    public static List<ChatNotify> all(ChatClient c, long roomId) {
         List<ChatNotify> out = new ArrayList<>();
         long after = 0;
         while (true) {
@@ -85,7 +85,7 @@ public final class Chat {
         }
     }
 
-    public static RoomInfo room(TestClient c, String name) {
+    public static RoomInfo room(ChatClient c, String name) {
         c.send(RoomListRequest.getDefaultInstance());
         RoomListResponse list = c.expectSkipping(RoomListResponse.class);
         return list.getRoomsList().stream().filter(r -> r.getName().equals(name)).findFirst()

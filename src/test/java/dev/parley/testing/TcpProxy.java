@@ -24,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     /** Client ends are cut from now on without the server noticing: half-open connections. */
     private volatile boolean stranding;
+    /** What servers send is dropped, not forwarded: replies lost on the way. */
+    private volatile boolean muted;
 
     private TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -56,6 +58,20 @@ public final class TcpProxy implements AutoCloseable {
      */
     public void strand() {
         stranding = true;
+    }
+
+    /** From now on what the server sends is dropped until {@link #unmute()}: replies lost on the way to the client. */
+    public void mute() {
+        muted = true;
+    }
+
+    public void unmute() {
+        muted = false;
+    }
+
+    /** Closes every connection open now, both ends, as a network drop does; new ones are still accepted. */
+    public void cut() {
+        sockets.forEach(TcpProxy::closeQuietly);
     }
 
     @Override
@@ -112,6 +128,9 @@ public final class TcpProxy implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (fromServer && muted) {
+                    continue;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }

@@ -1,6 +1,7 @@
 package dev.parley.testing;
 
 import com.google.protobuf.MessageLite;
+import dev.parley.client.ClientTls;
 import dev.parley.client.ParleyConnection;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
@@ -14,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real TCP client for tests: requests go out, everything received queues up in order. */
-public final class TestClient implements AutoCloseable {
+public final class TestClient implements ChatClient, AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -23,8 +24,8 @@ public final class TestClient implements AutoCloseable {
     private final ParleyConnection connection;
     public long playerId;
 
-    private TestClient(String host, int port) throws IOException {
-        connection = ParleyConnection.connect(host, port, new ParleyConnection.Listener() {
+    private TestClient(String host, int port, ClientTls tls) throws IOException {
+        connection = ParleyConnection.connect(host, port, tls, new ParleyConnection.Listener() {
             @Override
             public void onMessage(MessageLite message) {
                 inbox.add(message);
@@ -38,9 +39,20 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(String host, int port) throws IOException {
-        return new TestClient(host, port);
+        return new TestClient(host, port, null);
     }
 
+    /** A client speaking TLS ({@code tls} null = plain TCP). */
+    public static TestClient connect(String host, int port, ClientTls tls) throws IOException {
+        return new TestClient(host, port, tls);
+    }
+
+    /** The connection, e.g. to look at its TLS session. */
+    public ParleyConnection connection() {
+        return connection;
+    }
+
+    @Override
     public void send(MessageLite message) {
         connection.send(message);
     }
@@ -49,37 +61,9 @@ public final class TestClient implements AutoCloseable {
         connection.sendRaw(bytes);
     }
 
-    /** The next message, which must be of {@code type}. */
-    public <T extends MessageLite> T expect(Class<T> type) {
-        MessageLite m = next();
-        if (!type.isInstance(m)) {
-            throw new AssertionError("expected " + type.getSimpleName() + " but got " + m.getClass().getSimpleName() + ": " + m);
-        }
-        return type.cast(m);
-    }
-
-    /** The next message of {@code type}, skipping others. */
-    public <T extends MessageLite> T expectSkipping(Class<T> type) {
-        while (true) {
-            MessageLite m = next();
-            if (type.isInstance(m)) {
-                return type.cast(m);
-            }
-        }
-    }
-
-    /** The next message, failing after {@link #TIMEOUT}. */
+    @Override
     public MessageLite next() {
-        try {
-            MessageLite m = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new AssertionError("no message within " + TIMEOUT + (closed ? " (connection closed)" : ""));
-            }
-            return m;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+        return ChatClient.take(inbox, closed);
     }
 
     /** Asserts nothing arrives within {@code millis}. */

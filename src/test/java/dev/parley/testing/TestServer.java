@@ -5,6 +5,7 @@ import dev.parley.server.ServerConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /** A real server on a free loopback port with its own data directory. */
@@ -23,7 +24,7 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(ParleyServer.start(c.build()));
     }
 
-    /** The test defaults: loopback, any free ports, fast password hashing, two I/O threads. */
+    /** The test defaults: loopback, any free ports, fast password hashing, two I/O threads, no drain. */
     public static ServerConfig.Builder defaults(Path dataDir) {
         return ServerConfig.builder()
                 .host("127.0.0.1")
@@ -34,7 +35,9 @@ public final class TestServer implements AutoCloseable {
                 // many clients log in at once from 127.0.0.1; LoginAbuseTest tests these limits
                 .loginsInFlightPerAddress(0)
                 .registrationsPerAddressPerHour(0)
-                .adminPort(0); // any free port, so test servers never collide
+                .adminPort(0) // any free port, so test servers never collide
+                .wsPort(0) // any free port
+                .drain(Duration.ZERO); // a close is immediate; DrainTest tests the drain
     }
 
     public static TestServer start(Path dataDir) throws IOException, InterruptedException {
@@ -47,6 +50,21 @@ public final class TestServer implements AutoCloseable {
 
     public ParleyServer server() {
         return server;
+    }
+
+    /**
+     * Waits until the server holds exactly {@code open} client connections: a client closed
+     * before has then left its rooms and presence (it is offline). Fails after {@link TestClient#TIMEOUT}.
+     */
+    public void awaitConnections(int open) throws InterruptedException {
+        long end = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        while (server.meterRegistry().get("parley.connections").gauge().value() != open) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("the server still holds "
+                        + server.meterRegistry().get("parley.connections").gauge().value() + " connections, not " + open);
+            }
+            Thread.sleep(10);
+        }
     }
 
     public TestClient client() throws IOException {

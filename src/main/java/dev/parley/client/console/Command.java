@@ -11,16 +11,40 @@ sealed interface Command {
     record CreateRoom(String name) implements Command {
     }
 
-    /** {@code /join ID}: enter an existing room. */
+    /** {@code /join ID}: enter an existing room, besides those the client is in. */
     record JoinRoom(long roomId) implements Command {
     }
 
-    /** {@code /leave}: leave the current room. */
-    record LeaveRoom() implements Command {
+    /** {@code /leave [ID]}: leave room {@code roomId}, or with 0 the current room. */
+    record LeaveRoom(long roomId) implements Command {
+    }
+
+    /** {@code /rooms}: the rooms the client is in, the current one marked. */
+    record MyRooms() implements Command {
+    }
+
+    /** {@code /switch ID}: make room {@code roomId} (one the client is in) the current room, where plain lines go. */
+    record Switch(long roomId) implements Command {
     }
 
     /** {@code /history [N]}: show the last {@code count} messages of the current room. */
     record History(int count) implements Command {
+    }
+
+    /** {@code /msg NAME text}: a direct message to player {@code name}. */
+    record DirectMessage(String name, String text) implements Command {
+    }
+
+    /** {@code /msg NAME}: the last messages of the direct conversation with {@code name}. */
+    record DirectHistory(String name) implements Command {
+    }
+
+    /** {@code /block NAME}: stop seeing that player's direct messages and room chat. */
+    record Block(String name) implements Command {
+    }
+
+    /** {@code /unblock NAME}: see that player again. */
+    record Unblock(String name) implements Command {
     }
 
     /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */

@@ -2,6 +2,7 @@ package dev.parley.client.console;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Turns a typed line into a {@link Command}. A line starting with {@code /} is a command
@@ -19,15 +20,22 @@ final class CommandParser {
     static final List<String> HELP = List.of(
             "Commands:",
             "  /list          rooms on the server: id, name, members/max",
-            "  /create NAME   create a room and enter it",
-            "  /join ID       enter room ID (an id from /list)",
-            "  /leave         leave the room you are in",
-            "  /history [N]   the last N messages of your room (default " + HISTORY_DEFAULT
+            "  /create NAME   create a room and enter it (you stay in your other rooms)",
+            "  /join ID       enter room ID (an id from /list) besides your other rooms",
+            "  /rooms         the rooms you are in; * marks the current one",
+            "  /switch ID     make room ID the current one: plain lines go there",
+            "  /leave [ID]    leave room ID, or the current room",
+            "  /history [N]   the last N messages of the current room (default " + HISTORY_DEFAULT
                     + ", at most " + HISTORY_MAX + ")",
-            "  /reconnect     reconnect, log in again and resume your room without missing a message",
+            "  /msg NAME TEXT a direct message to player NAME, online or not",
+            "  /msg NAME      the last " + HISTORY_DEFAULT + " direct messages between you and NAME",
+            "  /block NAME    stop seeing NAME's direct messages and room chat (NAME is not told)",
+            "  /unblock NAME  see NAME's messages again",
+            "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
-            "Any other line is chat for your room; start it with // to send a line that begins with /.");
+            "Any other line is chat for the current room (the room you entered last, or /switch);",
+            "start it with // to send a line that begins with /.");
 
     private CommandParser() {
     }
@@ -48,7 +56,9 @@ final class CommandParser {
         String rest = space < 0 ? "" : body.substring(space).strip();
         return switch (word) {
             case "list" -> noArguments(word, rest, new Command.ListRooms());
-            case "leave" -> noArguments(word, rest, new Command.LeaveRoom());
+            case "leave" -> rest.isEmpty() ? new Command.LeaveRoom(0) : leave(rest);
+            case "rooms" -> noArguments(word, rest, new Command.MyRooms());
+            case "switch" -> switchTo(rest);
             case "reconnect" -> noArguments(word, rest, new Command.Reconnect());
             case "history" -> history(rest);
             case "quit", "exit" -> noArguments(word, rest, new Command.Quit());
@@ -57,6 +67,9 @@ final class CommandParser {
                     ? new Command.Invalid("usage: /create NAME (the room name may contain spaces)")
                     : new Command.CreateRoom(rest);
             case "join" -> join(rest);
+            case "msg" -> directMessage(rest);
+            case "block" -> oneName(rest, "/block NAME", Command.Block::new);
+            case "unblock" -> oneName(rest, "/unblock NAME", Command.Unblock::new);
             case "" -> new Command.Invalid("a command name must follow '/'; type /help for the commands");
             default -> new Command.Invalid("unknown command /" + word
                     + "; type /help for the commands, or start with // to send it as chat");
@@ -64,16 +77,48 @@ final class CommandParser {
     }
 
     private static Command join(String rest) {
+        long id = roomId(rest);
+        return id != 0 ? new Command.JoinRoom(id)
+                : new Command.Invalid("usage: /join ID, where ID is a room number from /list (e.g. /join 3)");
+    }
+
+    private static Command leave(String rest) {
+        long id = roomId(rest);
+        return id != 0 ? new Command.LeaveRoom(id)
+                : new Command.Invalid("usage: /leave [ID], where ID is one of your rooms from /rooms (default: the current one)");
+    }
+
+    private static Command switchTo(String rest) {
+        long id = roomId(rest);
+        return id != 0 ? new Command.Switch(id)
+                : new Command.Invalid("usage: /switch ID, where ID is one of your rooms from /rooms (e.g. /switch 3)");
+    }
+
+    /** A room id as typed ({@code 3} or {@code #3}); 0 when it is not one. */
+    private static long roomId(String rest) {
         String digits = rest.startsWith("#") ? rest.substring(1) : rest;
         try {
-            long id = Long.parseUnsignedLong(digits); // a uint64: ids above 2^63 are valid
-            if (id != 0) {
-                return new Command.JoinRoom(id);
-            }
+            return Long.parseUnsignedLong(digits); // a uint64: ids above 2^63 are valid
         } catch (NumberFormatException e) {
-            // falls through to the usage hint
+            return 0;
         }
-        return new Command.Invalid("usage: /join ID, where ID is a room number from /list (e.g. /join 3)");
+    }
+
+    /** {@code NAME text}: the name is the first word (player names have no spaces at their ends; see /help). */
+    private static Command directMessage(String rest) {
+        if (rest.isEmpty()) {
+            return new Command.Invalid("usage: /msg NAME TEXT to send, or /msg NAME to see your conversation");
+        }
+        int space = indexOfWhitespace(rest);
+        if (space < 0) {
+            return new Command.DirectHistory(rest);
+        }
+        return new Command.DirectMessage(rest.substring(0, space), rest.substring(space + 1));
+    }
+
+    private static Command oneName(String rest, String usage, Function<String, Command> command) {
+        return rest.isEmpty() || indexOfWhitespace(rest) >= 0 ? new Command.Invalid("usage: " + usage)
+                : command.apply(rest);
     }
 
     private static Command history(String rest) {

@@ -11,6 +11,7 @@ import dev.parley.client.ReconnectFailedException;
 import dev.parley.client.RequestRefusedException;
 import dev.parley.client.Resumption;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
@@ -18,6 +19,7 @@ import dev.parley.protocol.pb.MemberLeftNotify;
 import dev.parley.protocol.pb.RoomInfo;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +58,8 @@ public final class ConsoleClient implements ParleyListener {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean closing;
     private volatile ParleyClient client;
+    /** The room plain lines go to (see {@link #currentRoom}); 0 = none chosen. */
+    private volatile long current;
     /** Done when the output of the last command is shown; the end of input waits for it. */
     private volatile CompletableFuture<?> lastShown = CompletableFuture.completedFuture(null);
 
@@ -66,6 +70,10 @@ public final class ConsoleClient implements ParleyListener {
 
     /** Runs the session to its end and returns the exit code (one of the {@code EXIT_} constants). */
     public int run() {
+        if (options.token() != null) {
+            client = ParleyClient.create(options.toConfig(null, null), this);
+            return session();
+        }
         String name = options.name() != null ? options.name() : console.ask("name: ");
         if (name == null || name.isBlank()) {
             console.printError("parley: no name given");
@@ -77,6 +85,11 @@ public final class ConsoleClient implements ParleyListener {
             return EXIT_LOGIN_FAILED;
         }
         client = ParleyClient.create(options.toConfig(name.strip(), password), this);
+        return session();
+    }
+
+    /** Logs the created client in and runs the session to its end. */
+    private int session() {
         try {
             int loginCode = login();
             if (loginCode != EXIT_OK) {
@@ -96,6 +109,7 @@ public final class ConsoleClient implements ParleyListener {
         try {
             LoginResponse r = client.await(client.start());
             console.println(MessageFormatter.loggedIn(r));
+            MessageFormatter.unread(r.getConversationsList()).forEach(console::println);
             return EXIT_OK;
         } catch (CannotConnectException e) {
             console.printError("parley: " + e.getMessage());
@@ -150,13 +164,38 @@ public final class ConsoleClient implements ParleyListener {
         } else if (command instanceof Command.ListRooms) {
             request(client::listRooms, MessageFormatter::roomList);
         } else if (command instanceof Command.CreateRoom c) {
-            request(() -> client.createRoom(c.name(), 0), r -> MessageFormatter.format(r, client.state()));
+            request(() -> client.createRoom(c.name(), 0), r -> {
+                current = r.getRoom().getRoomId();
+                return MessageFormatter.format(r, client.state());
+            });
         } else if (command instanceof Command.JoinRoom j) {
-            request(() -> client.join(j.roomId()), r -> MessageFormatter.format(r, client.state()));
-        } else if (command instanceof Command.LeaveRoom) {
-            request(client::leave, room -> List.of(MessageFormatter.left(room)));
+            request(() -> client.join(j.roomId()), r -> {
+                current = r.getRoom().getRoomId();
+                return MessageFormatter.format(r, client.state());
+            });
+        } else if (command instanceof Command.LeaveRoom l) {
+            leave(l.roomId());
+        } else if (command instanceof Command.MyRooms) {
+            request(() -> client.call(() -> CompletableFuture.completedFuture(currentRoom())),
+                    room -> MessageFormatter.myRooms(client.state().rooms(), room == null ? 0 : room.getRoomId()));
+        } else if (command instanceof Command.Switch s) {
+            switchTo(s.roomId());
         } else if (command instanceof Command.Chat c) {
-            request(() -> client.chat(c.text()), echo -> List.of()); // the echo is shown as chat (onChat)
+            // the echo is shown as chat (onChat); in no room, the server's NOT_IN_ROOM says what to do
+            request(() -> {
+                RoomInfo room = currentRoom();
+                return client.chat(room == null ? 0 : room.getRoomId(), c.text());
+            }, echo -> List.of());
+        } else if (command instanceof Command.DirectMessage d) {
+            request(() -> client.sendDirect(d.name(), d.text()), echo -> List.of()); // shown by onDirectMessage
+        } else if (command instanceof Command.DirectHistory d) {
+            request(() -> client.directHistory(d.name(), null, null, CommandParser.HISTORY_DEFAULT),
+                    r -> MessageFormatter.directHistory(r.getPeer().getName(), r.getMessagesList(), client.state().playerId()));
+        } else if (command instanceof Command.Block b) {
+            request(() -> client.block(b.name()), p -> List.of("* blocked " + MessageFormatter.printable(p.getName())
+                    + ": you no longer see their direct messages or room chat"));
+        } else if (command instanceof Command.Unblock u) {
+            request(() -> client.unblock(u.name()), p -> List.of("* unblocked " + MessageFormatter.printable(p.getName())));
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {
@@ -165,9 +204,48 @@ public final class ConsoleClient implements ParleyListener {
         return !exit.isDone();
     }
 
+    /**
+     * The room plain lines and {@code /history} go to: the one chosen ({@code /switch}, or the
+     * room entered last), or once that is left, the room entered last of those the client is in.
+     */
+    private RoomInfo currentRoom() {
+        RoomInfo room = client.state().room(current);
+        if (room == null) {
+            room = client.state().room();
+            current = room == null ? 0 : room.getRoomId();
+        }
+        return room;
+    }
+
+    /** {@code /leave [ID]}: the room named, or the current one; then says where plain lines go if that changed. */
+    private void leave(long roomId) {
+        RoomInfo named = roomId == 0 ? currentRoom() : null;
+        long id = roomId != 0 ? roomId : named == null ? 0 : named.getRoomId();
+        request(() -> client.leave(id), room -> {
+            List<String> lines = new ArrayList<>();
+            lines.add(MessageFormatter.left(room));
+            RoomInfo now = room != null && room.getRoomId() == current ? currentRoom() : null;
+            if (now != null) {
+                lines.add(MessageFormatter.current(now)); // plain lines go elsewhere from now on
+            }
+            return lines;
+        });
+    }
+
+    /** {@code /switch ID}: plain lines go to room {@code roomId} from now on, if the client is in it. */
+    private void switchTo(long roomId) {
+        RoomInfo room = client.state().room(roomId);
+        if (room == null) {
+            console.println("! not in room #" + Long.toUnsignedString(roomId) + "; /rooms lists your rooms, /join ID enters one");
+            return;
+        }
+        current = roomId;
+        console.println(MessageFormatter.current(room));
+    }
+
     /** {@code /history N}: reads the room's latest messages and shows them as one block. */
     private void history(int count) {
-        RoomInfo room = client.state().room();
+        RoomInfo room = currentRoom();
         if (room == null) {
             console.println("! not in a room: /history shows the messages of your room (/create NAME or /join ID first)");
             return;
@@ -227,6 +305,11 @@ public final class ConsoleClient implements ParleyListener {
     }
 
     @Override
+    public void onDirectMessage(DirectMessageNotify message) {
+        console.println(MessageFormatter.direct(message, client.state().playerId()));
+    }
+
+    @Override
     public void onMemberJoined(MemberJoinedNotify notice) {
         MessageFormatter.format(notice, client.state()).forEach(console::println);
     }
@@ -239,6 +322,15 @@ public final class ConsoleClient implements ParleyListener {
     @Override
     public void onError(ErrorNotify error) {
         MessageFormatter.format(error, client.state()).forEach(console::println);
+    }
+
+    @Override
+    public void onGoingAway(String reason, Duration reconnectIn) {
+        // the delay is random: a script's output names it only when someone watches
+        console.println("* the server is going away (" + MessageFormatter.printable(reason) + "); "
+                + (console.isInteractive()
+                ? String.format(Locale.ROOT, "reconnecting %.1f s after it closes the connection", reconnectIn.toMillis() / 1000.0)
+                : "reconnecting a little after it closes the connection"));
     }
 
     @Override
@@ -256,11 +348,13 @@ public final class ConsoleClient implements ParleyListener {
 
     @Override
     public void onConnectionRestored(Resumption r) {
+        if (r.previousRoom() == null) {
+            console.println("* reconnected"); // in no room: the one call of this reconnect
+            return;
+        }
         if (r.room() == null) {
             console.println("* reconnected");
-            if (r.rejoinRefused() != null) {
-                console.println(MessageFormatter.notRejoined(r.previousRoom(), MessageFormatter.describe(r.rejoinRefused())));
-            }
+            console.println(MessageFormatter.notRejoined(r.previousRoom(), MessageFormatter.describe(r.rejoinRefused())));
             return;
         }
         console.println(MessageFormatter.resumed(r.room(), r.missed().size()));

@@ -5,7 +5,9 @@ import dev.parley.client.ClientState;
 import dev.parley.client.RequestRefusedException;
 import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
@@ -31,6 +33,7 @@ public final class MessageFormatter {
 
     static final String MEMBERS_HEADER = "--- members ---";
     static final String ROOMS_HEADER = "--- rooms ---";
+    static final String MY_ROOMS_HEADER = "--- your rooms ---";
     static final String RECENT_HEADER = "--- recent ---";
     static final String FOOTER = "---------------";
 
@@ -62,11 +65,34 @@ public final class MessageFormatter {
             if (m.getResult() != Result.OK) {
                 return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason()));
             }
-            return List.of(left(state.room()));
+            return List.of(left(state.room(state.leftRoomId(m))));
         } else if (message instanceof ErrorNotify m) {
             return List.of(refusal(m.getResult(), m.getResultValue(), m.getReason(), m.getRequestType()));
         }
         return List.of();
+    }
+
+    /**
+     * The lines of {@code /rooms}: the rooms the client is in, in the order entered, the one
+     * plain lines go to ({@code current}) marked with {@code *}.
+     */
+    static List<String> myRooms(List<RoomInfo> rooms, long current) {
+        if (rooms.isEmpty()) {
+            return List.of("You are in no room; /create NAME or /join ID.");
+        }
+        List<String> lines = new ArrayList<>(rooms.size() + 2);
+        lines.add(MY_ROOMS_HEADER);
+        for (RoomInfo r : rooms) {
+            boolean here = r.getRoomId() == current;
+            lines.add((here ? "* " : "  ") + roomLabel(r) + (here ? "  (current: plain lines go here)" : ""));
+        }
+        lines.add(FOOTER);
+        return lines;
+    }
+
+    /** The line after {@code /switch}, or after the current room was left: where plain lines go now. */
+    static String current(RoomInfo room) {
+        return room == null ? "You are in no room now." : "Plain lines now go to " + roomLabel(room) + ".";
     }
 
     /** {@code Left room TestRoom #12.}; {@code room} null when the client knew of none. */
@@ -123,6 +149,41 @@ public final class MessageFormatter {
         String tag = roomName == null ? "#" + id(m.getRoomId()) : printable(roomName) + " #" + id(m.getRoomId());
         String line = printable(m.getSender().getName()) + ": " + printable(m.getText());
         return "[" + tag + "] " + (m.getKind() == ChatKind.CHAT_KIND_SYSTEM ? "*** " + line + " ***" : line);
+    }
+
+    /**
+     * A direct message, marked apart from room chat: {@code [dm from Bob #3] hi} for one
+     * received, {@code [dm to Bob #3] hi} for one this player sent ({@code selfId}).
+     */
+    static String direct(DirectMessageNotify m, long selfId) {
+        boolean mine = m.getSender().getPlayerId() == selfId;
+        Member peer = mine ? m.getRecipient() : m.getSender();
+        return "[dm " + (mine ? "to " : "from ") + printable(peer.getName()) + " #" + Long.toUnsignedString(m.getSeq())
+                + "] " + printable(m.getText());
+    }
+
+    /** The conversations with unread messages at login, one line; none when nothing is unread. */
+    static List<String> unread(List<Conversation> conversations) {
+        List<String> parts = new ArrayList<>();
+        for (Conversation c : conversations) {
+            if (c.getUnread() > 0) {
+                parts.add(printable(c.getPeer().getName()) + " (" + count(c.getUnread()) + ")");
+            }
+        }
+        return parts.isEmpty() ? List.of()
+                : List.of("* unread direct messages from " + String.join(", ", parts) + "; /msg NAME shows them");
+    }
+
+    /** A direct conversation's page (from {@code /msg NAME}), oldest first. */
+    static List<String> directHistory(String peer, List<DirectMessageNotify> messages, long selfId) {
+        if (messages.isEmpty()) {
+            return List.of("* no direct messages with " + printable(peer));
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("--- direct messages with " + printable(peer) + " ---");
+        messages.forEach(m -> lines.add(direct(m, selfId)));
+        lines.add(FOOTER);
+        return lines;
     }
 
     /** The line for a successful login. */

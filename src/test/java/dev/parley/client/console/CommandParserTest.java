@@ -10,7 +10,8 @@ class CommandParserTest {
     void slashCommandsAreRecognisedInAnyCase() {
         assertThat(CommandParser.parse("/list")).isEqualTo(new Command.ListRooms());
         assertThat(CommandParser.parse("/LIST")).isEqualTo(new Command.ListRooms());
-        assertThat(CommandParser.parse("/leave")).isEqualTo(new Command.LeaveRoom());
+        assertThat(CommandParser.parse("/leave")).isEqualTo(new Command.LeaveRoom(0));
+        assertThat(CommandParser.parse("/Rooms")).isEqualTo(new Command.MyRooms());
         assertThat(CommandParser.parse("/quit")).isEqualTo(new Command.Quit());
         assertThat(CommandParser.parse("/exit")).isEqualTo(new Command.Quit());
         assertThat(CommandParser.parse("/help")).isEqualTo(new Command.Help());
@@ -27,6 +28,21 @@ class CommandParserTest {
     }
 
     @Test
+    void directMessagesAndBlocksTakeAPlayerName() {
+        assertThat(CommandParser.parse("/msg Bob hi there")).isEqualTo(new Command.DirectMessage("Bob", "hi there"));
+        assertThat(CommandParser.parse("/MSG Bob  /not a command")).isEqualTo(new Command.DirectMessage("Bob", " /not a command"));
+        assertThat(CommandParser.parse("/msg Bob")).isEqualTo(new Command.DirectHistory("Bob"));
+        assertThat(CommandParser.parse("/msg")).isInstanceOfSatisfying(Command.Invalid.class,
+                i -> assertThat(i.hint()).contains("usage: /msg NAME TEXT"));
+        assertThat(CommandParser.parse("/block Bob")).isEqualTo(new Command.Block("Bob"));
+        assertThat(CommandParser.parse("/unblock Bob")).isEqualTo(new Command.Unblock("Bob"));
+        for (String bad : new String[]{"/block", "/block a b", "/unblock"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).startsWith("usage: /"));
+        }
+    }
+
+    @Test
     void joinTakesAPositiveRoomId() {
         assertThat(CommandParser.parse("/join 12")).isEqualTo(new Command.JoinRoom(12));
         assertThat(CommandParser.parse("/join #12")).isEqualTo(new Command.JoinRoom(12));
@@ -36,6 +52,23 @@ class CommandParserTest {
             assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
                     i -> assertThat(i.hint()).contains("usage: /join ID"));
         }
+    }
+
+    @Test
+    void leaveTakesAnOptionalRoomIdAndSwitchARequiredOne() {
+        assertThat(CommandParser.parse("/leave 7")).isEqualTo(new Command.LeaveRoom(7));
+        assertThat(CommandParser.parse("/leave #7")).isEqualTo(new Command.LeaveRoom(7));
+        assertThat(CommandParser.parse("/switch 7")).isEqualTo(new Command.Switch(7));
+        assertThat(CommandParser.parse("/SWITCH #7")).isEqualTo(new Command.Switch(7));
+        for (String bad : new String[]{"/leave abc", "/leave 0", "/leave 1 2"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).contains("usage: /leave [ID]"));
+        }
+        for (String bad : new String[]{"/switch", "/switch x", "/switch 0"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).contains("usage: /switch ID"));
+        }
+        assertThat(CommandParser.parse("/rooms all")).isEqualTo(new Command.Invalid("/rooms takes no arguments"));
     }
 
     @Test
@@ -60,8 +93,8 @@ class CommandParserTest {
     @Test
     void helpListsEveryCommand() {
         String help = String.join("\n", CommandParser.HELP);
-        for (String command : new String[]{"/list", "/create NAME", "/join ID", "/leave", "/history [N]", "/reconnect",
-                "/quit", "/help"}) {
+        for (String command : new String[]{"/list", "/create NAME", "/join ID", "/rooms", "/switch ID", "/leave [ID]",
+                "/history [N]", "/reconnect", "/quit", "/help"}) {
             assertThat(help).contains("  " + command + " ");
         }
     }

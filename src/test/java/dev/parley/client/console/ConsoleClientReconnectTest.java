@@ -151,6 +151,30 @@ class ConsoleClientReconnectTest {
         }
     }
 
+    @Test
+    void aServerThatGoesAwayIsAnnouncedAndTheClientComesBackToItsSuccessor() throws Exception {
+        TestServer first = TestServer.start(dataDir, SmallHistory.config(0).andThen(c -> c.drain(Duration.ofMillis(300))));
+        int port = first.port();
+        TestServer second = null;
+        try {
+            ConsoleSession fay = ConsoleSession.start(port, "fay");
+            fay.out.await("Logged in as fay");
+            first.close(); // drains 300 ms: fay is told, served, then closed
+            fay.out.await("* the server is going away (shutting down); reconnecting a little after it closes the connection");
+            fay.out.await("* connection lost; reconnecting...");
+            second = TestServer.start(dataDir, SmallHistory.config(port));
+            fay.out.await("* reconnected");
+            fay.in.line("/quit");
+            assertThat(fay.exitCode()).isZero();
+            assertThat(fay.err.text()).isEmpty();
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
     private static void say(TestClient c, int from, int to) {
         for (int i = from; i <= to; i++) {
             Chat.say(c, "m" + i, i);

@@ -1,0 +1,152 @@
+package dev.parley.store;
+
+import dev.parley.content.Names;
+import dev.parley.protocol.pb.DirectMessageNotify;
+import dev.parley.protocol.pb.Member;
+import dev.parley.server.ServerConfig;
+import dev.parley.testing.BackendContract;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The direct-message and block stores on one database: one seq per conversation whichever side
+ * sends, continued when the database is opened again; messages to a blocker withheld from it
+ * and from its unread count; read marks that only move up; bounded block lists.
+ */
+abstract class DirectStoreContract extends BackendContract {
+
+    private Database open() {
+        ServerConfig.Builder b = ServerConfig.builder().dataDir(dir);
+        backend.configure(b);
+        ServerConfig.Storage c = b.build().storage();
+        return Database.open(c.external() ? c.dbUrl() : Database.embeddedUrl(dir), c.dbUser(), null, 2);
+    }
+
+    private static Member account(Database db, String name) throws SQLException {
+        Account a = new AccountStore(db).createOrGet(name, Names.skeleton(name), "hash");
+        return Member.newBuilder().setPlayerId(a.id()).setName(a.name()).build();
+    }
+
+    private static List<Long> seqs(List<DirectMessageNotify> page) {
+        return page.stream().map(DirectMessageNotify::getSeq).toList();
+    }
+
+    @Test
+    void aConversationIsNumberedOnceForBothSidesAndContinuesAfterReopening() throws SQLException {
+        Member alice;
+        Member bob;
+        try (Database db = open()) {
+            alice = account(db, "alice");
+            bob = account(db, "bob");
+            Member carol = account(db, "carol");
+            DirectStore store = new DirectStore(db);
+            assertThat(store.send(alice.getPlayerId(), bob.getPlayerId(), "hi", 1, 1000, false).seq()).isEqualTo(1);
+            assertThat(store.send(bob.getPlayerId(), alice.getPlayerId(), "hello", 2, 1001, false).seq()).isEqualTo(2);
+            assertThat(store.send(alice.getPlayerId(), carol.getPlayerId(), "other", 3, 1002, false).seq()).isEqualTo(1);
+        }
+        try (Database db = open()) {
+            DirectStore store = new DirectStore(db);
+            assertThat(store.send(bob.getPlayerId(), alice.getPlayerId(), "again", 4, 1003, false).seq()).isEqualTo(3);
+            List<DirectMessageNotify> all = store.range(alice, bob, 0, Long.MAX_VALUE, 10, true);
+            assertThat(seqs(all)).containsExactly(1L, 2L, 3L);
+            assertThat(all.get(0).getSender()).isEqualTo(alice);
+            assertThat(all.get(0).getRecipient()).isEqualTo(bob);
+            assertThat(all.get(1).getSender()).isEqualTo(bob);
+            assertThat(all.get(1).getText()).isEqualTo("hello");
+            assertThat(all.get(1).getClientMsgId()).isEqualTo(2);
+            assertThat(all.get(1).getServerTimeMs()).isEqualTo(1001);
+        }
+    }
+
+    @Test
+    void unreadCountsThePeersMessagesAboveTheReadMarkWhichOnlyMovesUp() throws SQLException {
+        try (Database db = open()) {
+            Member alice = account(db, "alice");
+            Member bob = account(db, "bob");
+            DirectStore store = new DirectStore(db);
+            for (int i = 1; i <= 3; i++) {
+                store.send(alice.getPlayerId(), bob.getPlayerId(), "m" + i, i, 1000 + i, false);
+            }
+            store.send(bob.getPlayerId(), alice.getPlayerId(), "reply", 9, 2000, false);
+            store.send(alice.getPlayerId(), bob.getPlayerId(), "live", 10, 2001, true); // read on delivery
+            assertThat(store.conversations(bob.getPlayerId(), 10)).containsExactly(
+                    new DirectStore.ConversationRow(alice.getPlayerId(), "alice", 5, 0));
+            store.send(alice.getPlayerId(), bob.getPlayerId(), "offline", 11, 2002, false);
+            assertThat(store.conversations(bob.getPlayerId(), 10)).containsExactly(
+                    new DirectStore.ConversationRow(alice.getPlayerId(), "alice", 6, 1));
+            assertThat(store.conversations(alice.getPlayerId(), 10)).containsExactly(
+                    new DirectStore.ConversationRow(bob.getPlayerId(), "bob", 6, 0));
+            store.markRead(bob.getPlayerId(), alice.getPlayerId(), 6);
+            store.markRead(bob.getPlayerId(), alice.getPlayerId(), 2); // never down
+            assertThat(store.conversations(bob.getPlayerId(), 10).get(0).unread()).isZero();
+        }
+    }
+
+    @Test
+    void messagesToABlockerAreWithheldFromItButNotFromTheSender() throws SQLException {
+        try (Database db = open()) {
+            Member alice = account(db, "alice");
+            Member bob = account(db, "bob");
+            DirectStore store = new DirectStore(db);
+            BlockStore blocks = new BlockStore(db);
+            store.send(alice.getPlayerId(), bob.getPlayerId(), "before", 1, 1000, false);
+            assertThat(blocks.add(bob.getPlayerId(), alice.getPlayerId(), 10)).isEqualTo(BlockStore.Added.ADDED);
+            DirectStore.Sent withheld = store.send(alice.getPlayerId(), bob.getPlayerId(), "blocked", 2, 1001, true);
+            assertThat(withheld.withheld()).isTrue();
+            assertThat(withheld.seq()).isEqualTo(2);
+            assertThat(seqs(store.range(bob, alice, 0, Long.MAX_VALUE, 10, true))).containsExactly(1L);
+            assertThat(seqs(store.range(alice, bob, 0, Long.MAX_VALUE, 10, true))).containsExactly(1L, 2L);
+            assertThat(store.conversations(bob.getPlayerId(), 10).get(0).unread()).isEqualTo(1); // "before" only
+            assertThat(blocks.remove(bob.getPlayerId(), alice.getPlayerId())).isTrue();
+            assertThat(store.send(alice.getPlayerId(), bob.getPlayerId(), "after", 3, 1002, false).withheld()).isFalse();
+            assertThat(seqs(store.range(bob, alice, 0, Long.MAX_VALUE, 10, true))).containsExactly(1L, 3L);
+        }
+    }
+
+    @Test
+    void rangeReadsAWindowForwardsOrBackwards() throws SQLException {
+        try (Database db = open()) {
+            Member alice = account(db, "alice");
+            Member bob = account(db, "bob");
+            DirectStore store = new DirectStore(db);
+            for (int i = 1; i <= 10; i++) {
+                store.send(alice.getPlayerId(), bob.getPlayerId(), "m" + i, i, 1000 + i, false);
+            }
+            assertThat(seqs(store.range(bob, alice, 0, Long.MAX_VALUE, 3, false))).containsExactly(8L, 9L, 10L);
+            assertThat(seqs(store.range(bob, alice, 0, 8, 3, false))).containsExactly(5L, 6L, 7L);
+            assertThat(seqs(store.range(bob, alice, 4, Long.MAX_VALUE, 3, true))).containsExactly(5L, 6L, 7L);
+            assertThat(seqs(store.range(bob, alice, 4, 6, 3, true))).containsExactly(5L);
+            assertThat(store.range(bob, alice, 5, 6, 3, true)).isEmpty();
+        }
+    }
+
+    @Test
+    void blockListsAreBoundedAndPersist() throws SQLException {
+        Member alice;
+        Member bob;
+        Member carol;
+        try (Database db = open()) {
+            alice = account(db, "alice");
+            bob = account(db, "bob");
+            carol = account(db, "carol");
+            BlockStore blocks = new BlockStore(db);
+            assertThat(blocks.add(alice.getPlayerId(), carol.getPlayerId(), 2)).isEqualTo(BlockStore.Added.ADDED);
+            assertThat(blocks.add(alice.getPlayerId(), carol.getPlayerId(), 2)).isEqualTo(BlockStore.Added.ALREADY);
+            assertThat(blocks.add(alice.getPlayerId(), bob.getPlayerId(), 1)).isEqualTo(BlockStore.Added.FULL);
+            assertThat(blocks.add(alice.getPlayerId(), bob.getPlayerId(), 2)).isEqualTo(BlockStore.Added.ADDED);
+        }
+        try (Database db = open()) {
+            BlockStore blocks = new BlockStore(db);
+            long[] expected = {Math.min(bob.getPlayerId(), carol.getPlayerId()), Math.max(bob.getPlayerId(), carol.getPlayerId())};
+            assertThat(blocks.blocked(alice.getPlayerId())).containsExactly(expected);
+            assertThat(blocks.blocked(bob.getPlayerId())).isEmpty();
+            assertThat(blocks.remove(alice.getPlayerId(), bob.getPlayerId())).isTrue();
+            assertThat(blocks.remove(alice.getPlayerId(), bob.getPlayerId())).isFalse();
+            assertThat(blocks.blocked(alice.getPlayerId())).containsExactly(carol.getPlayerId());
+        }
+    }
+}
