@@ -85,11 +85,7 @@ public final class RoomStore {
 
     /** Marks a recorded permanent room as created through the server API (opened at every start). */
     public void markFromApi(long id) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE permanent_room SET from_api = TRUE WHERE id = ?")) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        }
+        update("UPDATE permanent_room SET from_api = TRUE WHERE id = ?", id);
     }
 
     /** The names of the permanent rooms created through the server API, in id order. */
@@ -107,19 +103,21 @@ public final class RoomStore {
 
     /** Records the seq a permanent room starts this run from. */
     public void setSeqBase(long id, long seqBase) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE permanent_room SET seq_base = ? WHERE id = ?")) {
-            ps.setLong(1, seqBase);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
+        update("UPDATE permanent_room SET seq_base = ? WHERE id = ?", seqBase, id);
     }
 
     /** Forgets a permanent room (removed through the server API); its stored messages stay. */
     public void removePermanent(long id) throws SQLException {
+        update("DELETE FROM permanent_room WHERE id = ?", id);
+    }
+
+    /** Runs one statement whose parameters are all numbers. */
+    private void update(String sql, long... params) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM permanent_room WHERE id = ?")) {
-            ps.setLong(1, id);
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setLong(i + 1, params[i]);
+            }
             ps.executeUpdate();
         }
     }
