@@ -257,7 +257,9 @@ function activate(roomId) {
 // ---- messages -------------------------------------------------------------------------------
 
 function messageNode(m) {
-  const node = el("div", m.own ? "msg own" : "msg");
+  // a system message comes from the server (the server API), not a player: shown apart
+  const system = m.kind === "CHAT_KIND_SYSTEM";
+  const node = el("div", system ? "msg system" : m.own ? "msg own" : "msg");
   node.dataset.seq = String(m.seq);
   node.dataset.roomId = m.roomId;
   const time = timeOf(m.serverTimeMs);

@@ -25,6 +25,9 @@ public interface Presence {
     /** The connection that holds {@code name}, or null when the name is offline. */
     OnlinePlayer find(String name);
 
+    /** The players online on this node now (a snapshot for listings, e.g. the server API). */
+    java.util.Collection<OnlinePlayer> players();
+
     /** How many players are online. */
     int online();
 }

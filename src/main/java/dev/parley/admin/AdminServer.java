@@ -2,6 +2,7 @@ package dev.parley.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -16,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +30,31 @@ import java.util.function.Supplier;
  * 503 with the reasons when not (shutting down or draining, database unreachable, chat log too far
  * behind), for load balancers;
  * {@code /health} is as before: 200 while serving, 503 once shutting down. Served by the JDK's
- * HTTP server on a thread of its own, away from the chat event loops; over HTTPS when the
- * server has TLS on (the same certificate as the client port, reloaded with it).
+ * HTTP server on a small pool of its own ({@code parley-admin-N}), away from the chat event loops;
+ * over HTTPS when the server has TLS on (the same certificate as the client port, reloaded with it).
+ * {@code /api/...} goes to the server API's handler when one is given.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOT_FOUND = "not found; try /metrics, /health/live or /health/ready\n";
+
+    /** Handler threads of the admin port, and requests that may wait for one. */
+    static final int THREADS = 4;
+    static final int QUEUE = 64;
+    /** The JDK server closes a connection whose request has not been read within this; see the constructor. */
+    static final int MAX_REQUEST_SECONDS = 10;
+
+    static {
+        // read once by the JDK's HTTP server when its first instance starts; -1 (its default) = no limit
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(MAX_REQUEST_SECONDS));
+        }
+    }
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -75,6 +96,14 @@ public final class AdminServer implements AutoCloseable {
      */
     public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
                        Readiness readiness, HttpsConfigurator https) throws IOException {
+        this(host, port, registry, health, readiness, https, null);
+    }
+
+    /**
+     * @param api serves {@code /api/...} (the server API, package api); null = nothing there
+     */
+    public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
+                       Readiness readiness, HttpsConfigurator https, HttpHandler api) throws IOException {
         scheme = https == null ? "http" : "https";
         try {
             if (https == null) {
@@ -88,8 +117,12 @@ public final class AdminServer implements AutoCloseable {
             throw new IOException("cannot open the admin port " + host + ":" + port
                     + " (admin-port; -1 for none): " + e.getMessage(), e);
         }
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "parley-admin");
+        // A few threads, not one: a client that sends half a request holds a thread until
+        // the JDK server's request time limit (MAX_REQUEST_SECONDS) closes it, and an API call
+        // may wait up to a few seconds for a room or the database; neither may stall a scrape.
+        AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "parley-admin-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -121,6 +154,9 @@ public final class AdminServer implements AutoCloseable {
                 document(ex, problems.isEmpty(), problems, health);
             }
         });
+        if (api != null) {
+            http.createContext("/api", api);
+        }
         http.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", NOT_FOUND));
         http.start();
         log.info("Admin HTTP on {}://{}:{}/ (/metrics, /health/live, /health/ready, /health)", scheme, host,

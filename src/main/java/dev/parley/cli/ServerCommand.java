@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.content.BlockedWords;
 import dev.parley.history.HistoryService;
 import dev.parley.launch.ReadyFile;
 import dev.parley.logging.LogFormat;
@@ -164,6 +165,21 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--admin-host",
             description = "Address of the admin port (default: ${DEFAULT-VALUE}, reachable from this machine only).")
     String adminHost;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "Turns on the server API on the admin port (/api/v1/..., docs/api.md): its keys, one per "
+                    + "line, sent as 'Authorization: Bearer KEY'; several lines let keys be rotated. Without it "
+                    + "/api answers 404.")
+    Path apiKeyFile;
+
+    @Option(names = "--blocked-words-file", paramLabel = "FILE",
+            description = "Blocked words, one per line (# comments); matched as whole words regardless of case and "
+                    + "look-alike letters. Reload it with POST /api/v1/blocked-words/reload.")
+    Path blockedWordsFile;
+
+    @Option(names = "--blocked-words-mode", paramLabel = "mask|refuse", converter = BlockedWordsModeConverter.class,
+            description = "Chat with a blocked word: mask its letters with * or refuse it (default: ${DEFAULT-VALUE}).")
+    BlockedWords.Mode blockedWordsMode;
 
     @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often to log the one-line stats (default: ${DEFAULT-VALUE}; 0 = never).")
@@ -367,12 +383,21 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginsInFlightPerAddress(loginsInFlightPerAddress)
                 .registrationsPerAddressPerHour(registrationsPerAddressPerHour).hashQueue(hashQueue)
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
+                .apiKeyFile(apiKeyFile).blockedWordsFile(blockedWordsFile).blockedWordsMode(blockedWordsMode)
                 .drain(drain)
                 .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned).tlsReloadInterval(tlsReloadInterval)
                 .tokenHmacSecretFile(tokenHmacSecretFile).tokenJwksFile(tokenJwksFile).tokenIssuer(tokenIssuer)
                 .tokenAudience(tokenAudience).passwordLogin(passwordLogin).sessionTtl(sessionTtl)
                 .sessionKeyFile(sessionKeyFile)
                 .build();
+    }
+
+    /** Reads mask|refuse. */
+    static final class BlockedWordsModeConverter implements CommandLine.ITypeConverter<BlockedWords.Mode> {
+        @Override
+        public BlockedWords.Mode convert(String value) {
+            return BlockedWords.Mode.parse(value);
+        }
     }
 
     /** Starts the server and, with --ready-file, announces it; on a failed announcement the server is closed. */

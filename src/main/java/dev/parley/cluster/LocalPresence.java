@@ -34,6 +34,11 @@ public final class LocalPresence implements Presence {
     }
 
     @Override
+    public java.util.Collection<OnlinePlayer> players() {
+        return java.util.List.copyOf(online.values());
+    }
+
+    @Override
     public int online() {
         return online.size();
     }

@@ -8,8 +8,10 @@ import dev.parley.history.RoomHistory;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomResponse;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -206,31 +209,96 @@ public final class Room {
                 return;
             }
         }
+        String refusal = publish(ChatNotify.newBuilder().setSender(m.member()).setText(text).setClientMsgId(cmid),
+                m.alloc(), now, decodedNanos);
+        if (refusal != null) {
+            m.send(Replies.error(Result.SERVER_BUSY, refusal, MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        if (remembered) {
+            resends.remember(playerId, cmid, sequence.last(), now, text.hashCode());
+        }
+    }
+
+    /**
+     * Job queue. A message from the server (the server API), numbered, stored and delivered like
+     * chat, with kind SYSTEM and sender {0, label}.
+     *
+     * @return the outcome: its seq, or why it was refused
+     */
+    Published system(String label, String text, ByteBufAllocator alloc) {
+        assert onQueue();
+        if (closed) {
+            return new Published(0, Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));
+        }
+        ChatNotify.Builder b = ChatNotify.newBuilder().setKind(ChatKind.CHAT_KIND_SYSTEM)
+                .setSender(Member.newBuilder().setPlayerId(0).setName(label)).setText(text);
+        String refusal = publish(b, alloc, context.clockMs().getAsLong(), 0);
+        return refusal != null ? new Published(0, Result.SERVER_BUSY, refusal) : new Published(sequence.last(), Result.OK, null);
+    }
+
+    /** What became of a message the server posted: its seq when {@code result} is OK, else the reason. */
+    public record Published(long seq, Result result, String reason) {
+    }
+
+    /**
+     * Job queue. Numbers {@code b} as this room's next message, hands it to the chat log and
+     * delivers it (with {@code --log-sync}, once stored): the one path of every numbered message.
+     *
+     * @return null when accepted, else why it was refused (SERVER_BUSY); no seq is used then
+     */
+    private String publish(ChatNotify.Builder b, ByteBufAllocator alloc, long nowMs, long decodedNanos) {
         if (!sequence.owned()) {
             // only a cluster node that lost the room can get here: numbering now would fork the order
-            m.send(Replies.error(Result.SERVER_BUSY, "the room is moving to another node; try again shortly",
-                    MsgType.CHAT_REQUEST, cmid));
-            return;
+            return "the room is moving to another node; try again shortly";
         }
-        ChatNotify notify = ChatNotify.newBuilder().setRoomId(id).setSeq(sequence.last() + 1)
-                .setSender(m.member()).setText(text).setClientMsgId(cmid)
-                .setServerTimeMs(now).build();
+        ChatNotify notify = b.setRoomId(id).setSeq(sequence.last() + 1).setServerTimeMs(nowMs).build();
         // The chat log takes the message before its seq is used: refused, it leaves no hole.
         ChatLog chatLog = context.chatLog();
-        ByteBufAllocator alloc = m.alloc();
         Runnable onStored = chatLog.sync() ? () -> submit(() -> deliver(notify, alloc, decodedNanos)) : null;
         if (!chatLog.append(history.stored(), notify, onStored)) {
-            m.send(Replies.error(Result.SERVER_BUSY, "the chat log is full; try again shortly", MsgType.CHAT_REQUEST, cmid));
-            return;
+            return "the chat log is full; try again shortly";
         }
         sequence.advance();
-        if (remembered) {
-            resends.remember(playerId, cmid, notify.getSeq(), now, text.hashCode());
-        }
         context.metrics().chatMessage();
         if (onStored == null) {
             deliver(notify, alloc, decodedNanos);
         }
+        return null;
+    }
+
+    /** Job queue. The members now, in join order. */
+    List<Member> memberList() {
+        assert onQueue();
+        List<Member> out = new ArrayList<>(members.size());
+        for (RoomMember rm : members) {
+            out.add(rm.member());
+        }
+        return out;
+    }
+
+    /**
+     * Job queue. The server removes this room (a permanent room, through the server API): every
+     * member gets ErrorNotify ROOM_NOT_FOUND with {@code reason} and is out of the room; later
+     * joins, chat and history reads find no room. Messages already accepted are stored all the same.
+     *
+     * @return false when the room was gone already
+     */
+    boolean remove(String reason) {
+        assert onQueue();
+        if (closed) {
+            return false;
+        }
+        ErrorNotify notice = ErrorNotify.newBuilder().setResult(Result.ROOM_NOT_FOUND).setReason(reason).build();
+        for (RoomMember m : new ArrayList<>(members)) {
+            remove(m);
+            m.loop().execute(() -> {
+                m.rooms().left(this);
+                m.send(notice);
+            });
+        }
+        close();
+        return true;
     }
 
     /** Job queue. The sender alone gets the original again; nothing is stored or broadcast. */

@@ -1,6 +1,7 @@
 package dev.parley.room;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.parley.content.BlockedWords;
 import dev.parley.content.ChatText;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryPager;
@@ -16,13 +17,20 @@ import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomRequest;
 import dev.parley.protocol.pb.LeaveRoomResponse;
+import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
 import dev.parley.protocol.pb.RoomListResponse;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * The room requests of one server: list, create, join, leave, chat, history, and a closed
@@ -51,12 +59,19 @@ public final class RoomService {
     private final RoomContext context;
     private final EventExecutorGroup roomExecutors;
     private final Limits limits;
+    private final BlockedWords blockedWords;
 
     /** @param roomExecutors where new rooms run their job queues (the I/O event loops) */
     public RoomService(RoomContext context, EventExecutorGroup roomExecutors, Limits limits) {
+        this(context, roomExecutors, limits, BlockedWords.OFF);
+    }
+
+    /** @param blockedWords what chat text with a blocked word becomes (--blocked-words-file) */
+    public RoomService(RoomContext context, EventExecutorGroup roomExecutors, Limits limits, BlockedWords blockedWords) {
         this.context = context;
         this.roomExecutors = roomExecutors;
         this.limits = limits;
+        this.blockedWords = blockedWords;
     }
 
     public RoomDirectory directory() {
@@ -172,12 +187,17 @@ public final class RoomService {
                     why == null ? notIn(req.getRoomId()) : why, MsgType.CHAT_REQUEST, cmid));
             return;
         }
-        String text = req.getText();
-        String broken = ChatText.problem(text, limits.maxChatBytes());
+        String broken = invalidText(req.getText());
         if (broken != null) {
             m.send(Replies.error(Result.INVALID_REQUEST, broken, MsgType.CHAT_REQUEST, cmid));
             return;
         }
+        BlockedWords.Outcome filtered = blockedWords.apply(req.getText());
+        if (filtered.refused()) {
+            m.send(Replies.error(Result.INVALID_REQUEST, filtered.refusal(), MsgType.CHAT_REQUEST, cmid));
+            return;
+        }
+        String text = filtered.text();
         if (!room.submit(() -> room.chat(m, text, cmid, decodedNanos))) {
             m.send(Replies.error(Result.SERVER_BUSY, "the server is shutting down", MsgType.CHAT_REQUEST, cmid));
         }
@@ -199,6 +219,57 @@ public final class RoomService {
         if (!room.submit(() -> room.readHistory(m, q))) {
             m.send(HistoryService.failure(Result.SERVER_BUSY, roomId, "the server is shutting down"));
         }
+    }
+
+    /** Why {@code text} cannot be chat (empty, over --max-chat-bytes, or breaking {@link ChatText}), or null. */
+    public String invalidText(String text) {
+        return ChatText.problem(text, limits.maxChatBytes());
+    }
+
+    /**
+     * A system message from the server to room {@code roomId}: numbered and stored like chat,
+     * kind SYSTEM, sender {0, {@code label}}. The caller has checked {@code text} with
+     * {@link #invalidText}. Any thread.
+     *
+     * @return completes on the room's queue with the seq or the refusal; null when there is no such room
+     */
+    public CompletableFuture<Room.Published> postSystem(long roomId, String label, String text) {
+        return onRoom(roomId, room -> room.system(label, text, ByteBufAllocator.DEFAULT));
+    }
+
+    /** The members of room {@code roomId}, in join order; null when there is no such room. Any thread. */
+    public CompletableFuture<List<Member>> members(long roomId) {
+        return onRoom(roomId, Room::memberList);
+    }
+
+    /**
+     * Removes room {@code roomId} (see {@link Room#remove}); completes with false when it was gone
+     * already, null when there is no such room. Any thread.
+     */
+    public CompletableFuture<Boolean> remove(long roomId, String reason) {
+        return onRoom(roomId, room -> room.remove(reason));
+    }
+
+    /**
+     * Runs {@code job} on the room's queue; null when there is no such room, failed with
+     * {@link RejectedExecutionException} when the server is shutting down.
+     */
+    private <T> CompletableFuture<T> onRoom(long roomId, Function<Room, T> job) {
+        Room room = context.directory().find(roomId);
+        if (room == null) {
+            return null;
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (!room.submit(() -> {
+            try {
+                done.complete(job.apply(room));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        })) {
+            done.completeExceptionally(new RejectedExecutionException("the server is shutting down"));
+        }
+        return done;
     }
 
     /** The room a request names: {@code roomId}, or with 0 the member's only room; null if none. */

@@ -9,11 +9,15 @@ import dev.parley.account.SessionTokens;
 import dev.parley.account.TokenLogins;
 import dev.parley.account.TokenVerifier;
 import dev.parley.admin.AdminServer;
+import dev.parley.api.ApiKeys;
+import dev.parley.api.ApiServer;
+import dev.parley.api.Endpoints;
 import dev.parley.chatlog.BatchedChatLog;
 import dev.parley.chatlog.ChatLog;
 import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.content.BlockedWords;
 import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.ServerMetrics;
@@ -28,6 +32,7 @@ import dev.parley.session.SessionPolicies;
 import dev.parley.session.Sessions;
 import dev.parley.socket.Transport;
 import dev.parley.store.AccountStore;
+import dev.parley.store.AuditLog;
 import dev.parley.store.Database;
 import dev.parley.store.DatabaseBreaker;
 import dev.parley.store.MessageStore;
@@ -39,6 +44,7 @@ import dev.parley.tls.ServerTls;
 import dev.parley.transport.AcceptErrors;
 import dev.parley.transport.ClientChannelInitializer;
 import dev.parley.transport.ConnectionLimits;
+import io.micrometer.core.instrument.FunctionCounter;
 import dev.parley.websocket.OriginPolicy;
 import dev.parley.websocket.WebSocketChannelInitializer;
 import io.micrometer.core.instrument.Gauge;
@@ -122,6 +128,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ServerTls tls;
     private final StatsReporter stats;
     private final AdminServer admin;
+    private final ApiServer api;
     private final GoingAway goingAway = new GoingAway();
     private final Drain drain = new Drain();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -192,9 +199,14 @@ public final class ParleyServer implements AutoCloseable {
                     roomConfig.dedupWindow(), System::currentTimeMillis);
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
+            BlockedWords blockedWords = blockedWords(config.content());
+            FunctionCounter.builder("parley.content.blocked.words", blockedWords, BlockedWords::caught)
+                    .description("Chat texts with a blocked word (--blocked-words-file), masked or refused")
+                    .register(meterRegistry);
             rooms = new RoomService(roomContext, ioGroup,
                     new RoomService.Limits(roomConfig.roomMaxMembers(), roomConfig.maxChatBytes(), roomConfig.maxRooms(),
-                            roomConfig.maxRoomsPerPlayer()));
+                            roomConfig.maxRoomsPerPlayer()),
+                    blockedWords);
             PermanentRooms.open(roomConfig.permanentRooms(), roomStore, messageStore, roomContext, ioGroup,
                     roomConfig.roomMaxMembers());
             AccountStore accounts = new AccountStore(database.interactive());
@@ -236,12 +248,14 @@ public final class ParleyServer implements AutoCloseable {
                     ws.host(), ws.port(), "ws-host/ws-port"), ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
+            api = serverApi(config, blockedWords, roomStore, messageStore, roomContext);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
                                     "transport", transport.cliName(), "tls", tls.describe()),
                             () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog()),
-                            tls.enabled() ? tls.httpsConfigurator() : null),
+                            tls.enabled() ? tls.httpsConfigurator() : null,
+                            api == null ? ApiServer.off() : api),
                     AdminServer::close);
             started = true;
         } catch (SQLException e) {
@@ -270,6 +284,34 @@ public final class ParleyServer implements AutoCloseable {
                 ? SelfSignedCertificates.ensure(config.storage().dataDir(), Clock.systemUTC())
                 : new CertificateFiles(t.cert(), t.key());
         return ServerTls.start(files, t.reloadInterval(), config.connections().loginTimeout(), registry);
+    }
+
+    private static BlockedWords blockedWords(ServerConfig.Content content) throws IOException {
+        try {
+            return BlockedWords.load(content.blockedWordsFile(), content.blockedWordsMode());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The server API (docs/api.md), or null when no --api-key-file is given. */
+    private ApiServer serverApi(ServerConfig config, BlockedWords blockedWords, RoomStore roomStore,
+                                MessageStore messageStore, RoomContext roomContext) throws IOException {
+        if (!config.api().enabled()) {
+            return null;
+        }
+        ApiKeys keys;
+        try {
+            keys = ApiKeys.load(config.api().keyFile());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        ServerConfig.Rooms r = config.rooms();
+        Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
+                new AuditLog(database, blocking, System::currentTimeMillis), roomStore,
+                (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max, true),
+                blocking, r.roomMaxMembers(), r.maxRooms()));
+        return new ApiServer(keys, endpoints.routes(), meterRegistry);
     }
 
     /** The connection policies, as the session layer takes them. */
@@ -413,6 +455,11 @@ public final class ParleyServer implements AutoCloseable {
         return rooms;
     }
 
+    /** The server API, or null when no --api-key-file is given. */
+    public ApiServer api() {
+        return api;
+    }
+
     /** The admin HTTP address, or null when the admin port is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
@@ -465,7 +512,11 @@ public final class ParleyServer implements AutoCloseable {
                     : "shutting down: draining for up to " + drainFor.toMillis() + " ms");
         }
         try {
+            // the API serves through the drain: a backend may still tell the rooms why they are closing
             drain.run(drainFor, goingAway, channels);
+            if (api != null) {
+                api.markShuttingDown();
+            }
             log.info("Parley shutting down: closing {} connection(s)", channels.size());
             serverChannel.close().syncUninterruptibly();
             if (webSocketChannel != null) {

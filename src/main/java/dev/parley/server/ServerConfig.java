@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.account.PasswordHasher;
+import dev.parley.content.BlockedWords;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryService;
 import dev.parley.protocol.Frames;
@@ -33,7 +34,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
                            Duration drain, Tls tls, Identity identity,
-                           WebSocket webSocket) {
+                           WebSocket webSocket, Api api, Content content) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
@@ -58,6 +59,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(webSocket, "webSocket");
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(content, "content");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
                 "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
@@ -449,6 +452,19 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * The server API on the admin port ({@code /api/v1/...}, docs/api.md).
+     *
+     * @param keyFile the API keys, one per line (several, to rotate them); null = the API is off
+     */
+    public record Api(Path keyFile) {
+        public static final Path DEFAULT_KEY_FILE = null;
+
+        public boolean enabled() {
+            return keyFile != null;
+        }
+    }
+
+    /**
      * TLS on the client port, the WebSocket listener and the admin port (README, TLS).
      *
      * @param cert           PEM certificate chain, leaf first; null = none
@@ -471,6 +487,20 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         /** Whether the listeners speak TLS. */
         public boolean enabled() {
             return cert != null || selfSigned;
+        }
+    }
+
+    /**
+     * Content rules beyond the protocol's: the blocked-words list.
+     *
+     * @param blockedWordsFile one word per line (see content.BlockedWords); null = no list
+     * @param blockedWordsMode what chat with a blocked word becomes
+     */
+    public record Content(Path blockedWordsFile, BlockedWords.Mode blockedWordsMode) {
+        public static final BlockedWords.Mode DEFAULT_BLOCKED_WORDS_MODE = BlockedWords.DEFAULT_MODE;
+
+        public Content {
+            Objects.requireNonNull(blockedWordsMode, "blocked-words-mode");
         }
     }
 
@@ -568,6 +598,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private int hashQueue = Logins.DEFAULT_HASH_QUEUE;
         private Duration dbLoginTimeout = DbBreaker.DEFAULT_LOGIN_TIMEOUT;
         private Duration dbBreakerOpen = DbBreaker.DEFAULT_OPEN;
+        private Path apiKeyFile = Api.DEFAULT_KEY_FILE;
+        private Path blockedWordsFile;
+        private BlockedWords.Mode blockedWordsMode = Content.DEFAULT_BLOCKED_WORDS_MODE;
         private Duration drain = DEFAULT_DRAIN;
         private Path tlsCert;
         private Path tlsKey;
@@ -592,7 +625,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             network(c.network).connections(c.connections).rooms(c.rooms).accounts(c.accounts).storage(c.storage)
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
                     .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity)
-                    .webSocket(c.webSocket);
+                    .webSocket(c.webSocket)
+                    .api(c.api).content(c.content);
         }
 
         public ServerConfig build() {
@@ -616,7 +650,9 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Tls(tlsCert, tlsKey, tlsSelfSigned, tlsReloadInterval),
                     new Identity(tokenHmacSecretFile, tokenJwksFile, tokenIssuer, tokenAudience, passwordLogin,
                             sessionTtl, sessionKeyFile),
-                    new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins));
+                    new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins),
+                    new Api(apiKeyFile),
+                    new Content(blockedWordsFile, blockedWordsMode));
 
         }
 
@@ -702,6 +738,29 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder wsAllowedOrigins(List<String> v) {
             wsAllowedOrigins = v;
+            return this;
+        }
+
+        public Builder api(Api a) {
+            return apiKeyFile(a.keyFile());
+        }
+
+        public Builder content(Content c) {
+            return blockedWordsFile(c.blockedWordsFile()).blockedWordsMode(c.blockedWordsMode());
+        }
+
+        public Builder apiKeyFile(Path v) {
+            apiKeyFile = v;
+            return this;
+        }
+
+        public Builder blockedWordsFile(Path v) {
+            blockedWordsFile = v;
+            return this;
+        }
+
+        public Builder blockedWordsMode(BlockedWords.Mode v) {
+            blockedWordsMode = v;
             return this;
         }
 

@@ -18,9 +18,9 @@ import java.util.List;
  */
 public final class MessageStore {
 
-    private static final String COLUMNS = "room_id, seq, sender_id, sender_name, body, client_msg_id, server_time_ms";
+    private static final String COLUMNS = "room_id, seq, sender_id, sender_name, body, client_msg_id, server_time_ms, kind";
 
-    private static final String PLAIN_INSERT = "INSERT INTO chat_message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String PLAIN_INSERT = "INSERT INTO chat_message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database db;
     /** Fails on a message already stored. */
@@ -37,7 +37,7 @@ public final class MessageStore {
             this.idempotentSql = PLAIN_INSERT + " ON CONFLICT (room_id, seq) DO NOTHING";
             this.insertSql = idempotentSql;
         } else {
-            this.idempotentSql = "MERGE INTO chat_message (" + COLUMNS + ") KEY (room_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            this.idempotentSql = "MERGE INTO chat_message (" + COLUMNS + ") KEY (room_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
             this.insertSql = PLAIN_INSERT;
         }
     }
@@ -78,6 +78,7 @@ public final class MessageStore {
                     ps.setString(5, storable(m.getText()));
                     ps.setLong(6, m.getClientMsgId());
                     ps.setLong(7, m.getServerTimeMs());
+                    ps.setInt(8, m.getKindValue());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -128,6 +129,7 @@ public final class MessageStore {
                             .setText(rs.getString(5))
                             .setClientMsgId(rs.getLong(6))
                             .setServerTimeMs(rs.getLong(7))
+                            .setKindValue(rs.getInt(8))
                             .build());
                 }
             }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,23 +66,58 @@ public final class RoomStore {
         }
     }
 
-    /** Records a new permanent room. */
+    /** Records a new permanent room named by --permanent-rooms. */
     public void addPermanent(long id, String name) throws SQLException {
+        addPermanent(id, name, false);
+    }
+
+    /** Records a new permanent room; {@code fromApi}: created through the server API, opened at every start. */
+    public void addPermanent(long id, String name, boolean fromApi) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO permanent_room (id, name, seq_base, created_at) VALUES (?, ?, 0, CURRENT_TIMESTAMP)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO permanent_room (id, name, seq_base, created_at, from_api)"
+                     + " VALUES (?, ?, 0, CURRENT_TIMESTAMP, ?)")) {
             ps.setLong(1, id);
             ps.setString(2, name);
+            ps.setBoolean(3, fromApi);
             ps.executeUpdate();
         }
     }
 
+    /** Marks a recorded permanent room as created through the server API (opened at every start). */
+    public void markFromApi(long id) throws SQLException {
+        update("UPDATE permanent_room SET from_api = TRUE WHERE id = ?", id);
+    }
+
+    /** The names of the permanent rooms created through the server API, in id order. */
+    public List<String> namesFromApi() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM permanent_room WHERE from_api ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** Records the seq a permanent room starts this run from. */
     public void setSeqBase(long id, long seqBase) throws SQLException {
+        update("UPDATE permanent_room SET seq_base = ? WHERE id = ?", seqBase, id);
+    }
+
+    /** Forgets a permanent room (removed through the server API); its stored messages stay. */
+    public void removePermanent(long id) throws SQLException {
+        update("DELETE FROM permanent_room WHERE id = ?", id);
+    }
+
+    /** Runs one statement whose parameters are all numbers. */
+    private void update(String sql, long... params) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE permanent_room SET seq_base = ? WHERE id = ?")) {
-            ps.setLong(1, seqBase);
-            ps.setLong(2, id);
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setLong(i + 1, params[i]);
+            }
             ps.executeUpdate();
         }
     }

@@ -51,6 +51,7 @@ class LayeringTest {
                 .layer("transport").definedBy("dev.parley.transport..")
                 .layer("websocket").definedBy("dev.parley.websocket..")
                 .layer("admin").definedBy("dev.parley.admin..")
+                .layer("api").definedBy("dev.parley.api..")
                 .layer("server").definedBy("dev.parley.server..")
                 .layer("client").definedBy("dev.parley.client..")
                 .layer("loadgen").definedBy("dev.parley.loadgen..")
@@ -75,6 +76,9 @@ class LayeringTest {
                 .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("websocket").mayOnlyAccessLayers("websocket", "transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
+                .whereLayer("api").mayOnlyAccessLayers("api", "room", "account", "store", "content", "metrics",
+                        "protocol")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyAccessLayers("client", "protocol")
                 .whereLayer("loadgen").mayOnlyAccessLayers("loadgen", "client", "socket", "protocol")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")

@@ -23,6 +23,8 @@ class ServerConfigTest {
         assertThat(c.connections()).isEqualTo(new ServerConfig.Connections(Frames.DEFAULT_MAX_CLIENT_FRAME, 100,
                 Duration.ofSeconds(10), 1 << 20, Duration.ofSeconds(5), 4L << 20, Duration.ofSeconds(10),
                 Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE, 0, 0, 0));
+        assertThat(c.api()).isEqualTo(new ServerConfig.Api(null));
+        assertThat(c.content()).isEqualTo(new ServerConfig.Content(null, dev.parley.content.BlockedWords.Mode.MASK));
         assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of(), 10, Duration.ofMinutes(10)));
         assertThat(c.accounts()).isEqualTo(new ServerConfig.Accounts(true, PasswordHasher.DEFAULT_ITERATIONS));
         assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("data"), null, null, null, 8));

@@ -50,7 +50,7 @@ class CodecTest {
         TextWebSocketFrame out = ch.readOutbound();
         assertThat(out.text()).isEqualTo("{\"type\":\"ChatNotify\",\"body\":{\"roomId\":\"3\",\"seq\":\"1152921504606846976\","
                 + "\"sender\":{\"playerId\":\"9\",\"name\":\"ann\"},\"text\":\"é \\\"q\\\"\",\"clientMsgId\":\"0\","
-                + "\"serverTimeMs\":\"0\"}}");
+                + "\"serverTimeMs\":\"0\",\"kind\":\"CHAT_KIND_MESSAGE\",\"targetSeq\":\"0\"}}");
         out.release();
         ch.writeOutbound(Frames.encode(ByteBufAllocator.DEFAULT, LoginResponse.getDefaultInstance()));
         TextWebSocketFrame login = ch.readOutbound();

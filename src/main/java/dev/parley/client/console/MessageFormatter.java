@@ -3,6 +3,7 @@ package dev.parley.client.console;
 import com.google.protobuf.MessageLite;
 import dev.parley.client.ClientState;
 import dev.parley.client.RequestRefusedException;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.CreateRoomResponse;
@@ -139,10 +140,15 @@ public final class MessageFormatter {
         return "! could not rejoin " + roomLabel(room) + ": " + why;
     }
 
-    /** {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null). */
+    /**
+     * {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null).
+     * A system message (from the server, not a player) is marked so no player can look like it:
+     * {@code [TestRoom #12] *** Server: restart in 5 minutes ***}.
+     */
     static String chat(ChatNotify m, String roomName) {
         String tag = roomName == null ? "#" + id(m.getRoomId()) : printable(roomName) + " #" + id(m.getRoomId());
-        return "[" + tag + "] " + printable(m.getSender().getName()) + ": " + printable(m.getText());
+        String line = printable(m.getSender().getName()) + ": " + printable(m.getText());
+        return "[" + tag + "] " + (m.getKind() == ChatKind.CHAT_KIND_SYSTEM ? "*** " + line + " ***" : line);
     }
 
     /**

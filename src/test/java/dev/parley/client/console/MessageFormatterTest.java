@@ -161,6 +161,15 @@ class MessageFormatterTest {
     }
 
     @Test
+    void aSystemMessageIsMarkedApartFromPlayerChat() {
+        ChatNotify system = chat(12, 9, member(0, "Server"), "restart in 5 minutes").toBuilder()
+                .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_SYSTEM).build();
+        assertThat(MessageFormatter.chat(system, "TestRoom")).isEqualTo("[TestRoom #12] *** Server: restart in 5 minutes ***");
+        assertThat(MessageFormatter.chat(chat(12, 10, member(7, "Server"), "hi"), "TestRoom"))
+                .isEqualTo("[TestRoom #12] Server: hi");
+    }
+
+    @Test
     void aMemberListCutShortByTheFrameLimitSaysSo() {
         JoinRoomResponse joined = JoinRoomResponse.newBuilder().setResult(Result.OK)
                 .setRoom(room(1, "Big", 900, 1000)).addMembers(ALICE).build();
