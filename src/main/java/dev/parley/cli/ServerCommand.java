@@ -181,6 +181,15 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Chat with a blocked word: mask its letters with * or refuse it (default: ${DEFAULT-VALUE}).")
     BlockedWords.Mode blockedWordsMode;
 
+    @Option(names = "--admins", paramLabel = "NAME", split = ",",
+            description = "Password accounts that have the admin role (kick, mute anywhere; docs/protocol.md, "
+                    + "Moderation). Token logins take their roles from the token's roles claim.")
+    List<String> admins;
+
+    @Option(names = "--creator-moderates", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,
+            description = "Whether the creator of an ad-hoc room may kick players from it (default: ${DEFAULT-VALUE}).")
+    boolean creatorModerates;
+
     @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often to log the one-line stats (default: ${DEFAULT-VALUE}; 0 = never).")
     Duration statsInterval;
@@ -385,6 +394,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .dbLoginTimeout(dbLoginTimeout).dbBreakerOpen(dbBreakerOpen)
                 .apiKeyFile(apiKeyFile).blockedWordsFile(blockedWordsFile).blockedWordsMode(blockedWordsMode)
                 .drain(drain)
+                .admins(admins == null ? List.of() : trimmed(admins)).creatorModerates(creatorModerates)
                 .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned).tlsReloadInterval(tlsReloadInterval)
                 .tokenHmacSecretFile(tokenHmacSecretFile).tokenJwksFile(tokenJwksFile).tokenIssuer(tokenIssuer)
                 .tokenAudience(tokenAudience).passwordLogin(passwordLogin).sessionTtl(sessionTtl)

@@ -85,7 +85,8 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
 
             entry("password-login", Identity.DEFAULT_PASSWORD_LOGIN ? "on" : "off"),
             entry("session-ttl", duration(Identity.DEFAULT_SESSION_TTL)),
-            entry("blocked-words-mode", ServerConfig.Content.DEFAULT_BLOCKED_WORDS_MODE.cliName()));
+            entry("blocked-words-mode", ServerConfig.Content.DEFAULT_BLOCKED_WORDS_MODE.cliName()),
+            entry("creator-moderates", ServerConfig.Moderation.DEFAULT_CREATOR_MODERATES ? "on" : "off"));
 
     /**
      * A duration the way {@link DurationConverter} reads it: whole hours as {@code 24h}, whole minutes as {@code 5m}, whole

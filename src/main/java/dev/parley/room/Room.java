@@ -65,6 +65,8 @@ public final class Room {
     private final Set<RoomMember> memberSet = new HashSet<>();
     private LoopGroup[] groups = new LoopGroup[0];
     private boolean closed;
+    /** The player who created this ad-hoc room (0 for a permanent room), for {@link #kick}. */
+    private long creatorId;
 
     /** Written on the job queue, read by room listings on any thread. */
     private volatile int memberCount;
@@ -131,6 +133,7 @@ public final class Room {
     /** Job queue. The room's first member enters; called once, before the room is listed. */
     void create(RoomMember creator) {
         assert onQueue();
+        creatorId = creator.member().getPlayerId();
         add(creator);
         creator.send(CreateRoomResponse.newBuilder().setResult(Result.OK)
                 .setRoom(info()).addMembers(creator.member()).build());
@@ -265,6 +268,54 @@ public final class Room {
             deliver(notify, alloc, decodedNanos);
         }
         return null;
+    }
+
+    /** Whether a kick from this room is allowed, given the room's facts (see moderation.Permissions). */
+    @FunctionalInterface
+    public interface KickRule {
+        boolean allows(boolean permanent, boolean byCreator);
+    }
+
+    /** What became of a kick: OK, or why not. */
+    public record Kicked(Result result, String reason) {
+    }
+
+    /**
+     * Job queue. Removes player {@code targetId} if {@code rule} lets {@code byId} do it here:
+     * every member, the kicked one too, sees {@code MemberLeftNotify}; the kicked player may
+     * join again. The last member gone closes an ad-hoc room, as a leave does.
+     */
+    Kicked kick(long targetId, long byId, KickRule rule) {
+        assert onQueue();
+        if (closed) {
+            return new Kicked(Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));
+        }
+        if (!rule.allows(permanent, creatorId != 0 && creatorId == byId)) {
+            return new Kicked(Result.NOT_ALLOWED, "you may not kick players from " + this);
+        }
+        RoomMember target = null;
+        for (RoomMember m : members) {
+            if (m.member().getPlayerId() == targetId) {
+                target = m;
+                break;
+            }
+        }
+        if (target == null) {
+            return new Kicked(Result.NOT_IN_ROOM, "that player is not in " + this);
+        }
+        RoomMember kicked = target;
+        remove(kicked);
+        MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(id).setMember(kicked.member()).build();
+        kicked.loop().execute(() -> {
+            kicked.rooms().left(this);
+            kicked.send(notice);
+        });
+        if (members.isEmpty() && !permanent) {
+            close();
+        } else {
+            broadcast(Frames.encode(kicked.alloc(), notice), null, 0);
+        }
+        return new Kicked(Result.OK, "");
     }
 
     /** Job queue. The members now, in join order. */

@@ -251,6 +251,14 @@ public final class RoomService {
     }
 
     /**
+     * Kicks player {@code targetId} from room {@code roomId} if {@code rule} allows {@code byId}
+     * to (see {@link Room#kick}); null when there is no such room. Any thread.
+     */
+    public CompletableFuture<Room.Kicked> kick(long roomId, long targetId, long byId, Room.KickRule rule) {
+        return onRoom(roomId, room -> room.kick(targetId, byId, rule));
+    }
+
+    /**
      * Runs {@code job} on the room's queue; null when there is no such room, failed with
      * {@link RejectedExecutionException} when the server is shutting down.
      */

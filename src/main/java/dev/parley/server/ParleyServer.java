@@ -22,6 +22,9 @@ import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
+import dev.parley.moderation.ModerationService;
+import dev.parley.moderation.Mutes;
+import dev.parley.moderation.Permissions;
 import dev.parley.room.PermanentRooms;
 import dev.parley.room.RoomContext;
 import dev.parley.room.RoomDirectory;
@@ -218,8 +221,12 @@ public final class ParleyServer implements AutoCloseable {
             DirectService direct = new DirectService(DirectService.Stores.on(database),
                     DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
                     metrics, directWriter, blocking);
+            AuditLog audit = new AuditLog(database, blocking, System::currentTimeMillis);
+            ServerConfig.Moderation mod = config.moderation();
+            ModerationService moderation = new ModerationService(new Permissions(mod.admins(), mod.creatorModerates()),
+                    new Mutes(System::currentTimeMillis), rooms, presence, accounts, audit, blocking);
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct),
-                    rooms, direct, metrics, sessionPolicies(connections), goingAway);
+                    rooms, direct, moderation, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             tls = resources.add("TLS", openTls(config, meterRegistry), ServerTls::close);
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -248,7 +255,7 @@ public final class ParleyServer implements AutoCloseable {
                     ws.host(), ws.port(), "ws-host/ws-port"), ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
-            api = serverApi(config, blockedWords, roomStore, messageStore, roomContext);
+            api = serverApi(config, blockedWords, roomStore, messageStore, roomContext, audit);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
@@ -296,7 +303,8 @@ public final class ParleyServer implements AutoCloseable {
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */
     private ApiServer serverApi(ServerConfig config, BlockedWords blockedWords, RoomStore roomStore,
-                                MessageStore messageStore, RoomContext roomContext) throws IOException {
+                                MessageStore messageStore, RoomContext roomContext, AuditLog audit)
+            throws IOException {
         if (!config.api().enabled()) {
             return null;
         }
@@ -308,7 +316,7 @@ public final class ParleyServer implements AutoCloseable {
         }
         ServerConfig.Rooms r = config.rooms();
         Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
-                new AuditLog(database, blocking, System::currentTimeMillis), roomStore,
+                audit, roomStore,
                 (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max, true),
                 blocking, r.roomMaxMembers(), r.maxRooms()));
         return new ApiServer(keys, endpoints.routes(), meterRegistry);

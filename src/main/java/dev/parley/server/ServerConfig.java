@@ -34,7 +34,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
                            Duration drain, Tls tls, Identity identity,
-                           WebSocket webSocket, Api api, Content content) {
+                           WebSocket webSocket, Api api, Content content, Moderation moderation) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
@@ -61,6 +61,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(webSocket, "webSocket");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(moderation, "moderation");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
                 "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
@@ -505,6 +506,24 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * Who moderates besides the token roles (docs/protocol.md, "Moderation").
+     *
+     * @param admins           names of password accounts that have the admin role
+     * @param creatorModerates whether the creator of an ad-hoc room may kick players from it
+     */
+    public record Moderation(List<String> admins, boolean creatorModerates) {
+        public static final boolean DEFAULT_CREATOR_MODERATES = true;
+
+        public Moderation {
+            admins = List.copyOf(admins);
+            for (String name : admins) {
+                String problem = Names.checkPlayerName(name);
+                require(problem == null, "admins: " + problem);
+            }
+        }
+    }
+
+    /**
      * Who may log in how: the game backend's tokens, passwords, and the server's session tokens
      * (docs/protocol.md, "Token login"). The files are read when the server starts.
      *
@@ -617,6 +636,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private String wsHost;
         private int wsPort = WebSocket.DEFAULT_PORT;
         private List<String> wsAllowedOrigins = List.of();
+        private List<String> admins = List.of();
+        private boolean creatorModerates = Moderation.DEFAULT_CREATOR_MODERATES;
 
         private Builder() {
         }
@@ -626,7 +647,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
                     .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity)
                     .webSocket(c.webSocket)
-                    .api(c.api).content(c.content);
+                    .api(c.api).content(c.content).moderation(c.moderation);
         }
 
         public ServerConfig build() {
@@ -652,7 +673,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                             sessionTtl, sessionKeyFile),
                     new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins),
                     new Api(apiKeyFile),
-                    new Content(blockedWordsFile, blockedWordsMode));
+                    new Content(blockedWordsFile, blockedWordsMode),
+                    new Moderation(admins, creatorModerates));
 
         }
 
@@ -747,6 +769,20 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder content(Content c) {
             return blockedWordsFile(c.blockedWordsFile()).blockedWordsMode(c.blockedWordsMode());
+        }
+
+        public Builder moderation(Moderation m) {
+            return admins(m.admins()).creatorModerates(m.creatorModerates());
+        }
+
+        public Builder admins(List<String> v) {
+            admins = v;
+            return this;
+        }
+
+        public Builder creatorModerates(boolean v) {
+            creatorModerates = v;
+            return this;
         }
 
         public Builder apiKeyFile(Path v) {

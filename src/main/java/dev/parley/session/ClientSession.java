@@ -6,6 +6,7 @@ import dev.parley.direct.BlockList;
 import dev.parley.direct.DirectClient;
 import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.moderation.ModerationService;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.Member;
@@ -37,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
  * fan-out on this loop) and the flush flag belong to the channel's event loop. The player identity is published once at login (volatile) and read by room job
  * queues afterwards. {@link #send} and {@link #disconnect} are safe from any thread.
  */
-public final class ClientSession implements RoomMember, OnlinePlayer, DirectClient, FlushBatcher.Flushable {
+public final class ClientSession implements RoomMember, OnlinePlayer, DirectClient, ModerationService.Actor,
+        FlushBatcher.Flushable {
 
     private static final LogLimiter backlogLog =
             new LogLimiter(LoggerFactory.getLogger(ClientSession.class), Duration.ofSeconds(10));

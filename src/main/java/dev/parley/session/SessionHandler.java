@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.parley.direct.DirectService;
 import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.moderation.ModerationService;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.MessageCatalog;
 import dev.parley.protocol.ProtocolViolationException;
@@ -67,6 +68,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final RoomService rooms;
     /** Null when direct messages are off (tests of other requests). */
     private final DirectService direct;
+    /** Null when moderation is off (tests of other requests). */
+    private final ModerationService moderation;
     private final ServerMetrics metrics;
     private final SessionPolicies policies;
     private final GoingAway goingAway;
@@ -80,8 +83,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Input is paused until the rate limiter has a token again (a flood is not even read). */
     private boolean floodPaused;
 
-    SessionHandler(LoginFlow logins, RoomService rooms, DirectService direct, ServerMetrics metrics,
-                   SessionPolicies policies, GoingAway goingAway) {
+    SessionHandler(LoginFlow logins, RoomService rooms, DirectService direct, ModerationService moderation,
+                   ServerMetrics metrics, SessionPolicies policies, GoingAway goingAway) {
+        this.moderation = moderation;
         this.logins = logins;
         this.rooms = rooms;
         this.direct = direct;
@@ -151,7 +155,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 switch (type) {
-                    case CHAT_REQUEST -> rooms.chat(session, (ChatRequest) message, System.nanoTime());
+                    case CHAT_REQUEST -> chat((ChatRequest) message);
                     case ROOM_LIST_REQUEST -> rooms.list(session);
                     case CREATE_ROOM_REQUEST -> rooms.create(session, (CreateRoomRequest) message);
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
@@ -160,12 +164,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     default -> {
                         if (direct != null && DirectService.handles(type)) {
                             direct.handle(session, message);
+                        } else if (moderation != null && ModerationService.handles(type)) {
+                            moderation.handle(session, message);
                         } else {
                             session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** Chat, unless the player is muted there. */
+    private void chat(ChatRequest req) {
+        ErrorNotify muted = moderation == null ? null : moderation.chatRefusal(session, req);
+        if (muted != null) {
+            session.send(muted);
+        } else {
+            rooms.chat(session, req, System.nanoTime());
         }
     }
 

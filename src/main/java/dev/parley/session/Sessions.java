@@ -2,6 +2,7 @@ package dev.parley.session;
 
 import dev.parley.direct.DirectService;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.moderation.ModerationService;
 import dev.parley.room.RoomService;
 import io.netty.channel.ChannelHandler;
 
@@ -18,6 +19,8 @@ public final class Sessions {
     private final ServerMetrics metrics;
     private final SessionPolicies policies;
     private final GoingAway goingAway;
+    /** Null without moderation: its requests get INVALID_REQUEST, no one is muted. */
+    private final ModerationService moderation;
 
     /** Sessions of a server without direct messages (their requests get INVALID_REQUEST) that never goes away: tests of the session layer. */
     public Sessions(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
@@ -30,6 +33,13 @@ public final class Sessions {
      */
     public Sessions(LoginFlow logins, RoomService rooms, DirectService direct, ServerMetrics metrics,
                     SessionPolicies policies, GoingAway goingAway) {
+        this(logins, rooms, direct, null, metrics, policies, goingAway);
+    }
+
+    /** @param moderation kicks, mutes and the mute check of chat, or null: their requests get INVALID_REQUEST */
+    public Sessions(LoginFlow logins, RoomService rooms, DirectService direct, ModerationService moderation,
+                    ServerMetrics metrics, SessionPolicies policies, GoingAway goingAway) {
+        this.moderation = moderation;
         this.logins = logins;
         this.rooms = rooms;
         this.direct = direct;
@@ -40,6 +50,6 @@ public final class Sessions {
 
     /** A handler for one new connection; it expects decoded protobuf messages as its input. */
     public ChannelHandler newHandler() {
-        return new SessionHandler(logins, rooms, direct, metrics, policies, goingAway);
+        return new SessionHandler(logins, rooms, direct, moderation, metrics, policies, goingAway);
     }
 }

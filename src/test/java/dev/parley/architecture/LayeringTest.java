@@ -45,6 +45,7 @@ class LayeringTest {
                 .layer("account").definedBy("dev.parley.account..")
                 .layer("room").definedBy("dev.parley.room..")
                 .layer("direct").definedBy("dev.parley.direct..")
+                .layer("moderation").definedBy("dev.parley.moderation..")
                 .layer("cluster").definedBy("dev.parley.cluster..")
                 .layer("session").definedBy("dev.parley.session..")
                 .layer("tls").definedBy("dev.parley.tls..")
@@ -69,8 +70,10 @@ class LayeringTest {
                         "metrics", "protocol")
                 .whereLayer("direct").mayOnlyAccessLayers("direct", "account", "history", "store", "content",
                         "metrics", "protocol")
+                .whereLayer("moderation").mayOnlyAccessLayers("moderation", "room", "account", "store", "content",
+                        "protocol")
                 .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "account", "store", "protocol")
-                .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "account", "store",
+                .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "moderation", "account", "store",
                         "metrics", "protocol")
                 .whereLayer("tls").mayOnlyAccessLayers("tls", "metrics", "protocol")
                 .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "tls", "metrics", "protocol")
@@ -91,7 +94,7 @@ class LayeringTest {
     void theDomainBelowTheSessionLayerSeesNoNettyChannels() {
         noClasses().that().resideInAnyPackage("dev.parley.room..", "dev.parley.account..", "dev.parley.history..",
                         "dev.parley.chatlog..", "dev.parley.store..", "dev.parley.cluster..", "dev.parley.content..",
-                        "dev.parley.metrics..", "dev.parley.direct..")
+                        "dev.parley.metrics..", "dev.parley.direct..", "dev.parley.moderation..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty.channel..")
                 .because("rooms, accounts and history reach members through room.RoomMember, so the same "
                         + "rules serve every transport (and, in a cluster, remote members)")

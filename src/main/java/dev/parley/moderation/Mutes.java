@@ -1,0 +1,71 @@
+package dev.parley.moderation;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Who is muted, where, and until when: per player at most one mute per room, room 0 meaning
+ * every room. Expiry is read off the given clock (epoch ms), so tests need no sleeps; an expired
+ * mute is dropped when it is next looked at. Thread-safe: mutes are set on the moderator's loop
+ * (or the API thread) and read on the chatting player's loop.
+ */
+public final class Mutes {
+
+    /** One mute: where ({@code roomId}, 0 = everywhere), until when (epoch ms), and why. */
+    public record Mute(long roomId, long untilMs, String reason) {
+    }
+
+    private final ConcurrentHashMap<Long, Map<Long, Mute>> byPlayer = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+
+    /** @param clock epoch milliseconds */
+    public Mutes(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** Mutes {@code playerId} in {@code roomId} (0 = everywhere) for {@code durationMs}; 0 lifts that mute. */
+    public void set(long playerId, long roomId, long durationMs, String reason) {
+        if (durationMs <= 0) {
+            byPlayer.computeIfPresent(playerId, (k, rooms) -> {
+                rooms.remove(roomId);
+                return rooms.isEmpty() ? null : rooms;
+            });
+            return;
+        }
+        Mute mute = new Mute(roomId, clock.getAsLong() + durationMs, reason);
+        byPlayer.computeIfAbsent(playerId, k -> new ConcurrentHashMap<>()).put(roomId, mute);
+    }
+
+    /**
+     * The mute that silences {@code playerId} in room {@code roomId} now (the one that lasts
+     * longest, of that room's and the everywhere one), or null.
+     */
+    public Mute active(long playerId, long roomId) {
+        Map<Long, Mute> rooms = byPlayer.get(playerId);
+        if (rooms == null) {
+            return null;
+        }
+        long now = clock.getAsLong();
+        Mute here = live(rooms, roomId, now);
+        Mute everywhere = roomId == 0 ? null : live(rooms, 0, now);
+        if (here == null) {
+            return everywhere;
+        }
+        return everywhere == null || here.untilMs() >= everywhere.untilMs() ? here : everywhere;
+    }
+
+    /** Milliseconds until {@code mute} ends, at least 1 while it lasts. */
+    public long remainingMs(Mute mute) {
+        return Math.max(1, mute.untilMs() - clock.getAsLong());
+    }
+
+    private static Mute live(Map<Long, Mute> rooms, long roomId, long now) {
+        Mute m = rooms.get(roomId);
+        if (m != null && m.untilMs() <= now) {
+            rooms.remove(roomId, m);
+            return null;
+        }
+        return m;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.parley.moderation;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one place that decides who may moderate: pure functions of the actor's roles and, for a
+ * kick, of the room. Roles come from the login token's roles claim ({@code moderator},
+ * {@code admin}); {@code --admins} adds {@code admin} to named password accounts (see
+ * {@link #rolesOf}). Any thread.
+ *
+ * <ul>
+ *   <li>kick: a moderator or admin, in any room; the creator of an ad-hoc (non-permanent) room
+ *       in that room, while creators moderate;</li>
+ *   <li>mute: a moderator or admin.</li>
+ * </ul>
+ */
+public final class Permissions {
+
+    public static final String MODERATOR = "moderator";
+    public static final String ADMIN = "admin";
+
+    private final Set<String> admins;
+    private final boolean creatorModerates;
+
+    /**
+     * @param admins           names (any case) of accounts that are admins whatever their token says
+     * @param creatorModerates whether the creator of an ad-hoc room may kick in it
+     */
+    public Permissions(Collection<String> admins, boolean creatorModerates) {
+        this.admins = Set.copyOf(admins.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
+        this.creatorModerates = creatorModerates;
+    }
+
+    /** Whether the player named {@code name} with the token roles {@code roles} is staff (moderator or admin). */
+    public boolean isStaff(String name, Collection<String> roles) {
+        return roles.contains(MODERATOR) || roles.contains(ADMIN) || isNamedAdmin(name);
+    }
+
+    /** The role an audit entry names for the actor: admin, moderator, or player. */
+    public String rolesOf(String name, Collection<String> roles) {
+        if (roles.contains(ADMIN) || isNamedAdmin(name)) {
+            return ADMIN;
+        }
+        return roles.contains(MODERATOR) ? MODERATOR : "player";
+    }
+
+    /**
+     * Whether an actor may kick from a room.
+     *
+     * @param staff         {@link #isStaff} of the actor
+     * @param roomPermanent whether the room is permanent (creators have no say there)
+     * @param isCreator     whether the actor created the room
+     */
+    public boolean mayKick(boolean staff, boolean roomPermanent, boolean isCreator) {
+        return staff || (creatorModerates && !roomPermanent && isCreator);
+    }
+
+    /** Whether an actor may mute (or unmute) a player. */
+    public boolean mayMute(boolean staff) {
+        return staff;
+    }
+
+    private boolean isNamedAdmin(String name) {
+        return name != null && admins.contains(name.toLowerCase(Locale.ROOT));
+    }
+}

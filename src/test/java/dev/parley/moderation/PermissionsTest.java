@@ -1,0 +1,46 @@
+package dev.parley.moderation;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PermissionsTest {
+
+    private final Permissions creatorsModerate = new Permissions(List.of("Root"), true);
+    private final Permissions creatorsDoNot = new Permissions(List.of(), false);
+
+    @Test
+    void staffAreModeratorsAdminsAndNamedAdminsInAnyCase() {
+        assertThat(creatorsModerate.isStaff("ann", List.of("moderator"))).isTrue();
+        assertThat(creatorsModerate.isStaff("ann", List.of("admin"))).isTrue();
+        assertThat(creatorsModerate.isStaff("ROOT", List.of())).isTrue();
+        assertThat(creatorsModerate.isStaff("ann", List.of("player", "vip"))).isFalse();
+        assertThat(creatorsModerate.isStaff(null, List.of())).isFalse();
+    }
+
+    @Test
+    void theAuditedRoleIsTheHighest() {
+        assertThat(creatorsModerate.rolesOf("ann", List.of("moderator", "admin"))).isEqualTo("admin");
+        assertThat(creatorsModerate.rolesOf("root", List.of("moderator"))).isEqualTo("admin");
+        assertThat(creatorsModerate.rolesOf("ann", List.of("moderator"))).isEqualTo("moderator");
+        assertThat(creatorsModerate.rolesOf("ann", List.of())).isEqualTo("player");
+    }
+
+    @Test
+    void staffKickAnywhereCreatorsOnlyInTheirAdHocRoomWhileAllowed() {
+        assertThat(creatorsModerate.mayKick(true, true, false)).isTrue();
+        assertThat(creatorsModerate.mayKick(false, false, true)).isTrue();
+        assertThat(creatorsModerate.mayKick(false, true, true)).as("a permanent room has no creator's say").isFalse();
+        assertThat(creatorsModerate.mayKick(false, false, false)).isFalse();
+        assertThat(creatorsDoNot.mayKick(false, false, true)).isFalse();
+        assertThat(creatorsDoNot.mayKick(true, false, false)).isTrue();
+    }
+
+    @Test
+    void onlyStaffMute() {
+        assertThat(creatorsModerate.mayMute(true)).isTrue();
+        assertThat(creatorsModerate.mayMute(false)).isFalse();
+    }
+}

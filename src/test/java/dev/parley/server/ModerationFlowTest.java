@@ -1,0 +1,177 @@
+package dev.parley.server;
+
+import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.ChatRequest;
+import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.ErrorNotify;
+import dev.parley.protocol.pb.JoinRoomRequest;
+import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.KickRequest;
+import dev.parley.protocol.pb.KickResponse;
+import dev.parley.protocol.pb.MemberJoinedNotify;
+import dev.parley.protocol.pb.MemberLeftNotify;
+import dev.parley.protocol.pb.MsgType;
+import dev.parley.protocol.pb.MuteRequest;
+import dev.parley.protocol.pb.MuteResponse;
+import dev.parley.protocol.pb.Result;
+import dev.parley.store.AuditLog;
+import dev.parley.testing.TestClient;
+import dev.parley.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kicks and mutes end to end: real clients over loopback against a real server, the staff role
+ * given by {@code --admins} (token roles are the same check, see moderation.PermissionsTest).
+ */
+class ModerationFlowTest {
+
+    @TempDir
+    Path dir;
+    TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(Consumer<ServerConfig.Builder> tweak) throws Exception {
+        server = TestServer.start(dir, c -> {
+            c.rateLimit(0).admins(List.of("Boss"));
+            tweak.accept(c);
+        });
+    }
+
+    /** {@code owner} creates a room that {@code guest} joins; returns its id, all notices consumed. */
+    private static long roomWith(TestClient owner, TestClient guest) {
+        owner.send(CreateRoomRequest.newBuilder().setName("den").build());
+        long id = owner.expect(CreateRoomResponse.class).getRoom().getRoomId();
+        guest.send(JoinRoomRequest.newBuilder().setRoomId(id).build());
+        assertThat(guest.expect(JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
+        owner.expect(MemberJoinedNotify.class);
+        return id;
+    }
+
+    private static KickResponse kick(TestClient by, long roomId, String name) {
+        by.send(KickRequest.newBuilder().setRoomId(roomId).setName(name).setReason("be nice").build());
+        return by.expectSkipping(KickResponse.class); // a kicker in the room sees the MemberLeftNotify too
+    }
+
+    private static MuteResponse mute(TestClient by, long roomId, String name, int seconds) {
+        by.send(MuteRequest.newBuilder().setRoomId(roomId).setName(name).setDurationS(seconds).setReason("spam").build());
+        return by.expect(MuteResponse.class);
+    }
+
+    @Test
+    void anAdminKicksFromAnyRoomEveryoneSeesItAndTheKickedMayRejoin() throws Exception {
+        start(c -> { });
+        long room;
+        try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
+             TestClient boss = server.login("boss")) {
+            room = roomWith(alice, bob);
+            assertThat(kick(boss, room, "BOB").getResult()).isEqualTo(Result.OK);
+            MemberLeftNotify toBob = bob.expect(MemberLeftNotify.class);
+            assertThat(toBob.getRoomId()).isEqualTo(room);
+            assertThat(toBob.getMember().getName()).isEqualTo("bob");
+            assertThat(alice.expect(MemberLeftNotify.class).getMember().getName()).isEqualTo("bob");
+            bob.send(ChatRequest.newBuilder().setRoomId(room).setText("still here?").build());
+            assertThat(bob.expect(ErrorNotify.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
+            bob.send(JoinRoomRequest.newBuilder().setRoomId(room).build());
+            assertThat(bob.expect(JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
+            assertThat(kick(boss, room, "bob").getResult()).isEqualTo(Result.OK);
+            assertThat(kick(boss, room, "bob").getResult()).isEqualTo(Result.NOT_IN_ROOM);
+            assertThat(kick(boss, room, "nobody").getResult()).isEqualTo(Result.PLAYER_NOT_FOUND);
+            assertThat(kick(boss, room + 1000, "alice").getResult()).isEqualTo(Result.ROOM_NOT_FOUND);
+        }
+        List<AuditLog.Entry> entries = auditEntries(2);
+        assertThat(entries).extracting(AuditLog.Entry::action).containsExactly("kick", "kick");
+        assertThat(entries.get(0).target()).isEqualTo("bob from room " + room);
+        assertThat(entries.get(0).actor()).isEqualTo("boss");
+        assertThat(entries.get(0).role()).isEqualTo("admin");
+        assertThat(entries.get(0).reason()).isEqualTo("be nice");
+    }
+
+    /** The audit log once it holds {@code count} entries (they are stored off the event loop), newest first. */
+    private List<AuditLog.Entry> auditEntries(int count) throws Exception {
+        AuditLog log = new AuditLog(server.server().database(), Runnable::run, System::currentTimeMillis);
+        long end = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+        List<AuditLog.Entry> entries = log.read(100, 0);
+        while (entries.size() < count && System.nanoTime() < end) {
+            Thread.sleep(10);
+            entries = log.read(100, 0);
+        }
+        return entries;
+    }
+
+    @Test
+    void aCreatorKicksInItsOwnRoomAPlainMemberMayNot() throws Exception {
+        start(c -> { });
+        try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob")) {
+            long room = roomWith(alice, bob);
+            KickResponse refused = kick(bob, room, "alice");
+            assertThat(refused.getResult()).isEqualTo(Result.NOT_ALLOWED);
+            assertThat(refused.getReason()).isNotEmpty();
+            assertThat(kick(alice, 0, "bob").getResult()).as("room 0: the creator's only room").isEqualTo(Result.OK);
+            assertThat(bob.expect(MemberLeftNotify.class).getRoomId()).isEqualTo(room);
+        }
+    }
+
+    @Test
+    void withCreatorModeratesOffACreatorMayNotKick() throws Exception {
+        start(c -> c.creatorModerates(false));
+        try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob")) {
+            long room = roomWith(alice, bob);
+            assertThat(kick(alice, room, "bob").getResult()).isEqualTo(Result.NOT_ALLOWED);
+            bob.expectNothing(100);
+        }
+    }
+
+    @Test
+    void aMutedPlayersChatIsRefusedWithTheRemainingTimeUntilUnmuted() throws Exception {
+        start(c -> { });
+        try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
+             TestClient boss = server.login("boss")) {
+            long room = roomWith(alice, bob);
+            assertThat(mute(alice, 0, "bob", 60).getResult()).as("a creator may not mute").isEqualTo(Result.NOT_ALLOWED);
+            assertThat(mute(boss, 0, "nobody", 60).getResult()).isEqualTo(Result.PLAYER_NOT_FOUND);
+            assertThat(mute(boss, room, "bob", 60).getResult()).isEqualTo(Result.OK);
+            bob.send(ChatRequest.newBuilder().setRoomId(room).setText("hi").setClientMsgId(5).build());
+            ErrorNotify muted = bob.expect(ErrorNotify.class);
+            assertThat(muted.getResult()).isEqualTo(Result.MUTED);
+            assertThat(muted.getRequestType()).isEqualTo(MsgType.CHAT_REQUEST);
+            assertThat(muted.getClientMsgId()).isEqualTo(5);
+            assertThat(muted.getRetryAfterMs()).isBetween(1, 60_000);
+            assertThat(muted.getReason()).contains("spam");
+            alice.expectNothing(100);
+            assertThat(mute(boss, room, "bob", 0).getResult()).isEqualTo(Result.OK);
+            assertThat(auditEntries(2)).extracting(AuditLog.Entry::action).containsExactly("unmute", "mute");
+            bob.send(ChatRequest.newBuilder().setRoomId(room).setText("hi again").build());
+            assertThat(alice.expect(ChatNotify.class).getText()).isEqualTo("hi again");
+        }
+    }
+
+    @Test
+    void anOfflinePlayerCanBeMuted() throws Exception {
+        start(c -> { });
+        server.login("carol").close();
+        server.awaitConnections(0);
+        try (TestClient boss = server.login("boss")) {
+            assertThat(mute(boss, 0, "carol", 30).getResult()).isEqualTo(Result.OK);
+        }
+        try (TestClient alice = server.login("alice"); TestClient carol = server.login("carol")) {
+            roomWith(alice, carol);
+            carol.send(ChatRequest.newBuilder().setText("let me").build());
+            assertThat(carol.expect(ErrorNotify.class).getResult()).isEqualTo(Result.MUTED);
+        }
+    }
+}
