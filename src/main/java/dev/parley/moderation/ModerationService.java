@@ -4,6 +4,8 @@ import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
 import dev.parley.content.Names;
+import dev.parley.protocol.pb.BanRequest;
+import dev.parley.protocol.pb.BanResponse;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.KickRequest;
@@ -12,31 +14,44 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.MuteRequest;
 import dev.parley.protocol.pb.MuteResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.protocol.pb.UnbanRequest;
+import dev.parley.protocol.pb.UnbanResponse;
 import dev.parley.room.Room;
 import dev.parley.room.RoomMember;
 import dev.parley.room.RoomService;
 import dev.parley.store.Account;
 import dev.parley.store.AccountStore;
 import dev.parley.store.AuditLog;
+import dev.parley.store.ModerationStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
 
 /**
- * The moderation requests {@code KickRequest} and {@code MuteRequest}, and the mute check of
- * chat. See docs/protocol.md, "Moderation"; {@link Permissions} decides who may.
+ * The moderation requests {@code KickRequest}, {@code MuteRequest}, {@code BanRequest} and
+ * {@code UnbanRequest}, the mute check of chat and the ban check of logins. See
+ * docs/protocol.md, "Moderation"; {@link Permissions} decides who may.
  *
- * <p>Threads: {@link #handle} and {@link #chatRefusal} run on the requesting connection's event
- * loop. A kick is decided and done on the room's queue; a mute of a player who is offline looks
- * its account up on the blocking pool. Answers go back on the requester's loop (its
- * {@link RoomMember#send} is thread-safe). Every action taken is written to the {@link AuditLog}.
+ * <p>Threads: {@link #handle}, {@link #chatRefusal} and {@link #loginRefusal} run on a
+ * connection's event loop and never touch the database: bans and mutes are held in memory
+ * ({@link Bans}, {@link Mutes}, loaded at start) and take effect at once; they are stored
+ * afterwards on the blocking pool, one write after the other in the order they were made (a
+ * failed write is logged; the action stays in force until a restart). A kick is decided and done
+ * on the room's queue; a player who is offline is found by name on the blocking pool. Answers go
+ * back through the requester's thread-safe {@link RoomMember#send}. Every action taken is
+ * written to the {@link AuditLog}.
  */
 public final class ModerationService {
 
+    private static final Logger log = LoggerFactory.getLogger(ModerationService.class);
     /** The longest mute: 30 days. */
     public static final long MAX_MUTE_SECONDS = TimeUnit.DAYS.toSeconds(30);
     /** The longest reason a moderation request may give. */
@@ -47,32 +62,38 @@ public final class ModerationService {
     public interface Actor extends RoomMember, OnlinePlayer {
     }
 
+    /** Where moderation is kept: its store, the accounts to find players by name, and the audit log. */
+    public record Stores(ModerationStore moderation, AccountStore accounts, AuditLog audit) {
+    }
+
     private final Permissions permissions;
+    private final Bans bans;
     private final Mutes mutes;
     private final RoomService rooms;
     private final Presence presence;
-    private final AccountStore accounts;
-    private final AuditLog audit;
+    private final Stores stores;
     private final Executor blocking;
+    /** The last queued store write: each next one runs after it (guarded by this). */
+    private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
-    /**
-     * @param accounts to find a player who is offline (the interactive pool)
-     * @param blocking where those look-ups run
-     */
-    public ModerationService(Permissions permissions, Mutes mutes, RoomService rooms, Presence presence,
-                             AccountStore accounts, AuditLog audit, Executor blocking) {
+    /** @param blocking where the database is used (look-ups, writes) */
+    public ModerationService(Permissions permissions, Bans bans, Mutes mutes, RoomService rooms, Presence presence,
+                             Stores stores, Executor blocking) {
         this.permissions = permissions;
+        this.bans = bans;
         this.mutes = mutes;
         this.rooms = rooms;
         this.presence = presence;
-        this.accounts = accounts;
-        this.audit = audit;
+        this.stores = stores;
         this.blocking = blocking;
     }
 
     /** Whether {@code type} is a request of this service. */
     public static boolean handles(MsgType type) {
-        return type == MsgType.KICK_REQUEST || type == MsgType.MUTE_REQUEST;
+        return switch (type) {
+            case KICK_REQUEST, MUTE_REQUEST, BAN_REQUEST, UNBAN_REQUEST -> true;
+            default -> false;
+        };
     }
 
     /** A request of this service from a logged-in connection; its event loop. */
@@ -81,6 +102,10 @@ public final class ModerationService {
             kick(a, r);
         } else if (request instanceof MuteRequest r) {
             mute(a, r);
+        } else if (request instanceof BanRequest r) {
+            ban(a, r);
+        } else if (request instanceof UnbanRequest r) {
+            unban(a, r);
         } else {
             throw new IllegalArgumentException(request.getClass().getSimpleName() + " is not a moderation request");
         }
@@ -105,6 +130,12 @@ public final class ModerationService {
                 + Math.max(1, (left + 999) / 1000) + " s" + (mute.reason().isEmpty() ? "" : ": " + mute.reason());
         return ErrorNotify.newBuilder().setResult(Result.MUTED).setReason(why).setRequestType(MsgType.CHAT_REQUEST)
                 .setClientMsgId(req.getClientMsgId()).setRetryAfterMs((int) Math.min(left, 0xFFFF_FFFFL)).build();
+    }
+
+    /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
+    public String loginRefusal(long playerId) {
+        Bans.Ban ban = bans.active(playerId);
+        return ban == null ? null : ban.describe();
     }
 
     private void kick(Actor a, KickRequest r) {
@@ -142,8 +173,7 @@ public final class ModerationService {
                 return;
             }
             if (k.result() == Result.OK) {
-                audit.record(a.name(), permissions.rolesOf(a.name(), a.roles()), "kick",
-                        target.name() + " from room " + Long.toUnsignedString(room), r.getReason());
+                audit(a, "kick", target.name() + " from room " + Long.toUnsignedString(room), r.getReason());
             }
             a.send(kicked(k.result(), k.reason()));
         });
@@ -164,38 +194,122 @@ public final class ModerationService {
             a.send(muted(Result.INVALID_REQUEST, invalid));
             return;
         }
-        LongConsumer apply = playerId -> {
-            mutes.set(playerId, r.getRoomId(), TimeUnit.SECONDS.toMillis(seconds), r.getReason());
-            audit.record(a.name(), permissions.rolesOf(a.name(), a.roles()), seconds == 0 ? "unmute" : "mute",
-                    name + (r.getRoomId() == 0 ? " everywhere" : " in room " + Long.toUnsignedString(r.getRoomId()))
-                            + (seconds == 0 ? "" : " for " + seconds + " s"), r.getReason());
+        long roomId = r.getRoomId();
+        withPlayer(a, name, ModerationService::muted, playerId -> {
+            Mutes.Mute mute = mutes.set(playerId, roomId, TimeUnit.SECONDS.toMillis(seconds), r.getReason());
+            store(mute == null
+                    ? s -> s.unmute(playerId, roomId)
+                    : s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), r.getReason(), a.name()),
+                            bans.now()));
+            audit(a, mute == null ? "unmute" : "mute", name + (roomId == 0 ? " everywhere" : " in room "
+                    + Long.toUnsignedString(roomId)) + (mute == null ? "" : " for " + seconds + " s"), r.getReason());
             a.send(muted(Result.OK, ""));
-        };
+        });
+    }
+
+    private void ban(Actor a, BanRequest r) {
+        if (!permissions.mayBan(permissions.isAdmin(a.name(), a.roles()))) {
+            a.send(banned(Result.NOT_ALLOWED, "banning needs the admin role"));
+            return;
+        }
+        String name = Names.normalise(r.getName());
+        String invalid = invalid(name, r.getReason());
+        if (invalid != null) {
+            a.send(banned(Result.INVALID_REQUEST, invalid));
+            return;
+        }
+        long seconds = Integer.toUnsignedLong(r.getDurationS());
+        withPlayer(a, name, ModerationService::banned, playerId -> {
+            if (playerId == a.playerId()) {
+                a.send(banned(Result.INVALID_REQUEST, "you cannot ban yourself"));
+                return;
+            }
+            Bans.Ban ban = bans.set(playerId, TimeUnit.SECONDS.toMillis(seconds), r.getReason());
+            store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), r.getReason(),
+                    a.name()), bans.now()));
+            audit(a, "ban", name + (ban.permanent() ? " permanently" : " for " + seconds + " s"), r.getReason());
+            a.send(banned(Result.OK, ""));
+            OnlinePlayer online = presence.find(name);
+            if (online != null && online.playerId() == playerId) {
+                online.disconnect(Result.BANNED, ban.describe());
+            }
+        });
+    }
+
+    private void unban(Actor a, UnbanRequest r) {
+        if (!permissions.mayBan(permissions.isAdmin(a.name(), a.roles()))) {
+            a.send(unbanned(Result.NOT_ALLOWED, "unbanning needs the admin role"));
+            return;
+        }
+        String name = Names.normalise(r.getName());
+        String invalid = invalid(name, "");
+        if (invalid != null) {
+            a.send(unbanned(Result.INVALID_REQUEST, invalid));
+            return;
+        }
+        withPlayer(a, name, ModerationService::unbanned, playerId -> {
+            bans.lift(playerId);
+            store(s -> s.unban(playerId));
+            audit(a, "unban", name, "");
+            a.send(unbanned(Result.OK, ""));
+        });
+    }
+
+    /**
+     * Runs {@code found} with the id of the player named {@code name} on {@code a}'s loop: at once
+     * when it is online, else after looking its account up on the blocking pool. A name without an
+     * account is answered with {@code PLAYER_NOT_FOUND}, an unreachable database with SERVER_BUSY.
+     */
+    private void withPlayer(Actor a, String name, BiFunction<Result, String, MessageLite> reply, LongConsumer found) {
         OnlinePlayer online = presence.find(name);
         if (online != null) {
-            apply.accept(online.playerId());
+            found.accept(online.playerId());
             return;
         }
         try {
             blocking.execute(() -> {
                 Optional<Account> account;
                 try {
-                    account = accounts.find(name);
+                    account = stores.accounts().find(name);
                 } catch (SQLException | RuntimeException e) {
-                    a.loop().execute(() -> a.send(muted(Result.SERVER_BUSY, BUSY)));
+                    a.loop().execute(() -> a.send(reply.apply(Result.SERVER_BUSY, BUSY)));
                     return;
                 }
                 a.loop().execute(() -> {
                     if (account.isEmpty()) {
-                        a.send(muted(Result.PLAYER_NOT_FOUND, "no player " + name));
+                        a.send(reply.apply(Result.PLAYER_NOT_FOUND, "no player " + name));
                     } else {
-                        apply.accept(account.get().id());
+                        found.accept(account.get().id());
                     }
                 });
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            a.send(muted(Result.SERVER_BUSY, BUSY));
+        } catch (RejectedExecutionException e) {
+            a.send(reply.apply(Result.SERVER_BUSY, BUSY));
         }
+    }
+
+    /** A write of the moderation store. */
+    @FunctionalInterface
+    private interface Write {
+        void to(ModerationStore store) throws SQLException;
+    }
+
+    /** Stores one change after the ones before it, off the caller's thread; a failure is logged. */
+    private synchronized void store(Write w) {
+        writes = writes.thenRunAsync(() -> {
+            try {
+                w.to(stores.moderation());
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Storing a ban or mute failed (in force until a restart): {}", e.toString());
+            }
+        }, blocking).exceptionally(e -> {
+            log.warn("A ban or mute was not stored (in force until a restart): {}", e.toString());
+            return null;
+        });
+    }
+
+    private void audit(Actor a, String action, String target, String reason) {
+        stores.audit().record(a.name(), permissions.rolesOf(a.name(), a.roles()), action, target, reason);
     }
 
     /** Why a target name or reason is unusable, or null. */
@@ -213,5 +327,13 @@ public final class ModerationService {
 
     private static MuteResponse muted(Result result, String reason) {
         return MuteResponse.newBuilder().setResult(result).setReason(reason).build();
+    }
+
+    private static BanResponse banned(Result result, String reason) {
+        return BanResponse.newBuilder().setResult(result).setReason(reason).build();
+    }
+
+    private static UnbanResponse unbanned(Result result, String reason) {
+        return UnbanResponse.newBuilder().setResult(result).setReason(reason).build();
     }
 }

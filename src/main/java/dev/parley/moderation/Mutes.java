@@ -1,5 +1,8 @@
 package dev.parley.moderation;
 
+import dev.parley.store.ModerationStore;
+
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -24,17 +27,30 @@ public final class Mutes {
         this.clock = clock;
     }
 
-    /** Mutes {@code playerId} in {@code roomId} (0 = everywhere) for {@code durationMs}; 0 lifts that mute. */
-    public void set(long playerId, long roomId, long durationMs, String reason) {
+    /** The mutes read from the database at start. */
+    public void load(Collection<ModerationStore.Mute> stored) {
+        for (ModerationStore.Mute m : stored) {
+            byPlayer.computeIfAbsent(m.playerId(), k -> new ConcurrentHashMap<>())
+                    .put(m.roomId(), new Mute(m.roomId(), m.untilMs(), m.reason()));
+        }
+    }
+
+    /**
+     * Mutes {@code playerId} in {@code roomId} (0 = everywhere) for {@code durationMs}; 0 lifts that mute.
+     *
+     * @return the mute, or null when lifted
+     */
+    public Mute set(long playerId, long roomId, long durationMs, String reason) {
         if (durationMs <= 0) {
             byPlayer.computeIfPresent(playerId, (k, rooms) -> {
                 rooms.remove(roomId);
                 return rooms.isEmpty() ? null : rooms;
             });
-            return;
+            return null;
         }
         Mute mute = new Mute(roomId, clock.getAsLong() + durationMs, reason);
         byPlayer.computeIfAbsent(playerId, k -> new ConcurrentHashMap<>()).put(roomId, mute);
+        return mute;
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Set;
  * <ul>
  *   <li>kick: a moderator or admin, in any room; the creator of an ad-hoc (non-permanent) room
  *       in that room, while creators moderate;</li>
- *   <li>mute: a moderator or admin.</li>
+ *   <li>mute: a moderator or admin;</li>
+ *   <li>ban and unban: an admin.</li>
  * </ul>
  */
 public final class Permissions {
@@ -38,9 +39,14 @@ public final class Permissions {
         return roles.contains(MODERATOR) || roles.contains(ADMIN) || isNamedAdmin(name);
     }
 
+    /** Whether the player is an admin (by its token, or named in {@code --admins}). */
+    public boolean isAdmin(String name, Collection<String> roles) {
+        return roles.contains(ADMIN) || isNamedAdmin(name);
+    }
+
     /** The role an audit entry names for the actor: admin, moderator, or player. */
     public String rolesOf(String name, Collection<String> roles) {
-        if (roles.contains(ADMIN) || isNamedAdmin(name)) {
+        if (isAdmin(name, roles)) {
             return ADMIN;
         }
         return roles.contains(MODERATOR) ? MODERATOR : "player";
@@ -60,6 +66,11 @@ public final class Permissions {
     /** Whether an actor may mute (or unmute) a player. */
     public boolean mayMute(boolean staff) {
         return staff;
+    }
+
+    /** Whether an actor may ban (or unban) a player. */
+    public boolean mayBan(boolean admin) {
+        return admin;
     }
 
     private boolean isNamedAdmin(String name) {

@@ -22,6 +22,7 @@ import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.metrics.StatsReporter;
+import dev.parley.moderation.Bans;
 import dev.parley.moderation.ModerationService;
 import dev.parley.moderation.Mutes;
 import dev.parley.moderation.Permissions;
@@ -39,6 +40,7 @@ import dev.parley.store.AuditLog;
 import dev.parley.store.Database;
 import dev.parley.store.DatabaseBreaker;
 import dev.parley.store.MessageStore;
+import dev.parley.store.ModerationStore;
 import dev.parley.store.RoomIdAllocator;
 import dev.parley.store.RoomStore;
 import dev.parley.tls.CertificateFiles;
@@ -222,10 +224,9 @@ public final class ParleyServer implements AutoCloseable {
                     DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
                     metrics, directWriter, blocking);
             AuditLog audit = new AuditLog(database, blocking, System::currentTimeMillis);
-            ServerConfig.Moderation mod = config.moderation();
-            ModerationService moderation = new ModerationService(new Permissions(mod.admins(), mod.creatorModerates()),
-                    new Mutes(System::currentTimeMillis), rooms, presence, accounts, audit, blocking);
-            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct),
+            ModerationService moderation = moderation(config.moderation(), accounts, audit, presence, blocking);
+            Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct,
+                    moderation),
                     rooms, direct, moderation, metrics, sessionPolicies(connections), goingAway);
             limits = new ConnectionLimits(connections.effectiveMaxConnections(), connections.maxPerAddress(), metrics);
             tls = resources.add("TLS", openTls(config, meterRegistry), ServerTls::close);
@@ -299,6 +300,19 @@ public final class ParleyServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** Moderation, with the bans and mutes in force loaded from the database (at start: it may block). */
+    private ModerationService moderation(ServerConfig.Moderation config, AccountStore accounts, AuditLog audit,
+                                         Presence presence, Executor blocking) throws SQLException {
+        ModerationStore store = new ModerationStore(database);
+        Bans bans = new Bans(System::currentTimeMillis);
+        Mutes mutes = new Mutes(System::currentTimeMillis);
+        long now = System.currentTimeMillis();
+        bans.load(store.activeBans(now));
+        mutes.load(store.activeMutes(now));
+        return new ModerationService(new Permissions(config.admins(), config.creatorModerates()), bans, mutes, rooms,
+                presence, new ModerationService.Stores(store, accounts, audit), blocking);
     }
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */

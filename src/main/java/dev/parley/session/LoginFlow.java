@@ -7,6 +7,7 @@ import dev.parley.direct.DirectService;
 import dev.parley.logging.LogLimiter;
 import dev.parley.logging.LogText;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.moderation.ModerationService;
 import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.Result;
@@ -58,6 +59,8 @@ public final class LoginFlow {
     private final DuplicateLogin duplicateLogin;
     /** Null without direct messages: a login then lists no conversations and blocks no one. */
     private final DirectService direct;
+    /** Null without moderation: no one is banned. */
+    private final ModerationService moderation;
 
     public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin) {
         this(logins, presence, metrics, duplicateLogin, null);
@@ -66,6 +69,13 @@ public final class LoginFlow {
     /** @param direct loads each login's conversations and block list before it is answered */
     public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin,
                      DirectService direct) {
+        this(logins, presence, metrics, duplicateLogin, direct, null);
+    }
+
+    /** @param moderation refuses the logins of banned players (checked in memory, on the loop) */
+    public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin,
+                     DirectService direct, ModerationService moderation) {
+        this.moderation = moderation;
         this.logins = logins;
         this.presence = presence;
         this.metrics = metrics;
@@ -125,6 +135,13 @@ public final class LoginFlow {
             return;
         }
         Account account = outcome.account();
+        String banned = moderation == null ? null : moderation.loginRefusal(account.id());
+        if (banned != null) {
+            metrics.login(false);
+            failed(s, asked, Result.BANNED, banned);
+            s.send(failure(Result.BANNED, banned));
+            return;
+        }
         if (duplicateLogin == DuplicateLogin.REFUSE) {
             if (!presence.claim(account.name(), s)) {
                 metrics.login(false);

@@ -43,4 +43,13 @@ class PermissionsTest {
         assertThat(creatorsModerate.mayMute(true)).isTrue();
         assertThat(creatorsModerate.mayMute(false)).isFalse();
     }
+
+    @Test
+    void onlyAdminsBan() {
+        assertThat(creatorsModerate.isAdmin("ann", List.of("admin"))).isTrue();
+        assertThat(creatorsModerate.isAdmin("root", List.of())).isTrue();
+        assertThat(creatorsModerate.isAdmin("ann", List.of("moderator"))).isFalse();
+        assertThat(creatorsModerate.mayBan(true)).isTrue();
+        assertThat(creatorsModerate.mayBan(false)).isFalse();
+    }
 }

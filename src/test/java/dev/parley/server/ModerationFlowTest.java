@@ -1,5 +1,7 @@
 package dev.parley.server;
 
+import dev.parley.protocol.pb.BanRequest;
+import dev.parley.protocol.pb.BanResponse;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
@@ -9,12 +11,15 @@ import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.KickRequest;
 import dev.parley.protocol.pb.KickResponse;
+import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
 import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.MuteRequest;
 import dev.parley.protocol.pb.MuteResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.protocol.pb.UnbanRequest;
+import dev.parley.protocol.pb.UnbanResponse;
 import dev.parley.store.AuditLog;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
@@ -29,7 +34,7 @@ import java.util.function.Consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Kicks and mutes end to end: real clients over loopback against a real server, the staff role
+ * Kicks, mutes and bans end to end: real clients over loopback against a real server, the staff role
  * given by {@code --admins} (token roles are the same check, see moderation.PermissionsTest).
  */
 class ModerationFlowTest {
@@ -172,6 +177,81 @@ class ModerationFlowTest {
             roomWith(alice, carol);
             carol.send(ChatRequest.newBuilder().setText("let me").build());
             assertThat(carol.expect(ErrorNotify.class).getResult()).isEqualTo(Result.MUTED);
+        }
+    }
+
+    private static BanResponse ban(TestClient by, String name, int seconds) {
+        by.send(BanRequest.newBuilder().setName(name).setDurationS(seconds).setReason("cheating").build());
+        return by.expect(BanResponse.class);
+    }
+
+    private static UnbanResponse unban(TestClient by, String name) {
+        by.send(UnbanRequest.newBuilder().setName(name).build());
+        return by.expect(UnbanResponse.class);
+    }
+
+    private LoginResponse loginAs(String name) throws Exception {
+        try (TestClient c = server.client()) {
+            return c.login(name, "pw-" + name);
+        }
+    }
+
+    @Test
+    void aBanClosesThePlayersConnectionAndRefusesItsLoginsAcrossARestartUntilUnbanned() throws Exception {
+        start(c -> { });
+        try (TestClient bob = server.login("bob"); TestClient alice = server.login("alice");
+             TestClient boss = server.login("boss")) {
+            BanResponse refused = ban(alice, "bob", 0);
+            assertThat(refused.getResult()).isEqualTo(Result.NOT_ALLOWED);
+            assertThat(unban(alice, "bob").getResult()).isEqualTo(Result.NOT_ALLOWED);
+            assertThat(ban(boss, "nobody", 0).getResult()).isEqualTo(Result.PLAYER_NOT_FOUND);
+            assertThat(ban(boss, "bob", 0).getResult()).isEqualTo(Result.OK);
+            ErrorNotify notice = bob.expect(ErrorNotify.class);
+            assertThat(notice.getResult()).isEqualTo(Result.BANNED);
+            assertThat(notice.getReason()).contains("permanently").contains("cheating");
+            assertThat(bob.awaitClosed(TestClient.TIMEOUT)).isTrue();
+        }
+        LoginResponse refused = loginAs("bob");
+        assertThat(refused.getResult()).isEqualTo(Result.BANNED);
+        assertThat(refused.getReason()).contains("permanently");
+        assertThat(auditEntries(1)).extracting(AuditLog.Entry::action).containsExactly("ban");
+
+        server.close();
+        server = null;
+        start(c -> { });
+        assertThat(loginAs("bob").getResult()).as("after a restart").isEqualTo(Result.BANNED);
+        try (TestClient boss = server.login("boss")) {
+            assertThat(unban(boss, "bob").getResult()).isEqualTo(Result.OK);
+        }
+        assertThat(loginAs("bob").getResult()).isEqualTo(Result.OK);
+        server.close();
+        server = null;
+        start(c -> { });
+        assertThat(loginAs("bob").getResult()).as("the unban is stored too").isEqualTo(Result.OK);
+    }
+
+    @Test
+    void aTimedBanSaysUntilWhenAndAMuteOutlivesARestart() throws Exception {
+        start(c -> { });
+        server.login("carol").close();
+        server.login("dave").close();
+        try (TestClient boss = server.login("boss")) {
+            assertThat(ban(boss, "dave", 3600).getResult()).isEqualTo(Result.OK);
+            assertThat(mute(boss, 0, "carol", 3600).getResult()).isEqualTo(Result.OK);
+        }
+        assertThat(auditEntries(2)).hasSize(2);
+        server.close();
+        server = null;
+        start(c -> { });
+        LoginResponse dave = loginAs("dave");
+        assertThat(dave.getResult()).isEqualTo(Result.BANNED);
+        assertThat(dave.getReason()).contains("until ").contains("cheating");
+        try (TestClient alice = server.login("alice"); TestClient carol = server.login("carol")) {
+            roomWith(alice, carol);
+            carol.send(ChatRequest.newBuilder().setText("let me").build());
+            ErrorNotify muted = carol.expect(ErrorNotify.class);
+            assertThat(muted.getResult()).isEqualTo(Result.MUTED);
+            assertThat(muted.getRetryAfterMs()).isBetween(3_500_000, 3_600_000);
         }
     }
 }
