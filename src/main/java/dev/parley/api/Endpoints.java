@@ -8,6 +8,7 @@ import dev.parley.api.ApiServer.Reply;
 import dev.parley.api.ApiServer.Route;
 import dev.parley.content.BlockedWords;
 import dev.parley.content.Names;
+import dev.parley.moderation.ModerationService;
 import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The server API's endpoints (docs/api.md): rooms, their members, online players, system
- * messages, permanent rooms, the blocked-words reload and the audit log. Each state change is
+ * messages, permanent rooms, the blocked-words reload, the audit log, and moderation (kick, mute,
+ * ban, unban through moderation.ModerationService). Each state change is
  * written to the {@link AuditLog} as role "api" with the key's id.
  *
  * <p>Thread: the admin port's handler threads. Room state is read and changed on the room's job
@@ -56,7 +58,7 @@ public final class Endpoints {
     /** What the endpoints work with, wired by the server. */
     public record Backend(RoomService rooms, Presence presence, BlockedWords blockedWords, AuditLog audit,
                           RoomStore roomStore, PermanentRoomOpener opener, Executor blocking,
-                          int defaultMaxMembers, int maxRooms) {
+                          int defaultMaxMembers, int maxRooms, ModerationService moderation) {
     }
 
     private final Backend b;
@@ -75,7 +77,11 @@ public final class Endpoints {
                 new Route("POST", "/api/v1/rooms/{room_id}/messages", this::postMessage),
                 new Route("GET", "/api/v1/players/online", this::onlinePlayers),
                 new Route("POST", "/api/v1/blocked-words/reload", this::reloadBlockedWords),
-                new Route("GET", "/api/v1/audit", this::audit));
+                new Route("GET", "/api/v1/audit", this::audit),
+                new Route("POST", "/api/v1/players/{name}/kick", this::kick),
+                new Route("POST", "/api/v1/players/{name}/mute", this::mute),
+                new Route("POST", "/api/v1/players/{name}/ban", this::ban),
+                new Route("DELETE", "/api/v1/players/{name}/ban", this::unban));
     }
 
     private Reply listRooms(Call call) {
@@ -239,6 +245,73 @@ public final class Endpoints {
             doc.put("next_before_id", entries.get(entries.size() - 1).id());
         }
         return Reply.ok(doc);
+    }
+
+    private Reply kick(Call call) throws Exception {
+        long room = wholeNumber(call.body(), "room_id", true);
+        if (room == 0) {
+            throw ApiException.badRequest("room_id must name a room");
+        }
+        return moderated(b.moderation().kick(ModerationService.Moderator.api(call.keyId()), room, name(call),
+                reason(call.body())));
+    }
+
+    private Reply mute(Call call) throws Exception {
+        long room = wholeNumber(call.body(), "room_id", false);
+        long seconds = wholeNumber(call.body(), "duration_s", true);
+        return moderated(b.moderation().mute(ModerationService.Moderator.api(call.keyId()), room, name(call), seconds,
+                reason(call.body())));
+    }
+
+    private Reply ban(Call call) throws Exception {
+        long seconds = wholeNumber(call.body(), "duration_s", false);
+        return moderated(b.moderation().ban(ModerationService.Moderator.api(call.keyId()), name(call), seconds,
+                reason(call.body())));
+    }
+
+    private Reply unban(Call call) throws Exception {
+        return moderated(b.moderation().unban(ModerationService.Moderator.api(call.keyId()), name(call)));
+    }
+
+    /** A moderation action's outcome as HTTP: 200, or 404 / 400 / 503 with the reason. */
+    private static Reply moderated(CompletableFuture<ModerationService.Outcome> f) throws InterruptedException {
+        ModerationService.Outcome o = get(f);
+        return switch (o.result()) {
+            case OK -> Reply.ok(Map.of("result", "OK"));
+            case PLAYER_NOT_FOUND, ROOM_NOT_FOUND, NOT_IN_ROOM -> throw ApiException.notFound(o.reason());
+            case INVALID_REQUEST -> throw ApiException.badRequest(o.reason());
+            default -> throw ApiException.busy(o.reason());
+        };
+    }
+
+    private static String name(Call call) {
+        return call.path().get("name");
+    }
+
+    private static String reason(JsonNode body) {
+        String reason = body.isObject() ? text(body, "reason", false) : null;
+        return reason == null ? "" : reason;
+    }
+
+    /** A non-negative whole-number field of the body; 0 when absent and not required. */
+    private static long wholeNumber(JsonNode body, String field, boolean required) {
+        if (!body.isObject()) {
+            if (required) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            return 0;
+        }
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw ApiException.badRequest(field + " is missing");
+            }
+            return 0;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+            throw ApiException.badRequest(field + " must be a whole number, at least 0");
+        }
+        return n.longValue();
     }
 
     private static String target(long roomId) {

@@ -32,8 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
-import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /**
  * The moderation requests {@code KickRequest}, {@code MuteRequest}, {@code BanRequest} and
@@ -138,13 +137,29 @@ public final class ModerationService {
         return ban == null ? null : ban.describe();
     }
 
-    private void kick(Actor a, KickRequest r) {
-        String name = Names.normalise(r.getName());
-        String invalid = invalid(name, r.getReason());
-        if (invalid != null) {
-            a.send(kicked(Result.INVALID_REQUEST, invalid));
-            return;
+    /** Who acts: a player (with what its roles allow) or the server API (a key may do everything). */
+    public record Moderator(String name, String role, long playerId, boolean staff, boolean admin) {
+        /** The server API, acting with the key {@code keyId}; audited with role "api". */
+        public static Moderator api(String keyId) {
+            return new Moderator(keyId, "api", 0, true, true);
         }
+    }
+
+    /** What became of a moderation action: OK, or the refusal and why. */
+    public record Outcome(Result result, String reason) {
+        static final Outcome OK = new Outcome(Result.OK, "");
+
+        public boolean ok() {
+            return result == Result.OK;
+        }
+    }
+
+    private Moderator moderator(Actor a) {
+        return new Moderator(a.name(), permissions.rolesOf(a.name(), a.roles()), a.playerId(),
+                permissions.isStaff(a.name(), a.roles()), permissions.isAdmin(a.name(), a.roles()));
+    }
+
+    private void kick(Actor a, KickRequest r) {
         long roomId = r.getRoomId();
         if (roomId == 0) {
             Room only = a.rooms().only();
@@ -154,138 +169,163 @@ public final class ModerationService {
             }
             roomId = only.id();
         }
-        OnlinePlayer target = presence.find(name);
-        if (target == null) {
-            a.send(kicked(Result.PLAYER_NOT_FOUND, "no player " + name + " is online"));
-            return;
+        kick(moderator(a), roomId, r.getName(), r.getReason()).thenAccept(o -> a.send(kicked(o.result(), o.reason())));
+    }
+
+    /**
+     * Kicks the online player {@code name} from room {@code roomId} (see Room#kick). Any thread.
+     *
+     * @return completes with the outcome (on the room's queue, or at once when refused early)
+     */
+    public CompletableFuture<Outcome> kick(Moderator by, long roomId, String name, String reason) {
+        String target = Names.normalise(name);
+        String invalid = invalid(target, reason);
+        if (invalid != null) {
+            return done(Result.INVALID_REQUEST, invalid);
         }
-        boolean staff = permissions.isStaff(a.name(), a.roles());
-        CompletableFuture<Room.Kicked> done = rooms.kick(roomId, target.playerId(), a.playerId(),
-                (permanent, byCreator) -> permissions.mayKick(staff, permanent, byCreator));
-        if (done == null) {
-            a.send(kicked(Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(roomId)));
-            return;
+        OnlinePlayer player = presence.find(target);
+        if (player == null) {
+            return done(Result.PLAYER_NOT_FOUND, "no player " + target + " is online");
         }
-        long room = roomId;
-        done.whenComplete((k, e) -> {
+        CompletableFuture<Room.Kicked> kicked = rooms.kick(roomId, player.playerId(), by.playerId(),
+                (permanent, byCreator) -> permissions.mayKick(by.staff(), permanent, byCreator));
+        if (kicked == null) {
+            return done(Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(roomId));
+        }
+        return kicked.handle((k, e) -> {
             if (e != null) {
-                a.send(kicked(Result.SERVER_BUSY, "the server is shutting down"));
-                return;
+                return new Outcome(Result.SERVER_BUSY, "the server is shutting down");
             }
             if (k.result() == Result.OK) {
-                audit(a, "kick", target.name() + " from room " + Long.toUnsignedString(room), r.getReason());
+                audit(by, "kick", player.name() + " from room " + Long.toUnsignedString(roomId), reason);
             }
-            a.send(kicked(k.result(), k.reason()));
+            return new Outcome(k.result(), k.reason());
         });
     }
 
     private void mute(Actor a, MuteRequest r) {
-        if (!permissions.mayMute(permissions.isStaff(a.name(), a.roles()))) {
-            a.send(muted(Result.NOT_ALLOWED, "muting needs the moderator or admin role"));
-            return;
+        mute(moderator(a), r.getRoomId(), r.getName(), Integer.toUnsignedLong(r.getDurationS()), r.getReason())
+                .thenAccept(o -> a.send(muted(o.result(), o.reason())));
+    }
+
+    /**
+     * Mutes the player {@code name} (online or not) in room {@code roomId} (0 = everywhere) for
+     * {@code seconds}, 0 lifting that mute. Any thread.
+     */
+    public CompletableFuture<Outcome> mute(Moderator by, long roomId, String name, long seconds, String reason) {
+        if (!permissions.mayMute(by.staff())) {
+            return done(Result.NOT_ALLOWED, "muting needs the moderator or admin role");
         }
-        String name = Names.normalise(r.getName());
-        String invalid = invalid(name, r.getReason());
-        long seconds = Integer.toUnsignedLong(r.getDurationS());
-        if (invalid == null && seconds > MAX_MUTE_SECONDS) {
-            invalid = "duration_s must be at most " + MAX_MUTE_SECONDS + " (30 days)";
+        String target = Names.normalise(name);
+        String invalid = invalid(target, reason);
+        if (invalid == null && (seconds < 0 || seconds > MAX_MUTE_SECONDS)) {
+            invalid = "duration_s must be within 0.." + MAX_MUTE_SECONDS + " (30 days; 0 = unmute)";
         }
         if (invalid != null) {
-            a.send(muted(Result.INVALID_REQUEST, invalid));
-            return;
+            return done(Result.INVALID_REQUEST, invalid);
         }
-        long roomId = r.getRoomId();
-        withPlayer(a, name, ModerationService::muted, playerId -> {
-            Mutes.Mute mute = mutes.set(playerId, roomId, TimeUnit.SECONDS.toMillis(seconds), r.getReason());
+        return withPlayer(target, playerId -> {
+            Mutes.Mute mute = mutes.set(playerId, roomId, TimeUnit.SECONDS.toMillis(seconds), reason);
             store(mute == null
                     ? s -> s.unmute(playerId, roomId)
-                    : s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), r.getReason(), a.name()),
+                    : s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), reason, by.name()),
                             bans.now()));
-            audit(a, mute == null ? "unmute" : "mute", name + (roomId == 0 ? " everywhere" : " in room "
-                    + Long.toUnsignedString(roomId)) + (mute == null ? "" : " for " + seconds + " s"), r.getReason());
-            a.send(muted(Result.OK, ""));
+            audit(by, mute == null ? "unmute" : "mute", target + (roomId == 0 ? " everywhere" : " in room "
+                    + Long.toUnsignedString(roomId)) + (mute == null ? "" : " for " + seconds + " s"), reason);
+            return Outcome.OK;
         });
     }
 
     private void ban(Actor a, BanRequest r) {
-        if (!permissions.mayBan(permissions.isAdmin(a.name(), a.roles()))) {
-            a.send(banned(Result.NOT_ALLOWED, "banning needs the admin role"));
-            return;
+        ban(moderator(a), r.getName(), Integer.toUnsignedLong(r.getDurationS()), r.getReason())
+                .thenAccept(o -> a.send(banned(o.result(), o.reason())));
+    }
+
+    /**
+     * Bans the player {@code name} (online or not) for {@code seconds}, 0 = permanently: its
+     * connection closes, its logins are refused until the ban ends. Any thread.
+     */
+    public CompletableFuture<Outcome> ban(Moderator by, String name, long seconds, String reason) {
+        if (!permissions.mayBan(by.admin())) {
+            return done(Result.NOT_ALLOWED, "banning needs the admin role");
         }
-        String name = Names.normalise(r.getName());
-        String invalid = invalid(name, r.getReason());
+        String target = Names.normalise(name);
+        String invalid = invalid(target, reason);
+        if (invalid == null && seconds < 0) {
+            invalid = "duration_s must not be negative (0 = permanent)";
+        }
         if (invalid != null) {
-            a.send(banned(Result.INVALID_REQUEST, invalid));
-            return;
+            return done(Result.INVALID_REQUEST, invalid);
         }
-        long seconds = Integer.toUnsignedLong(r.getDurationS());
-        withPlayer(a, name, ModerationService::banned, playerId -> {
-            if (playerId == a.playerId()) {
-                a.send(banned(Result.INVALID_REQUEST, "you cannot ban yourself"));
-                return;
+        return withPlayer(target, playerId -> {
+            if (playerId == by.playerId()) {
+                return new Outcome(Result.INVALID_REQUEST, "you cannot ban yourself");
             }
-            Bans.Ban ban = bans.set(playerId, TimeUnit.SECONDS.toMillis(seconds), r.getReason());
-            store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), r.getReason(),
-                    a.name()), bans.now()));
-            audit(a, "ban", name + (ban.permanent() ? " permanently" : " for " + seconds + " s"), r.getReason());
-            a.send(banned(Result.OK, ""));
-            OnlinePlayer online = presence.find(name);
+            Bans.Ban ban = bans.set(playerId, TimeUnit.SECONDS.toMillis(seconds), reason);
+            store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), reason,
+                    by.name()), bans.now()));
+            audit(by, "ban", target + (ban.permanent() ? " permanently" : " for " + seconds + " s"), reason);
+            OnlinePlayer online = presence.find(target);
             if (online != null && online.playerId() == playerId) {
                 online.disconnect(Result.BANNED, ban.describe());
             }
+            return Outcome.OK;
         });
     }
 
     private void unban(Actor a, UnbanRequest r) {
-        if (!permissions.mayBan(permissions.isAdmin(a.name(), a.roles()))) {
-            a.send(unbanned(Result.NOT_ALLOWED, "unbanning needs the admin role"));
-            return;
+        unban(moderator(a), r.getName()).thenAccept(o -> a.send(unbanned(o.result(), o.reason())));
+    }
+
+    /** Lifts the ban of the player {@code name} (fine if it has none). Any thread. */
+    public CompletableFuture<Outcome> unban(Moderator by, String name) {
+        if (!permissions.mayBan(by.admin())) {
+            return done(Result.NOT_ALLOWED, "unbanning needs the admin role");
         }
-        String name = Names.normalise(r.getName());
-        String invalid = invalid(name, "");
+        String target = Names.normalise(name);
+        String invalid = invalid(target, "");
         if (invalid != null) {
-            a.send(unbanned(Result.INVALID_REQUEST, invalid));
-            return;
+            return done(Result.INVALID_REQUEST, invalid);
         }
-        withPlayer(a, name, ModerationService::unbanned, playerId -> {
+        return withPlayer(target, playerId -> {
             bans.lift(playerId);
             store(s -> s.unban(playerId));
-            audit(a, "unban", name, "");
-            a.send(unbanned(Result.OK, ""));
+            audit(by, "unban", target, "");
+            return Outcome.OK;
         });
     }
 
     /**
-     * Runs {@code found} with the id of the player named {@code name} on {@code a}'s loop: at once
-     * when it is online, else after looking its account up on the blocking pool. A name without an
-     * account is answered with {@code PLAYER_NOT_FOUND}, an unreachable database with SERVER_BUSY.
+     * Applies {@code found} to the id of the player named {@code name}: at once when it is online,
+     * else after looking its account up on the blocking pool (and then on that thread). A name
+     * without an account is {@code PLAYER_NOT_FOUND}, an unreachable database SERVER_BUSY.
      */
-    private void withPlayer(Actor a, String name, BiFunction<Result, String, MessageLite> reply, LongConsumer found) {
+    private CompletableFuture<Outcome> withPlayer(String name, LongFunction<Outcome> found) {
         OnlinePlayer online = presence.find(name);
         if (online != null) {
-            found.accept(online.playerId());
-            return;
+            return CompletableFuture.completedFuture(found.apply(online.playerId()));
         }
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         try {
             blocking.execute(() -> {
                 Optional<Account> account;
                 try {
                     account = stores.accounts().find(name);
                 } catch (SQLException | RuntimeException e) {
-                    a.loop().execute(() -> a.send(reply.apply(Result.SERVER_BUSY, BUSY)));
+                    outcome.complete(new Outcome(Result.SERVER_BUSY, BUSY));
                     return;
                 }
-                a.loop().execute(() -> {
-                    if (account.isEmpty()) {
-                        a.send(reply.apply(Result.PLAYER_NOT_FOUND, "no player " + name));
-                    } else {
-                        found.accept(account.get().id());
-                    }
-                });
+                outcome.complete(account.isEmpty() ? new Outcome(Result.PLAYER_NOT_FOUND, "no player " + name)
+                        : found.apply(account.get().id()));
             });
         } catch (RejectedExecutionException e) {
-            a.send(reply.apply(Result.SERVER_BUSY, BUSY));
+            outcome.complete(new Outcome(Result.SERVER_BUSY, BUSY));
         }
+        return outcome;
+    }
+
+    private static CompletableFuture<Outcome> done(Result result, String reason) {
+        return CompletableFuture.completedFuture(new Outcome(result, reason));
     }
 
     /** A write of the moderation store. */
@@ -308,8 +348,8 @@ public final class ModerationService {
         });
     }
 
-    private void audit(Actor a, String action, String target, String reason) {
-        stores.audit().record(a.name(), permissions.rolesOf(a.name(), a.roles()), action, target, reason);
+    private void audit(Moderator by, String action, String target, String reason) {
+        stores.audit().record(by.name(), by.role(), action, target, reason);
     }
 
     /** Why a target name or reason is unusable, or null. */

@@ -256,7 +256,7 @@ public final class ParleyServer implements AutoCloseable {
                     ws.host(), ws.port(), "ws-host/ws-port"), ch -> ch.close().syncUninterruptibly());
             stats = resources.add("stats", new StatsReporter(metrics, ioGroup, config.statsInterval()),
                     StatsReporter::close);
-            api = serverApi(config, blockedWords, roomStore, messageStore, roomContext, audit);
+            api = serverApi(config, blockedWords, roomStore, messageStore, roomContext, audit, moderation);
             admin = !config.admin().enabled() ? null : resources.add("admin port",
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
@@ -317,8 +317,8 @@ public final class ParleyServer implements AutoCloseable {
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */
     private ApiServer serverApi(ServerConfig config, BlockedWords blockedWords, RoomStore roomStore,
-                                MessageStore messageStore, RoomContext roomContext, AuditLog audit)
-            throws IOException {
+                                MessageStore messageStore, RoomContext roomContext, AuditLog audit,
+                                ModerationService moderation) throws IOException {
         if (!config.api().enabled()) {
             return null;
         }
@@ -332,7 +332,7 @@ public final class ParleyServer implements AutoCloseable {
         Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
                 audit, roomStore,
                 (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max, true),
-                blocking, r.roomMaxMembers(), r.maxRooms()));
+                blocking, r.roomMaxMembers(), r.maxRooms(), moderation));
         return new ApiServer(keys, endpoints.routes(), meterRegistry);
     }
 

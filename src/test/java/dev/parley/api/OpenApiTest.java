@@ -1,8 +1,11 @@
 package dev.parley.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.server.ParleyServer;
 import dev.parley.testing.LeakCheckExtension;
+import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,9 +47,12 @@ class OpenApiTest {
         Path words = dir.resolve("words.txt");
         Files.writeString(words, "badword\n");
         try (TestServer s = TestServer.start(dir.resolve("data"), c -> c.apiKeyFile(keys).blockedWordsFile(words)
-                .permanentRooms(List.of("lobby")))) {
+                .permanentRooms(List.of("lobby")));
+             // the player the /players/{name}/... examples act on: in the room, so it can be kicked
+             TestClient player = s.login("alice")) {
             long room = JSON.readTree(call(s, "GET", "/api/v1/rooms", KEY, null).body())
                     .get("rooms").get(0).get("room_id").asLong();
+            player.send(JoinRoomRequest.newBuilder().setRoomId(room).build());
 
             List<String[]> operations = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
@@ -67,7 +73,10 @@ class OpenApiTest {
             for (String[] o : operations) {
                 JsonNode op = doc.get("paths").get(o[1]).get(o[0].toLowerCase());
                 JsonNode example = op.at("/requestBody/content/application~1json/example");
-                String path = o[1].replace("{room_id}", Long.toString(room));
+                String path = o[1].replace("{room_id}", Long.toString(room)).replace("{name}", "alice");
+                if (example.isObject() && example.has("room_id") && example.get("room_id").asLong() != 0) {
+                    ((ObjectNode) example).put("room_id", room); // the examples' room 1 is the test's room
+                }
                 HttpResponse<String> r = call(s, o[0], path, KEY, example.isMissingNode() ? null : example.toString());
                 String what = o[0] + " " + o[1] + ": " + r.body();
                 String success = null;

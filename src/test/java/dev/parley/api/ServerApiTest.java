@@ -48,6 +48,11 @@ class ServerApiTest {
     Path dir;
 
     TestServer start(Consumer<dev.parley.server.ServerConfig.Builder> tweak) throws Exception {
+        return startIn(dir, tweak);
+    }
+
+    /** A server under {@code dir} with the API on, its keys {@link #KEY} and {@link #OLD_KEY}. */
+    static TestServer startIn(Path dir, Consumer<dev.parley.server.ServerConfig.Builder> tweak) throws Exception {
         Path keys = dir.resolve("api.key");
         if (!Files.exists(keys)) {
             Files.writeString(keys, "# rotated in\n" + KEY + "\n" + OLD_KEY + "\n");
@@ -83,7 +88,7 @@ class ServerApiTest {
         try (TestServer s = start(c -> { })) {
             for (String route : routes(s)) {
                 String[] mp = route.split(" ");
-                String path = mp[1].replace("{room_id}", "1");
+                String path = mp[1].replace("{room_id}", "1").replace("{name}", "alice");
                 assertError(call(s, mp[0], path, null, "{}"), 401, "unauthorized");
                 assertError(call(s, mp[0], path, "wrong-key-0123456789abcdef", "{}"), 401, "unauthorized");
             }
@@ -98,7 +103,7 @@ class ServerApiTest {
 
     static List<String> routes(TestServer s) {
         List<String> routes = s.server().api().describe();
-        assertEquals(8, routes.size(), routes.toString());
+        assertEquals(12, routes.size(), routes.toString());
         return routes;
     }
 

@@ -79,7 +79,7 @@ class LayeringTest {
                 .whereLayer("transport").mayOnlyAccessLayers("transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("websocket").mayOnlyAccessLayers("websocket", "transport", "session", "tls", "metrics", "protocol")
                 .whereLayer("admin").mayOnlyAccessLayers("admin", "metrics")
-                .whereLayer("api").mayOnlyAccessLayers("api", "room", "account", "store", "content", "metrics",
+                .whereLayer("api").mayOnlyAccessLayers("api", "moderation", "room", "account", "store", "content", "metrics",
                         "protocol")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyAccessLayers("client", "protocol")
