@@ -5,6 +5,14 @@ import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.BlockRequest;
 import dev.parley.protocol.pb.BlockResponse;
+import dev.parley.protocol.pb.BanRequest;
+import dev.parley.protocol.pb.BanResponse;
+import dev.parley.protocol.pb.KickRequest;
+import dev.parley.protocol.pb.KickResponse;
+import dev.parley.protocol.pb.MuteRequest;
+import dev.parley.protocol.pb.MuteResponse;
+import dev.parley.protocol.pb.UnbanRequest;
+import dev.parley.protocol.pb.UnbanResponse;
 import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.DirectHistoryRequest;
 import dev.parley.protocol.pb.DirectHistoryResponse;
@@ -459,6 +467,59 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
+     * Kicks the online player {@code name} from room {@code roomId} (0 = this player's only room);
+     * needs the moderator or admin role, or to have created that ad-hoc room (docs/protocol.md,
+     * Moderation). Fails with {@link RequestRefusedException} unless OK ({@code NOT_ALLOWED} for a
+     * refused role).
+     */
+    public CompletableFuture<Void> kick(long roomId, String name, String reason) {
+        return moderate(KickRequest.newBuilder().setRoomId(roomId).setName(name).setReason(reason).build(),
+                KickResponse.class, MsgType.KICK_REQUEST, r -> new Answer(r.getResult(), r.getResultValue(), r.getReason()));
+    }
+
+    /**
+     * Mutes player {@code name} in room {@code roomId} (0 = everywhere) for {@code duration}
+     * (whole seconds; zero lifts the mute); needs the moderator or admin role.
+     */
+    public CompletableFuture<Void> mute(long roomId, String name, Duration duration, String reason) {
+        return moderate(MuteRequest.newBuilder().setRoomId(roomId).setName(name)
+                        .setDurationS((int) duration.toSeconds()).setReason(reason).build(),
+                MuteResponse.class, MsgType.MUTE_REQUEST, r -> new Answer(r.getResult(), r.getResultValue(), r.getReason()));
+    }
+
+    /**
+     * Bans player {@code name} for {@code duration} (whole seconds; null or zero = permanently):
+     * its connection closes and its logins are refused until the ban ends; needs the admin role.
+     */
+    public CompletableFuture<Void> ban(String name, Duration duration, String reason) {
+        int seconds = duration == null ? 0 : (int) duration.toSeconds();
+        return moderate(BanRequest.newBuilder().setName(name).setDurationS(seconds).setReason(reason).build(),
+                BanResponse.class, MsgType.BAN_REQUEST, r -> new Answer(r.getResult(), r.getResultValue(), r.getReason()));
+    }
+
+    /** Lifts player {@code name}'s ban (fine if it has none); needs the admin role. */
+    public CompletableFuture<Void> unban(String name) {
+        return moderate(UnbanRequest.newBuilder().setName(name).build(),
+                UnbanResponse.class, MsgType.UNBAN_REQUEST, r -> new Answer(r.getResult(), r.getResultValue(), r.getReason()));
+    }
+
+    /** The result of a moderation response, whichever message carried it. */
+    private record Answer(Result result, int value, String reason) {
+    }
+
+    private <R extends MessageLite> CompletableFuture<Void> moderate(MessageLite request, Class<R> response,
+                                                                      MsgType type, Function<R, Answer> answer) {
+        return whenLive(s -> s.request(request,
+                m -> response.isInstance(m) || isErrorFor(m, type),
+                m -> {
+                    refuseIfError(m);
+                    Answer a = answer.apply(response.cast(m));
+                    refuseUnlessOk(a.result(), a.value(), a.reason(), type);
+                    return (Void) null;
+                }, config.replyTimeout()));
+    }
+
+    /**
      * The player's direct conversations as its latest login (or re-login) listed them, most
      * recent first, with unread counts; empty before login.
      */
@@ -792,6 +853,9 @@ public final class ParleyClient implements AutoCloseable {
         } else if (message instanceof MemberJoinedNotify n) {
             notifyListener(() -> listener.onMemberJoined(n));
         } else if (message instanceof MemberLeftNotify n) {
+            if (n.getMember().getPlayerId() == state.playerId()) {
+                state.left(n.getRoomId()); // kicked (docs/protocol.md, Moderation): out of the room, not resumed
+            }
             notifyListener(() -> listener.onMemberLeft(n));
         } else if (message instanceof ErrorNotify e) {
             if (!s.pending.offer(e)) {

@@ -47,6 +47,22 @@ sealed interface Command {
     record Unblock(String name) implements Command {
     }
 
+    /** {@code /kick NAME [REASON]}: remove a player from the current room (moderators, the room's creator). */
+    record Kick(String name, String reason) implements Command {
+    }
+
+    /** {@code /mute NAME SECONDS [REASON]}: silence a player everywhere for a while; 0 lifts it (moderators). */
+    record Mute(String name, long seconds, String reason) implements Command {
+    }
+
+    /** {@code /ban NAME [SECONDS] [REASON]}: ban a player, for good without SECONDS (admins). */
+    record Ban(String name, long seconds, String reason) implements Command {
+    }
+
+    /** {@code /unban NAME}: lift a player's ban (admins). */
+    record Unban(String name) implements Command {
+    }
+
     /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */
     record Reconnect() implements Command {
     }

@@ -31,6 +31,10 @@ final class CommandParser {
             "  /msg NAME      the last " + HISTORY_DEFAULT + " direct messages between you and NAME",
             "  /block NAME    stop seeing NAME's direct messages and room chat (NAME is not told)",
             "  /unblock NAME  see NAME's messages again",
+            "  /kick NAME [REASON]          remove NAME from the current room (moderators; a room's creator)",
+            "  /mute NAME SECONDS [REASON]  silence NAME everywhere for SECONDS; 0 lifts it (moderators)",
+            "  /ban NAME [SECONDS] [REASON] ban NAME for SECONDS, or for good (admins)",
+            "  /unban NAME                  lift NAME's ban (admins)",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
@@ -70,6 +74,10 @@ final class CommandParser {
             case "msg" -> directMessage(rest);
             case "block" -> oneName(rest, "/block NAME", Command.Block::new);
             case "unblock" -> oneName(rest, "/unblock NAME", Command.Unblock::new);
+            case "kick" -> kick(rest);
+            case "mute" -> mute(rest);
+            case "ban" -> ban(rest);
+            case "unban" -> oneName(rest, "/unban NAME", Command.Unban::new);
             case "" -> new Command.Invalid("a command name must follow '/'; type /help for the commands");
             default -> new Command.Invalid("unknown command /" + word
                     + "; type /help for the commands, or start with // to send it as chat");
@@ -119,6 +127,48 @@ final class CommandParser {
     private static Command oneName(String rest, String usage, Function<String, Command> command) {
         return rest.isEmpty() || indexOfWhitespace(rest) >= 0 ? new Command.Invalid("usage: " + usage)
                 : command.apply(rest);
+    }
+
+    private static Command kick(String rest) {
+        String[] w = firstWord(rest);
+        return w[0].isEmpty() ? new Command.Invalid("usage: /kick NAME [REASON] (from the current room)")
+                : new Command.Kick(w[0], w[1]);
+    }
+
+    private static Command mute(String rest) {
+        String[] w = firstWord(rest);
+        String[] s = firstWord(w[1]);
+        long seconds = seconds(s[0]);
+        return w[0].isEmpty() || seconds < 0
+                ? new Command.Invalid("usage: /mute NAME SECONDS [REASON] (SECONDS 0 lifts the mute)")
+                : new Command.Mute(w[0], seconds, s[1]);
+    }
+
+    /** {@code NAME [SECONDS] [REASON]}: a first word after the name that is a number is the duration. */
+    private static Command ban(String rest) {
+        String[] w = firstWord(rest);
+        if (w[0].isEmpty()) {
+            return new Command.Invalid("usage: /ban NAME [SECONDS] [REASON] (without SECONDS: for good)");
+        }
+        String[] s = firstWord(w[1]);
+        long seconds = seconds(s[0]);
+        return seconds < 0 ? new Command.Ban(w[0], 0, w[1]) : new Command.Ban(w[0], seconds, s[1]);
+    }
+
+    /** A whole number of seconds as typed; -1 when it is not one. */
+    private static long seconds(String word) {
+        try {
+            long v = Long.parseLong(word);
+            return v >= 0 && v <= Integer.MAX_VALUE ? v : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The first word of {@code s} and the rest (stripped); both empty for an empty {@code s}. */
+    private static String[] firstWord(String s) {
+        int space = indexOfWhitespace(s);
+        return space < 0 ? new String[]{s, ""} : new String[]{s.substring(0, space), s.substring(space).strip()};
     }
 
     private static Command history(String rest) {

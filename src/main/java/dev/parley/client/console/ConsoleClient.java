@@ -196,6 +196,24 @@ public final class ConsoleClient implements ParleyListener {
                     + ": you no longer see their direct messages or room chat"));
         } else if (command instanceof Command.Unblock u) {
             request(() -> client.unblock(u.name()), p -> List.of("* unblocked " + MessageFormatter.printable(p.getName())));
+        } else if (command instanceof Command.Kick k) {
+            RoomInfo room = currentRoom();
+            if (room == null) {
+                console.println("! not in a room: /kick removes a player from your current room");
+            } else {
+                request(() -> client.kick(room.getRoomId(), k.name(), k.reason()),
+                        ok -> List.of("* kicked " + MessageFormatter.printable(k.name()) + " from " + room.getName()));
+            }
+        } else if (command instanceof Command.Mute m) {
+            request(() -> client.mute(0, m.name(), Duration.ofSeconds(m.seconds()), m.reason()),
+                    ok -> List.of(m.seconds() == 0 ? "* unmuted " + MessageFormatter.printable(m.name())
+                            : "* muted " + MessageFormatter.printable(m.name()) + " everywhere for " + m.seconds() + " s"));
+        } else if (command instanceof Command.Ban b) {
+            request(() -> client.ban(b.name(), Duration.ofSeconds(b.seconds()), b.reason()),
+                    ok -> List.of("* banned " + MessageFormatter.printable(b.name())
+                            + (b.seconds() == 0 ? " for good" : " for " + b.seconds() + " s")));
+        } else if (command instanceof Command.Unban u) {
+            request(() -> client.unban(u.name()), ok -> List.of("* unbanned " + MessageFormatter.printable(u.name())));
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {

@@ -43,6 +43,22 @@ class CommandParserTest {
     }
 
     @Test
+    void moderationCommandsTakeANameADurationAndAReason() {
+        assertThat(CommandParser.parse("/kick Bob")).isEqualTo(new Command.Kick("Bob", ""));
+        assertThat(CommandParser.parse("/kick Bob  stop spamming")).isEqualTo(new Command.Kick("Bob", "stop spamming"));
+        assertThat(CommandParser.parse("/mute Bob 60 too loud")).isEqualTo(new Command.Mute("Bob", 60, "too loud"));
+        assertThat(CommandParser.parse("/mute Bob 0")).isEqualTo(new Command.Mute("Bob", 0, ""));
+        assertThat(CommandParser.parse("/ban Bob")).isEqualTo(new Command.Ban("Bob", 0, ""));
+        assertThat(CommandParser.parse("/ban Bob 3600 cheating")).isEqualTo(new Command.Ban("Bob", 3600, "cheating"));
+        assertThat(CommandParser.parse("/ban Bob cheating again")).isEqualTo(new Command.Ban("Bob", 0, "cheating again"));
+        assertThat(CommandParser.parse("/unban Bob")).isEqualTo(new Command.Unban("Bob"));
+        for (String bad : new String[]{"/kick", "/mute Bob", "/mute Bob soon", "/mute Bob -5", "/ban", "/unban", "/unban a b"}) {
+            assertThat(CommandParser.parse(bad)).as(bad).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).startsWith("usage: /"));
+        }
+    }
+
+    @Test
     void joinTakesAPositiveRoomId() {
         assertThat(CommandParser.parse("/join 12")).isEqualTo(new Command.JoinRoom(12));
         assertThat(CommandParser.parse("/join #12")).isEqualTo(new Command.JoinRoom(12));
@@ -94,7 +110,8 @@ class CommandParserTest {
     void helpListsEveryCommand() {
         String help = String.join("\n", CommandParser.HELP);
         for (String command : new String[]{"/list", "/create NAME", "/join ID", "/rooms", "/switch ID", "/leave [ID]",
-                "/history [N]", "/reconnect", "/quit", "/help"}) {
+                "/history [N]", "/reconnect", "/quit", "/help", "/kick NAME", "/mute NAME SECONDS", "/ban NAME",
+                "/unban NAME"}) {
             assertThat(help).contains("  " + command + " ");
         }
     }
