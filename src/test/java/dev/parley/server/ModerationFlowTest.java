@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.account.DevTokens;
 import dev.parley.protocol.pb.BanRequest;
 import dev.parley.protocol.pb.BanResponse;
 import dev.parley.protocol.pb.ChatNotify;
@@ -11,6 +12,7 @@ import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.KickRequest;
 import dev.parley.protocol.pb.KickResponse;
+import dev.parley.protocol.pb.LoginRequest;
 import dev.parley.protocol.pb.LoginResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
@@ -27,7 +29,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -253,5 +259,38 @@ class ModerationFlowTest {
             assertThat(muted.getResult()).isEqualTo(Result.MUTED);
             assertThat(muted.getRetryAfterMs()).isBetween(3_500_000, 3_600_000);
         }
+    }
+
+    @Test
+    void tokenRolesModerateAndABanRefusesTokenLoginsToo() throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef-moderation";
+        Path secretFile = dir.resolve("token-secret"); // beside the data, which does not mind it
+        Files.writeString(secretFile, secret + "\n");
+        start(c -> c.tokenHmacSecretFile(secretFile));
+        java.util.function.BiFunction<String, List<String>, LoginRequest> token = (name, roles) ->
+                LoginRequest.newBuilder().setToken(DevTokens.hs256(secret.getBytes(StandardCharsets.UTF_8), "sub-" + name,
+                        name, roles, null, null, Instant.now(), Duration.ofHours(1))).build();
+        try (TestClient mod = server.client(); TestClient admin = server.client(); TestClient eve = server.client()) {
+            mod.send(token.apply("mod", List.of("moderator")));
+            assertThat(mod.expect(LoginResponse.class).getResult()).isEqualTo(Result.OK);
+            admin.send(token.apply("chief", List.of("admin")));
+            assertThat(admin.expect(LoginResponse.class).getResult()).isEqualTo(Result.OK);
+            eve.send(token.apply("eve", List.of()));
+            assertThat(eve.expect(LoginResponse.class).getResult()).isEqualTo(Result.OK);
+
+            assertThat(mute(mod, 0, "eve", 60).getResult()).isEqualTo(Result.OK);
+            assertThat(ban(mod, "eve", 60).getResult()).as("a moderator may not ban").isEqualTo(Result.NOT_ALLOWED);
+            assertThat(mute(eve, 0, "mod", 60).getResult()).isEqualTo(Result.NOT_ALLOWED);
+            assertThat(ban(admin, "eve", 60).getResult()).isEqualTo(Result.OK);
+            assertThat(eve.expectSkipping(ErrorNotify.class).getResult()).isEqualTo(Result.BANNED);
+            assertThat(eve.awaitClosed(TestClient.TIMEOUT)).isTrue();
+        }
+        try (TestClient eve = server.client()) {
+            eve.send(token.apply("eve", List.of()));
+            LoginResponse refused = eve.expect(LoginResponse.class);
+            assertThat(refused.getResult()).isEqualTo(Result.BANNED);
+            assertThat(refused.getReason()).contains("until ");
+        }
+        assertThat(auditEntries(2)).extracting(AuditLog.Entry::role).containsExactly("admin", "moderator");
     }
 }
