@@ -35,12 +35,8 @@ public final class ModerationStore {
 
     /** Bans {@code ban.playerId()}, replacing its ban if it has one. */
     public void ban(Ban ban, long atMs) throws SQLException {
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                delete(c, "DELETE FROM ban WHERE player_id = ?", ban.playerId());
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO ban (player_id, until_ms, reason, by_name, at_ms) VALUES (?, ?, ?, ?, ?)")) {
+        replace("DELETE FROM ban WHERE player_id = ?", new long[]{ban.playerId()},
+                "INSERT INTO ban (player_id, until_ms, reason, by_name, at_ms) VALUES (?, ?, ?, ?, ?)", ps -> {
                     ps.setLong(1, ban.playerId());
                     if (ban.untilMs() == null) {
                         ps.setNull(2, Types.BIGINT);
@@ -50,14 +46,7 @@ public final class ModerationStore {
                     ps.setString(3, cut(ban.reason(), REASON));
                     ps.setString(4, cut(ban.by(), BY));
                     ps.setLong(5, atMs);
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+                });
     }
 
     /** Lifts the player's ban; false when it had none. */
@@ -87,26 +76,15 @@ public final class ModerationStore {
 
     /** Mutes the player in the room, replacing that mute if there is one. */
     public void mute(Mute mute, long atMs) throws SQLException {
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                delete(c, "DELETE FROM mute WHERE player_id = ? AND room_id = ?", mute.playerId(), mute.roomId());
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO mute (player_id, room_id, until_ms, reason, by_name, at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+        replace("DELETE FROM mute WHERE player_id = ? AND room_id = ?", new long[]{mute.playerId(), mute.roomId()},
+                "INSERT INTO mute (player_id, room_id, until_ms, reason, by_name, at_ms) VALUES (?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setLong(1, mute.playerId());
                     ps.setLong(2, mute.roomId());
                     ps.setLong(3, mute.untilMs());
                     ps.setString(4, cut(mute.reason(), REASON));
                     ps.setString(5, cut(mute.by(), BY));
                     ps.setLong(6, atMs);
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+                });
     }
 
     /** Lifts the player's mute in the room (0 = its everywhere mute). */
@@ -130,6 +108,30 @@ public final class ModerationStore {
             }
         }
         return out;
+    }
+
+    /** Sets the parameters of an insert. */
+    @FunctionalInterface
+    private interface Row {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Deletes the row {@code keys} name and inserts its replacement, in one transaction (portable: no upsert). */
+    private void replace(String delete, long[] keys, String insert, Row row) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                delete(c, delete, keys);
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    row.set(ps);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
     }
 
     private static int delete(Connection c, String sql, long... keys) throws SQLException {

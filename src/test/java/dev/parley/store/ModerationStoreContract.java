@@ -1,6 +1,5 @@
 package dev.parley.store;
 
-import dev.parley.server.ServerConfig;
 import dev.parley.testing.BackendContract;
 import org.junit.jupiter.api.Test;
 
@@ -14,23 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class ModerationStoreContract extends BackendContract {
 
-    private Database open() {
-        ServerConfig.Builder b = ServerConfig.builder().dataDir(dir);
-        backend.configure(b);
-        ServerConfig.Storage c = b.build().storage();
-        return Database.open(c.external() ? c.dbUrl() : Database.embeddedUrl(dir), c.dbUser(), null, 2);
-    }
-
     @Test
     void bansAreOnePerPlayerReadWhileInForceAndOutliveAReopen() throws SQLException {
-        try (Database db = open()) {
+        try (Database db = openDatabase()) {
             ModerationStore store = new ModerationStore(db);
             store.ban(new ModerationStore.Ban(1, null, "forever", "boss"), 100);
             store.ban(new ModerationStore.Ban(2, 5_000L, "first", "boss"), 100);
             store.ban(new ModerationStore.Ban(2, 9_000L, "second", "mod"), 200);
             store.ban(new ModerationStore.Ban(3, 1_000L, "over", "boss"), 100);
         }
-        try (Database db = open()) {
+        try (Database db = openDatabase()) {
             ModerationStore store = new ModerationStore(db);
             assertThat(store.activeBans(1_000)).containsExactlyInAnyOrder(
                     new ModerationStore.Ban(1, null, "forever", "boss"),
@@ -43,14 +35,14 @@ abstract class ModerationStoreContract extends BackendContract {
 
     @Test
     void mutesAreOnePerPlayerAndRoomReadWhileInForce() throws SQLException {
-        try (Database db = open()) {
+        try (Database db = openDatabase()) {
             ModerationStore store = new ModerationStore(db);
             store.mute(new ModerationStore.Mute(1, 0, 5_000, "everywhere", "boss"), 100);
             store.mute(new ModerationStore.Mute(1, 7, 5_000, "room", "boss"), 100);
             store.mute(new ModerationStore.Mute(1, 7, 8_000, "longer", "boss"), 100);
             store.mute(new ModerationStore.Mute(2, 7, 500, "over", "boss"), 100);
         }
-        try (Database db = open()) {
+        try (Database db = openDatabase()) {
             ModerationStore store = new ModerationStore(db);
             assertThat(store.activeMutes(1_000)).containsExactlyInAnyOrder(
                     new ModerationStore.Mute(1, 0, 5_000, "everywhere", "boss"),

@@ -1,6 +1,7 @@
 package dev.parley.testing;
 
 import dev.parley.server.ServerConfig;
+import dev.parley.store.Database;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,14 @@ public abstract class BackendContract {
     @AfterEach
     protected void closeBackend() {
         backend.close();
+    }
+
+    /** This backend's database under {@link #dir}, migrated, with a pool of two. */
+    protected Database openDatabase() {
+        ServerConfig.Builder b = ServerConfig.builder().dataDir(dir);
+        backend.configure(b);
+        ServerConfig.Storage c = b.build().storage();
+        return Database.open(c.external() ? c.dbUrl() : Database.embeddedUrl(dir), c.dbUser(), null, 2);
     }
 
     /** A server on this backend, without a rate limit, adjusted by {@code tweak}. */
