@@ -31,6 +31,8 @@ final class CommandParser {
             "  /msg NAME      the last " + HISTORY_DEFAULT + " direct messages between you and NAME",
             "  /block NAME    stop seeing NAME's direct messages and room chat (NAME is not told)",
             "  /unblock NAME  see NAME's messages again",
+            "  /edit SEQ TEXT replace the text of your message SEQ in the current room (within the server's edit window)",
+            "  /delete SEQ    delete your message SEQ in the current room (moderators: anyone's)",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
@@ -68,12 +70,27 @@ final class CommandParser {
                     : new Command.CreateRoom(rest);
             case "join" -> join(rest);
             case "msg" -> directMessage(rest);
+            case "delete" -> delete(rest);
+            case "edit" -> edit(rest);
             case "block" -> oneName(rest, "/block NAME", Command.Block::new);
             case "unblock" -> oneName(rest, "/unblock NAME", Command.Unblock::new);
             case "" -> new Command.Invalid("a command name must follow '/'; type /help for the commands");
             default -> new Command.Invalid("unknown command /" + word
                     + "; type /help for the commands, or start with // to send it as chat");
         };
+    }
+
+    private static Command delete(String rest) {
+        long seq = roomId(rest);
+        return seq != 0 ? new Command.DeleteMessage(seq)
+                : new Command.Invalid("usage: /delete SEQ, where SEQ is the message's number (e.g. /delete 7)");
+    }
+
+    private static Command edit(String rest) {
+        int space = indexOfWhitespace(rest);
+        long seq = space < 0 ? 0 : roomId(rest.substring(0, space));
+        return seq != 0 ? new Command.EditMessage(seq, rest.substring(space + 1))
+                : new Command.Invalid("usage: /edit SEQ TEXT, where SEQ is your message's number (e.g. /edit 7 hello)");
     }
 
     private static Command join(String rest) {
@@ -94,7 +111,7 @@ final class CommandParser {
                 : new Command.Invalid("usage: /switch ID, where ID is one of your rooms from /rooms (e.g. /switch 3)");
     }
 
-    /** A room id as typed ({@code 3} or {@code #3}); 0 when it is not one. */
+    /** A room id or message seq as typed ({@code 3} or {@code #3}); 0 when it is not one. */
     private static long roomId(String rest) {
         String digits = rest.startsWith("#") ? rest.substring(1) : rest;
         try {
