@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * The {@code chat_message} table. Inserts are idempotent on (room_id, seq): storing a message
  * that is already there is a no-op, so a batch may be replayed after a partial failure or a
- * crash without duplicates. Blocking; callers keep it off the event loops.
+ * crash without duplicates. An EDIT or DELETE event rewrites the message it changes into its
+ * final state in the same transaction (see {@code applyEvents}). Blocking; callers keep it off
+ * the event loops.
  */
 public final class MessageStore {
 
@@ -40,7 +42,10 @@ public final class MessageStore {
             this.idempotentSql = PLAIN_INSERT + " ON CONFLICT (room_id, seq) DO NOTHING";
             this.insertSql = idempotentSql;
         } else {
-            this.idempotentSql = "MERGE INTO chat_message (" + COLUMNS + ") KEY (room_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            // not H2's MERGE ... KEY, which overwrites a stored row and so would undo an edit's rewrite
+            this.idempotentSql = "MERGE INTO chat_message USING (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)) AS s(" + COLUMNS
+                    + ") ON chat_message.room_id = s.room_id AND chat_message.seq = s.seq WHEN NOT MATCHED THEN INSERT ("
+                    + COLUMNS + ") VALUES (s." + COLUMNS.replace(", ", ", s.") + ")";
             this.insertSql = PLAIN_INSERT;
         }
     }
