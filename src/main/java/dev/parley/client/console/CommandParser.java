@@ -3,6 +3,7 @@ package dev.parley.client.console;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Turns a typed line into a {@link Command}. A line starting with {@code /} is a command
@@ -81,9 +82,7 @@ final class CommandParser {
     }
 
     private static Command delete(String rest) {
-        long seq = roomId(rest);
-        return seq != 0 ? new Command.DeleteMessage(seq)
-                : new Command.Invalid("usage: /delete SEQ, where SEQ is the message's number (e.g. /delete 7)");
+        return numbered(rest, Command.DeleteMessage::new, "/delete SEQ, where SEQ is the message's number (e.g. /delete 7)");
     }
 
     private static Command edit(String rest) {
@@ -94,21 +93,22 @@ final class CommandParser {
     }
 
     private static Command join(String rest) {
-        long id = roomId(rest);
-        return id != 0 ? new Command.JoinRoom(id)
-                : new Command.Invalid("usage: /join ID, where ID is a room number from /list (e.g. /join 3)");
+        return numbered(rest, Command.JoinRoom::new, "/join ID, where ID is a room number from /list (e.g. /join 3)");
     }
 
     private static Command leave(String rest) {
-        long id = roomId(rest);
-        return id != 0 ? new Command.LeaveRoom(id)
-                : new Command.Invalid("usage: /leave [ID], where ID is one of your rooms from /rooms (default: the current one)");
+        return numbered(rest, Command.LeaveRoom::new,
+                "/leave [ID], where ID is one of your rooms from /rooms (default: the current one)");
     }
 
     private static Command switchTo(String rest) {
-        long id = roomId(rest);
-        return id != 0 ? new Command.Switch(id)
-                : new Command.Invalid("usage: /switch ID, where ID is one of your rooms from /rooms (e.g. /switch 3)");
+        return numbered(rest, Command.Switch::new, "/switch ID, where ID is one of your rooms from /rooms (e.g. /switch 3)");
+    }
+
+    /** A command taking one number (a room id or a message seq); else the usage. */
+    private static Command numbered(String rest, LongFunction<Command> command, String usage) {
+        long n = roomId(rest);
+        return n != 0 ? command.apply(n) : new Command.Invalid("usage: " + usage);
     }
 
     /** A room id or message seq as typed ({@code 3} or {@code #3}); 0 when it is not one. */
