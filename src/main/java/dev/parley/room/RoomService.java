@@ -229,7 +229,7 @@ public final class RoomService {
         String broken = invalidText(req.getText());
         BlockedWords.Outcome filtered = broken == null ? blockedWords.apply(req.getText()) : null;
         if (broken != null || filtered.refused()) {
-            m.send(answer.of(Result.INVALID_REQUEST, broken != null ? broken : filtered.refusal(), 0));
+            reply(m, ChatKind.CHAT_KIND_EDIT, answer, Result.INVALID_REQUEST, broken != null ? broken : filtered.refusal(), 0);
             return;
         }
         changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_EDIT, filtered.text(), false, answer);
@@ -245,16 +245,26 @@ public final class RoomService {
         Room room = resolve(m, roomId);
         if (room == null) {
             String why = named(m, roomId);
-            m.send(answer.of(why == null ? Result.NOT_IN_ROOM : Result.INVALID_REQUEST, why == null ? notIn(roomId) : why, 0));
+            reply(m, kind, answer, why == null ? Result.NOT_IN_ROOM : Result.INVALID_REQUEST, why == null ? notIn(roomId) : why, 0);
             return;
         }
         boolean queued = room.submit(() -> {
             Room.Published p = room.change(kind, seq, text, m.member(), moderator, m.alloc());
-            m.send(answer.of(p.result(), p.reason() == null ? "" : p.reason(), p.seq()));
+            reply(m, kind, answer, p.result(), p.reason() == null ? "" : p.reason(), p.seq());
         });
         if (!queued) {
-            m.send(answer.of(Result.SERVER_BUSY, "the server is shutting down", 0));
+            reply(m, kind, answer, Result.SERVER_BUSY, "the server is shutting down", 0);
         }
+    }
+
+    /** Counts and sends the answer to an edit or delete. */
+    private void reply(RoomMember m, ChatKind kind, Answer answer, Result result, String reason, long seq) {
+        context.metrics().messageChange(kindTag(kind), result);
+        m.send(answer.of(result, reason, seq));
+    }
+
+    private static String kindTag(ChatKind kind) {
+        return kind == ChatKind.CHAT_KIND_EDIT ? "edit" : "delete";
     }
 
     /**
@@ -265,7 +275,11 @@ public final class RoomService {
      */
     public CompletableFuture<Room.Published> deleteAsServer(long roomId, long seq, String label) {
         Member by = Member.newBuilder().setPlayerId(0).setName(label).build();
-        return onRoom(roomId, room -> room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by, true, ByteBufAllocator.DEFAULT));
+        return onRoom(roomId, room -> {
+            Room.Published p = room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by, true, ByteBufAllocator.DEFAULT);
+            context.metrics().messageChange(kindTag(ChatKind.CHAT_KIND_DELETE), p.result());
+            return p;
+        });
     }
 
     /** A page of a room's stored messages, for its members (anyone, in a permanent room). */

@@ -97,12 +97,20 @@ class EditDeleteFlowTest {
                 assertThat(resumed.getRecentList()).isEqualTo(live);
             }
             assertFinalState(alice, room, first, live);
+            assertThat(changes(server, "edit", "ok")).isEqualTo(1);
+            assertThat(changes(server, "edit", "not_allowed")).isEqualTo(1);
+            assertThat(changes(server, "delete", "message_not_found")).isEqualTo(2);
         }
         // after a restart the final state comes from the database
         try (TestServer server = startServer(); TestClient dave = server.login("dave")) {
             List<ChatNotify> all = Chat.all(dave, room);
             assertFinalState(all, all.get(all.size() - 5).getSeq());
         }
+    }
+
+    private static double changes(TestServer server, String kind, String result) {
+        return server.server().meterRegistry().get("parley.chat.changes").tag("kind", kind).tag("result", result)
+                .counter().count();
     }
 
     private static void assertFinalState(TestClient c, long room, long first, List<ChatNotify> events) {
