@@ -32,7 +32,7 @@ final class CommandParser {
             "  /msg NAME      the last " + HISTORY_DEFAULT + " direct messages between you and NAME",
             "  /block NAME    stop seeing NAME's direct messages and room chat (NAME is not told)",
             "  /unblock NAME  see NAME's messages again",
-            "  /edit SEQ TEXT replace the text of your message SEQ in the current room (within the server's edit window)",
+            "  /edit SEQ TEXT replace the text of your message SEQ in the current room (soon after sending it)",
             "  /delete SEQ    delete your message SEQ in the current room (moderators: anyone's)",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
