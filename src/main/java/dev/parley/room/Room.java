@@ -284,7 +284,15 @@ public final class Room {
         ChatNotify.Builder b = ChatNotify.newBuilder().setKind(kind).setTargetSeq(targetSeq).setSender(by)
                 .setText(edit ? text : "");
         String refusal = publish(b, alloc, now, 0);
-        return refusal != null ? new Published(0, Result.SERVER_BUSY, refusal) : new Published(sequence.last(), Result.OK, null);
+        if (refusal != null) {
+            return new Published(0, Result.SERVER_BUSY, refusal);
+        }
+        if (!author) {
+            // a moderation action (the server API audits its own; a moderator's delete is logged here)
+            log.info("moderation: {} (id {}) deleted {} by {} (id {})", by.getName(), by.getPlayerId(), what,
+                    target.getSender().getName(), target.getSender().getPlayerId());
+        }
+        return new Published(sequence.last(), Result.OK, null);
     }
 
     /** What became of a message the server posted: its seq when {@code result} is OK, else the reason. */
