@@ -2,8 +2,8 @@ package dev.parley.history;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.parley.chatlog.StoredSeq;
-import dev.parley.protocol.Frames;
 import dev.parley.protocol.ChatEvents;
+import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
@@ -57,8 +57,8 @@ public final class RoomHistory {
 
     /**
      * Job queue only. A message was delivered to the room's members. An EDIT or DELETE event
-     * also rewrites its target in the tail into its final state (see {@link ChatEvents#finalState}), as
-     * the chat log does in the database, so joins and history read messages as they are now.
+     * also rewrites its target in the tail into its final state ({@link ChatEvents#finalState}),
+     * as the chat log does in the database, so joins and history read messages as they are now.
      */
     public void delivered(ChatNotify message) {
         if (ChatEvents.isEvent(message)) {

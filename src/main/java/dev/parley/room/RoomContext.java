@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * What every room of a server shares: the chat log its messages go to, the history service that
  * answers reads beyond its tail, the directory it leaves when it is gone, the meters, how long
  * a room remembers a player's {@code client_msg_id}s to answer resends ({@link ResendMemory};
- * zero = off), how long after sending a message its author may edit it, and the wall clock (epoch milliseconds) that stamps messages and ages those ids.
+ * zero = off), how long after sending a message its author may edit it (zero = no edits), and
+ * the wall clock (epoch milliseconds) that stamps messages, ages those ids and times edits.
  * Immutable; safe from any thread.
  */
 public record RoomContext(ChatLog chatLog, HistoryService history, RoomDirectory directory, ServerMetrics metrics,

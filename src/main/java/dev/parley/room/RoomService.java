@@ -1,6 +1,7 @@
 package dev.parley.room;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import dev.parley.content.BlockedWords;
 import dev.parley.content.ChatText;
 import dev.parley.content.Names;
@@ -9,15 +10,14 @@ import dev.parley.history.HistoryService;
 import dev.parley.history.RoomHistory;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
-import com.google.protobuf.MessageLite;
 import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatRequest;
+import dev.parley.protocol.pb.CreateRoomRequest;
+import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.DeleteMessageRequest;
 import dev.parley.protocol.pb.DeleteMessageResponse;
 import dev.parley.protocol.pb.EditMessageRequest;
 import dev.parley.protocol.pb.EditMessageResponse;
-import dev.parley.protocol.pb.CreateRoomRequest;
-import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
