@@ -196,6 +196,10 @@ public final class ConsoleClient implements ParleyListener {
                     + ": you no longer see their direct messages or room chat"));
         } else if (command instanceof Command.Unblock u) {
             request(() -> client.unblock(u.name()), p -> List.of("* unblocked " + MessageFormatter.printable(p.getName())));
+        } else if (command instanceof Command.DeleteMessage d) {
+            inCurrentRoom("/delete", room -> client.deleteMessage(room, d.seq(), ""));
+        } else if (command instanceof Command.EditMessage e) {
+            inCurrentRoom("/edit", room -> client.editMessage(room, e.seq(), e.text()));
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {
@@ -241,6 +245,16 @@ public final class ConsoleClient implements ParleyListener {
         }
         current = roomId;
         console.println(MessageFormatter.current(room));
+    }
+
+    /** An edit or delete in the current room; the event itself is shown as chat (onChat). */
+    private void inCurrentRoom(String command, java.util.function.LongFunction<CompletableFuture<Long>> change) {
+        RoomInfo room = currentRoom();
+        if (room == null) {
+            console.println("! not in a room: " + command + " changes a message of your room (/create NAME or /join ID first)");
+            return;
+        }
+        request(() -> change.apply(room.getRoomId()), seq -> List.of());
     }
 
     /** {@code /history N}: reads the room's latest messages and shows them as one block. */
