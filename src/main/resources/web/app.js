@@ -1,6 +1,6 @@
 // Parley's browser page: a UI over the protocol client in parley.js. All text from the server
 // or from players goes into the page through textContent, never as HTML.
-import { ParleyClient, defaultUrl } from "./parley.js";
+import { ParleyClient, defaultUrl, isChangeEvent } from "./parley.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -267,10 +267,18 @@ function messageNode(m) {
   stamp.title = time.full;
   stamp.dateTime = new Date(m.serverTimeMs).toISOString();
   const sender = paintName(el("bdi", "msg-sender", m.sender.name), m.sender.name);
-  const text = el("div", "msg-text", m.text);
+  const text = el("div", "msg-text", shownText(m));
   text.dir = "auto";
   node.append(stamp, sender, text);
   return node;
+}
+
+/** A message's text, marked when it was edited or deleted, or is itself an edit or delete event. */
+function shownText(m) {
+  const event = isChangeEvent(m);
+  if (m.kind === "CHAT_KIND_DELETE") return event ? `(deleted #${m.targetSeq})` : "(deleted)";
+  if (m.kind === "CHAT_KIND_EDIT") return (event ? `(edited #${m.targetSeq}) ` : "(edited) ") + m.text;
+  return m.text;
 }
 
 function systemLine(roomId, text) {
@@ -291,6 +299,9 @@ client.addEventListener("messages", (event) => {
   const topBefore = list.scrollTop;
   let prepended = false;
   for (const m of added) {
+    const changed = isChangeEvent(m) ? room.messages.get(m.targetSeq) : undefined;
+    const shown = changed && list.querySelector(`:scope > .msg[data-seq="${changed.seq}"] .msg-text`);
+    if (shown) shown.textContent = shownText(changed);
     const node = messageNode(m);
     // children in seq order: most arrivals go last, history pages go before the first
     const later = [...list.querySelectorAll(":scope > .msg")].find((other) => Number(other.dataset.seq) > m.seq);

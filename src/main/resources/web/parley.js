@@ -27,7 +27,7 @@
 //
 // Room: {id, name, info, members: Map<playerId, Member>, messages: Map<seq, message>,
 //        lastSeen, oldest, hasOlder, joined}. A message: {roomId, seq, sender: {playerId, name},
-//        text, clientMsgId, serverTimeMs, own}. Ids are decimal strings, seq and times numbers.
+//        text, kind, targetSeq, clientMsgId, serverTimeMs, own}. Ids are decimal strings, seq and times numbers.
 
 /** The JSON subprotocol; the binary `parley.v1` carries raw Parley frames and needs protobuf. */
 export const SUBPROTOCOL = "parley.v1.json";
@@ -498,6 +498,10 @@ export class ParleyClient extends EventTarget {
       if (!(m.seq > 0) || room.messages.has(m.seq)) continue;
       room.messages.set(m.seq, m);
       added.push(m);
+      // an edit or delete event (docs/protocol.md, Edits and deletes): the message it changes
+      // takes its kind and text, as history would return it
+      const target = isChangeEvent(m) ? room.messages.get(m.targetSeq) : undefined;
+      if (target) room.messages.set(target.seq, { ...target, kind: m.kind, text: m.text, targetSeq: target.seq });
       if (m.seq > room.lastSeen) room.lastSeen = m.seq;
       if (room.oldest === 0 || m.seq < room.oldest) room.oldest = m.seq;
     }
@@ -523,6 +527,8 @@ export class ParleyClient extends EventTarget {
       seq: Number(m.seq || 0),
       sender,
       text: m.text || "",
+      kind: m.kind || "CHAT_KIND_MESSAGE",
+      targetSeq: Number(m.targetSeq || 0),
       clientMsgId: String(m.clientMsgId || "0"),
       serverTimeMs: Number(m.serverTimeMs || 0),
       own: Boolean(this.player) && sender.name === this.player.name,
@@ -595,4 +601,12 @@ function normalizeRoomInfo(r) {
     maxMembers: Number(r.maxMembers || 0),
     permanent: Boolean(r.permanent),
   };
+}
+
+/**
+ * An edit or delete event: it changes message targetSeq. An EDIT or DELETE whose targetSeq is its
+ * own seq is a message in its final state, as history returns it (docs/protocol.md, Edits and deletes).
+ */
+export function isChangeEvent(m) {
+  return (m.kind === "CHAT_KIND_EDIT" || m.kind === "CHAT_KIND_DELETE") && m.targetSeq !== m.seq;
 }

@@ -75,6 +75,7 @@ public final class Endpoints {
                 new Route("DELETE", "/api/v1/rooms/{room_id}", this::removeRoom),
                 new Route("GET", "/api/v1/rooms/{room_id}/members", this::members),
                 new Route("POST", "/api/v1/rooms/{room_id}/messages", this::postMessage),
+                new Route("DELETE", "/api/v1/rooms/{room_id}/messages/{seq}", this::deleteMessage),
                 new Route("GET", "/api/v1/players/online", this::onlinePlayers),
                 new Route("POST", "/api/v1/blocked-words/reload", this::reloadBlockedWords),
                 new Route("GET", "/api/v1/audit", this::audit),
@@ -148,6 +149,31 @@ public final class Endpoints {
         }
         b.audit().record(call.keyId(), ROLE, "room.message", target(id), label + ": " + text);
         return Reply.created(Map.of("room_id", id, "seq", p.seq()));
+    }
+
+    /**
+     * Deletes a message as a moderator would: a DELETE event numbered in the room (sender
+     * {0, "api"}), see docs/protocol.md, Edits and deletes. {@code ?reason=} goes to the audit log.
+     */
+    private Reply deleteMessage(Call call) throws Exception {
+        long id = roomId(call);
+        String raw = call.path().get("seq");
+        long seq;
+        try {
+            seq = Long.parseUnsignedLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("seq '" + raw + "' is not a message seq");
+        }
+        String reason = call.query().getOrDefault("reason", ""); // the audit log cuts a long one
+        Room.Published p = await(b.rooms().deleteAsServer(id, seq, ROLE), id);
+        if (p.result() == Result.ROOM_NOT_FOUND || p.result() == Result.MESSAGE_NOT_FOUND) {
+            throw ApiException.notFound(p.reason());
+        }
+        if (p.result() != Result.OK) {
+            throw ApiException.busy(p.reason());
+        }
+        b.audit().record(call.keyId(), ROLE, "message.delete", target(id) + "/seq:" + Long.toUnsignedString(seq), reason);
+        return Reply.ok(Map.of("room_id", id, "seq", p.seq(), "target_seq", seq));
     }
 
     private Reply createRoom(Call call) throws Exception {

@@ -89,6 +89,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "memory only, a restart forgets it).")
     Duration dedupWindow;
 
+    @Option(names = "--edit-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long after sending a message its author may edit it (EditMessageRequest, console /edit; "
+                    + "default: ${DEFAULT-VALUE}; 0 = no edits). Deletes have no window.")
+    Duration editWindow;
+
     @Option(names = "--auto-register", negatable = true, fallbackValue = "true",
             description = "Create an account on first login with a new name (default: ${DEFAULT-VALUE}; --no-auto-register turns it off).")
     boolean autoRegister;
@@ -377,7 +382,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .loginTimeout(loginTimeout).idleTimeout(idleTimeout).duplicateLogin(duplicateLogin)
                 .maxConnections(maxConnections).maxPerAddress(maxPerAddress).sendBuffer(sendBuffer)
                 .roomMaxMembers(roomMaxMembers).maxRooms(maxRooms).maxChatBytes(maxChatBytes)
-                .maxRoomsPerPlayer(maxRoomsPerPlayer).dedupWindow(dedupWindow)
+                .maxRoomsPerPlayer(maxRoomsPerPlayer).dedupWindow(dedupWindow).editWindow(editWindow)
                 .permanentRooms(permanentRooms == null ? List.of() : trimmed(permanentRooms))
                 .autoRegister(autoRegister).passwordIterations(passwordIterations)
                 .dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize)

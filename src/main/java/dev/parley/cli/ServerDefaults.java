@@ -52,6 +52,7 @@ public final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             entry("max-rooms", Integer.toString(Rooms.DEFAULT_MAX_ROOMS)),
             entry("max-rooms-per-player", Integer.toString(Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER)),
             entry("dedup-window", duration(Rooms.DEFAULT_DEDUP_WINDOW)),
+            entry("edit-window", duration(Rooms.DEFAULT_EDIT_WINDOW)),
             entry("max-chat-bytes", Integer.toString(Rooms.DEFAULT_MAX_CHAT_BYTES)),
             entry("auto-register", Boolean.toString(Accounts.DEFAULT_AUTO_REGISTER)),
             entry("password-iterations", Integer.toString(Accounts.DEFAULT_PASSWORD_ITERATIONS)),

@@ -13,6 +13,10 @@ import dev.parley.protocol.pb.MuteRequest;
 import dev.parley.protocol.pb.MuteResponse;
 import dev.parley.protocol.pb.UnbanRequest;
 import dev.parley.protocol.pb.UnbanResponse;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.DeleteMessageResponse;
+import dev.parley.protocol.pb.EditMessageRequest;
+import dev.parley.protocol.pb.EditMessageResponse;
 import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.DirectHistoryRequest;
 import dev.parley.protocol.pb.DirectHistoryResponse;
@@ -451,6 +455,39 @@ public final class ParleyClient implements AutoCloseable {
                     BlockResponse r = (BlockResponse) m;
                     refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.BLOCK_REQUEST);
                     return r.getPlayer();
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * Deletes message {@code seq} of room {@code roomId} (one's own; a moderator or admin: any).
+     * Every member, this client included, gets a ChatNotify of kind DELETE with target_seq
+     * {@code seq}. Completes with that event's seq; refused with NOT_ALLOWED or MESSAGE_NOT_FOUND.
+     */
+    public CompletableFuture<Long> deleteMessage(long roomId, long seq, String reason) {
+        return whenLive(s -> s.request(DeleteMessageRequest.newBuilder().setRoomId(roomId).setSeq(seq)
+                        .setReason(reason == null ? "" : reason).build(),
+                m -> m instanceof DeleteMessageResponse || isErrorFor(m, MsgType.DELETE_MESSAGE_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    DeleteMessageResponse r = (DeleteMessageResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DELETE_MESSAGE_REQUEST);
+                    return r.getSeq();
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * Replaces the text of one's own message {@code seq} of room {@code roomId}, within the
+     * server's edit window. Every member gets a ChatNotify of kind EDIT with target_seq {@code seq}.
+     * Completes with that event's seq; refused with NOT_ALLOWED, MESSAGE_NOT_FOUND or EDIT_WINDOW_PASSED.
+     */
+    public CompletableFuture<Long> editMessage(long roomId, long seq, String text) {
+        return whenLive(s -> s.request(EditMessageRequest.newBuilder().setRoomId(roomId).setSeq(seq).setText(text).build(),
+                m -> m instanceof EditMessageResponse || isErrorFor(m, MsgType.EDIT_MESSAGE_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    EditMessageResponse r = (EditMessageResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.EDIT_MESSAGE_REQUEST);
+                    return r.getSeq();
                 }, config.replyTimeout()));
     }
 

@@ -2,6 +2,7 @@ package dev.parley.history;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.parley.chatlog.StoredSeq;
+import dev.parley.protocol.ChatEvents;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
@@ -54,12 +55,48 @@ public final class RoomHistory {
         return stored;
     }
 
-    /** Job queue only. A message was delivered to the room's members. */
+    /**
+     * Job queue only. A message was delivered to the room's members. An EDIT or DELETE event
+     * also rewrites its target in the tail into its final state ({@link ChatEvents#finalState}),
+     * as the chat log does in the database, so joins and history read messages as they are now.
+     */
     public void delivered(ChatNotify message) {
+        if (ChatEvents.isEvent(message)) {
+            rewrite(message);
+        }
         tail.addLast(message);
         long storedSeq = stored.get();
         while (tail.size() > keep && (tail.size() > cap || tail.peekFirst().getSeq() <= storedSeq)) {
             floor = tail.removeFirst().getSeq();
+        }
+    }
+
+    /** Job queue only. Message {@code seq} as it is now, or null when the tail does not hold it. */
+    public ChatNotify find(long seq) {
+        if (seq <= floor) {
+            return null;
+        }
+        for (Iterator<ChatNotify> it = tail.descendingIterator(); it.hasNext(); ) {
+            ChatNotify m = it.next();
+            if (m.getSeq() == seq) {
+                return m;
+            }
+            if (m.getSeq() < seq) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Replaces the event's target in the tail (edits are rare: a linear rebuild is fine). */
+    private void rewrite(ChatNotify event) {
+        if (find(event.getTargetSeq()) == null) {
+            return;
+        }
+        ChatNotify[] all = tail.toArray(new ChatNotify[0]);
+        tail.clear();
+        for (ChatNotify m : all) {
+            tail.addLast(m.getSeq() == event.getTargetSeq() ? ChatEvents.finalState(m, event) : m);
         }
     }
 

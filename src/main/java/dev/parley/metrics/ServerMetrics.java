@@ -1,6 +1,7 @@
 package dev.parley.metrics;
 
 import dev.parley.protocol.MessageCatalog;
+import dev.parley.protocol.pb.Result;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -12,7 +13,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -82,6 +85,8 @@ public final class ServerMetrics {
     private final Map<String, Counter> directMessages;
     /** Direct-message requests refused, by reason (see {@link #directRefused}). */
     private final Map<String, Counter> directRefusals;
+    /** Edits and deletes by kind and result (see {@link #messageChange}); other results are registered when first seen. */
+    private final Map<String, Counter> messageChanges = new ConcurrentHashMap<>();
 
     /** Create this before any other meter of {@code registry}: it installs the latency histograms' filter. */
     public ServerMetrics(MeterRegistry registry) {
@@ -181,6 +186,12 @@ public final class ServerMetrics {
                             + " player, or queue full or database unreachable").register(registry));
         }
         directRefusals = Map.copyOf(directRefused);
+        for (String kind : new String[]{"edit", "delete"}) {
+            for (Result r : new Result[]{Result.OK, Result.NOT_ALLOWED, Result.MESSAGE_NOT_FOUND, Result.EDIT_WINDOW_PASSED,
+                    Result.INVALID_REQUEST}) {
+                messageChange(kind, r, 0);
+            }
+        }
         breakerRejections = Counter.builder("parley.db.breaker.rejections")
                 .description("Database calls (logins, history reads, readiness checks) refused by the open breaker")
                 .register(registry);
@@ -221,6 +232,22 @@ public final class ServerMetrics {
     /** A direct-message request (message, block, unblock, history) refused: {@code invalid}, {@code not_found} or {@code busy}. Any thread. */
     public void directRefused(String reason) {
         directRefusals.get(reason).increment();
+    }
+
+    /**
+     * An edit or delete of a message ({@code kind} "edit" or "delete") was answered with
+     * {@code result}: {@code parley.chat.changes{kind, result}}.
+     */
+    public void messageChange(String kind, Result result) {
+        messageChange(kind, result, 1);
+    }
+
+    private void messageChange(String kind, Result result, int n) {
+        String tag = result.name().toLowerCase(Locale.ROOT);
+        messageChanges.computeIfAbsent(kind + "/" + tag, k -> Counter.builder("parley.chat.changes")
+                .tag("kind", kind).tag("result", tag)
+                .description("Message edits and deletes (players and the server API), by result").register(registry))
+                .increment(n);
     }
 
     public MeterRegistry registry() {

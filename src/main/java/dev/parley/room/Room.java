@@ -6,6 +6,7 @@ import dev.parley.history.HistoryPager;
 import dev.parley.history.HistoryService;
 import dev.parley.history.RoomHistory;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.ChatEvents;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.ChatKind;
@@ -238,6 +239,63 @@ public final class Room {
                 .setSender(Member.newBuilder().setPlayerId(0).setName(label)).setText(text);
         String refusal = publish(b, alloc, context.clockMs().getAsLong(), 0);
         return refusal != null ? new Published(0, Result.SERVER_BUSY, refusal) : new Published(sequence.last(), Result.OK, null);
+    }
+
+    /**
+     * Job queue. An edit ({@code kind} EDIT, {@code text} the new text) or delete (kind DELETE,
+     * empty text) of message {@code targetSeq} by {@code by}: checked, then numbered, stored and
+     * delivered like chat as a ChatNotify with that kind and target_seq (docs/protocol.md, Edits
+     * and deletes). Only messages the room's tail still holds can be changed (the last
+     * --join-history messages at least, and every one not yet stored): older ones get
+     * MESSAGE_NOT_FOUND.
+     *
+     * @param by        who asks, shown as the event's sender ({0, label} for the server API)
+     * @param moderator a role that may delete anyone's message (never edit it)
+     * @return the outcome: the event's seq, or why it was refused
+     */
+    Published change(ChatKind kind, long targetSeq, String text, Member by, boolean moderator, ByteBufAllocator alloc) {
+        assert onQueue();
+        if (closed) {
+            return new Published(0, Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));
+        }
+        boolean edit = kind == ChatKind.CHAT_KIND_EDIT;
+        long now = context.clockMs().getAsLong();
+        String what = "message " + Long.toUnsignedString(targetSeq) + " of " + this;
+        ChatNotify target = history.find(targetSeq);
+        if (target == null) {
+            return new Published(0, Result.MESSAGE_NOT_FOUND, targetSeq == 0 || targetSeq > sequence.last()
+                    ? "no " + what : what + " is too old to change (only the room's recent messages can be)");
+        }
+        if (ChatEvents.isEvent(target)) {
+            return new Published(0, Result.MESSAGE_NOT_FOUND, what + " is an edit or delete, not a message");
+        }
+        if (ChatEvents.isDeleted(target)) {
+            return new Published(0, Result.MESSAGE_NOT_FOUND, what + " is deleted");
+        }
+        boolean author = target.getKind() != ChatKind.CHAT_KIND_SYSTEM
+                && target.getSender().getPlayerId() == by.getPlayerId();
+        if (edit && !author) {
+            return new Published(0, Result.NOT_ALLOWED, "only its author may edit " + what);
+        }
+        if (!edit && !author && !moderator) {
+            return new Published(0, Result.NOT_ALLOWED, "only its author or a moderator may delete " + what);
+        }
+        if (edit && now - target.getServerTimeMs() > context.editWindow().toMillis()) {
+            return new Published(0, Result.EDIT_WINDOW_PASSED, what + " is older than the edit window ("
+                    + context.editWindow() + ")");
+        }
+        ChatNotify.Builder b = ChatNotify.newBuilder().setKind(kind).setTargetSeq(targetSeq).setSender(by)
+                .setText(edit ? text : "");
+        String refusal = publish(b, alloc, now, 0);
+        if (refusal != null) {
+            return new Published(0, Result.SERVER_BUSY, refusal);
+        }
+        if (!author) {
+            // a moderation action (the server API audits its own; a moderator's delete is logged here)
+            log.info("moderation: {} (id {}) deleted {} by {} (id {})", by.getName(), by.getPlayerId(), what,
+                    target.getSender().getName(), target.getSender().getPlayerId());
+        }
+        return new Published(sequence.last(), Result.OK, null);
     }
 
     /** What became of a message the server posted: its seq when {@code result} is OK, else the reason. */

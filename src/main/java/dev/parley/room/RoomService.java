@@ -1,6 +1,7 @@
 package dev.parley.room;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import dev.parley.content.BlockedWords;
 import dev.parley.content.ChatText;
 import dev.parley.content.Names;
@@ -9,9 +10,14 @@ import dev.parley.history.HistoryService;
 import dev.parley.history.RoomHistory;
 import dev.parley.protocol.Frames;
 import dev.parley.protocol.Replies;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.DeleteMessageResponse;
+import dev.parley.protocol.pb.EditMessageRequest;
+import dev.parley.protocol.pb.EditMessageResponse;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
@@ -201,6 +207,79 @@ public final class RoomService {
         if (!room.submit(() -> room.chat(m, text, cmid, decodedNanos))) {
             m.send(Replies.error(Result.SERVER_BUSY, "the server is shutting down", MsgType.CHAT_REQUEST, cmid));
         }
+    }
+
+    /**
+     * Deletes a message (DeleteMessageRequest): its author may, and {@code moderator} (a role
+     * that may delete anyone's) may. Answered with DeleteMessageResponse; see {@link Room#change}.
+     */
+    public void deleteMessage(RoomMember m, DeleteMessageRequest req, boolean moderator) {
+        changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_DELETE, "", moderator,
+                (result, reason, seq) -> DeleteMessageResponse.newBuilder().setResult(result).setReason(reason)
+                        .setSeq(seq).build());
+    }
+
+    /**
+     * Edits a message (EditMessageRequest): its author, within --edit-window, with a text checked
+     * like chat. Answered with EditMessageResponse; see {@link Room#change}.
+     */
+    public void editMessage(RoomMember m, EditMessageRequest req) {
+        Answer answer = (result, reason, seq) -> EditMessageResponse.newBuilder().setResult(result).setReason(reason)
+                .setSeq(seq).build();
+        String broken = invalidText(req.getText());
+        BlockedWords.Outcome filtered = broken == null ? blockedWords.apply(req.getText()) : null;
+        if (broken != null || filtered.refused()) {
+            reply(m, ChatKind.CHAT_KIND_EDIT, answer, Result.INVALID_REQUEST, broken != null ? broken : filtered.refusal(), 0);
+            return;
+        }
+        changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_EDIT, filtered.text(), false, answer);
+    }
+
+    /** Builds the response to an edit or delete. */
+    private interface Answer {
+        MessageLite of(Result result, String reason, long seq);
+    }
+
+    private void changeMessage(RoomMember m, long roomId, long seq, ChatKind kind, String text, boolean moderator,
+                               Answer answer) {
+        Room room = resolve(m, roomId);
+        if (room == null) {
+            String why = named(m, roomId);
+            reply(m, kind, answer, why == null ? Result.NOT_IN_ROOM : Result.INVALID_REQUEST, why == null ? notIn(roomId) : why, 0);
+            return;
+        }
+        boolean queued = room.submit(() -> {
+            Room.Published p = room.change(kind, seq, text, m.member(), moderator, m.alloc());
+            reply(m, kind, answer, p.result(), p.reason() == null ? "" : p.reason(), p.seq());
+        });
+        if (!queued) {
+            reply(m, kind, answer, Result.SERVER_BUSY, "the server is shutting down", 0);
+        }
+    }
+
+    /** Counts and sends the answer to an edit or delete. */
+    private void reply(RoomMember m, ChatKind kind, Answer answer, Result result, String reason, long seq) {
+        context.metrics().messageChange(kindTag(kind), result);
+        m.send(answer.of(result, reason, seq));
+    }
+
+    private static String kindTag(ChatKind kind) {
+        return kind == ChatKind.CHAT_KIND_EDIT ? "edit" : "delete";
+    }
+
+    /**
+     * Deletes message {@code seq} of room {@code roomId} for the server API: numbered like a
+     * moderator's delete, the event's sender {0, {@code label}}. Any thread.
+     *
+     * @return completes on the room's queue with the event's seq or the refusal; null when there is no such room
+     */
+    public CompletableFuture<Room.Published> deleteAsServer(long roomId, long seq, String label) {
+        Member by = Member.newBuilder().setPlayerId(0).setName(label).build();
+        return onRoom(roomId, room -> {
+            Room.Published p = room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by, true, ByteBufAllocator.DEFAULT);
+            context.metrics().messageChange(kindTag(ChatKind.CHAT_KIND_DELETE), p.result());
+            return p;
+        });
     }
 
     /** A page of a room's stored messages, for its members (anyone, in a permanent room). */

@@ -201,7 +201,7 @@ public final class ParleyServer implements AutoCloseable {
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
             RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
-                    roomConfig.dedupWindow(), System::currentTimeMillis);
+                    roomConfig.dedupWindow(), System::currentTimeMillis, roomConfig.editWindow());
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             BlockedWords blockedWords = blockedWords(config.content());

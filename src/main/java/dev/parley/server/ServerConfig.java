@@ -202,9 +202,10 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
      * @param maxRoomsPerPlayer rooms one player may be in at once; a create or join past it gets TOO_MANY_ROOMS
      * @param dedupWindow    how long a room remembers a player's client_msg_ids, so a resend is answered with
      *                       the original instead of being said again; zero turns it off
+     * @param editWindow     how long after sending it a player may edit a message (EditMessageRequest)
      */
     public record Rooms(int roomMaxMembers, int maxRooms, int maxChatBytes, List<String> permanentRooms,
-                        int maxRoomsPerPlayer, Duration dedupWindow) {
+                        int maxRoomsPerPlayer, Duration dedupWindow, Duration editWindow) {
         public static final int DEFAULT_ROOM_MAX_MEMBERS = 1000;
         public static final int DEFAULT_MAX_ROOMS = 10_000;
         public static final int DEFAULT_MAX_CHAT_BYTES = 4096;
@@ -213,6 +214,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         /** A player's rooms are scanned in order on every request; keep that short. */
         public static final int MAX_ROOMS_PER_PLAYER_LIMIT = 100;
         public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_EDIT_WINDOW = Duration.ofMinutes(15);
 
         public Rooms {
             require(roomMaxMembers >= 2, "room-max-members must be at least 2");
@@ -220,6 +222,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
             require(maxRoomsPerPlayer >= 1 && maxRoomsPerPlayer <= MAX_ROOMS_PER_PLAYER_LIMIT,
                     "max-rooms-per-player must be within 1.." + MAX_ROOMS_PER_PLAYER_LIMIT);
             require(dedupWindow != null && !dedupWindow.isNegative(), "dedup-window must not be negative (0 = off)");
+            require(editWindow != null && !editWindow.isNegative(), "edit-window must not be negative (0 = no edits)");
             require(maxChatBytes >= 1 && maxChatBytes <= MAX_CHAT_BYTES_LIMIT,
                     "max-chat-bytes must be within 1.." + MAX_CHAT_BYTES_LIMIT);
             permanentRooms = List.copyOf(permanentRooms);
@@ -589,6 +592,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private List<String> permanentRooms = List.of();
         private int maxRoomsPerPlayer = Rooms.DEFAULT_MAX_ROOMS_PER_PLAYER;
         private Duration dedupWindow = Rooms.DEFAULT_DEDUP_WINDOW;
+        private Duration editWindow = Rooms.DEFAULT_EDIT_WINDOW;
         private boolean autoRegister = Accounts.DEFAULT_AUTO_REGISTER;
         private int passwordIterations = Accounts.DEFAULT_PASSWORD_ITERATIONS;
         private Path dataDir = Storage.DEFAULT_DATA_DIR;
@@ -656,7 +660,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new Connections(maxFrameBytes, rateLimit, abuseGrace, slowReaderBytes, slowReaderGrace,
                             maxPendingBytes, loginTimeout, idleTimeout, duplicateLogin, maxConnections, maxPerAddress,
                             sendBuffer),
-                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms, maxRoomsPerPlayer, dedupWindow),
+                    new Rooms(roomMaxMembers, maxRooms, maxChatBytes, permanentRooms, maxRoomsPerPlayer, dedupWindow,
+                            editWindow),
                     new Accounts(autoRegister, passwordIterations),
                     new Storage(dataDir, dbUrl, dbUser, dbPassword, dbPoolSize),
                     new Blocking(blockingThreads, loginQueue),
@@ -876,7 +881,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         public Builder rooms(Rooms r) {
             return roomMaxMembers(r.roomMaxMembers()).maxRooms(r.maxRooms()).maxChatBytes(r.maxChatBytes())
                     .permanentRooms(r.permanentRooms()).maxRoomsPerPlayer(r.maxRoomsPerPlayer())
-                    .dedupWindow(r.dedupWindow());
+                    .dedupWindow(r.dedupWindow()).editWindow(r.editWindow());
         }
 
         public Builder accounts(Accounts a) {
@@ -1011,6 +1016,11 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder dedupWindow(Duration v) {
             dedupWindow = v;
+            return this;
+        }
+
+        public Builder editWindow(Duration v) {
+            editWindow = v;
             return this;
         }
 

@@ -14,6 +14,8 @@ import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.DirectMessageRequest;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.GoingAwayNotify;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.EditMessageRequest;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.LeaveRoomRequest;
@@ -161,6 +163,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case JOIN_ROOM_REQUEST -> rooms.join(session, (JoinRoomRequest) message);
                     case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
+                    case DELETE_MESSAGE_REQUEST -> rooms.deleteMessage(session, (DeleteMessageRequest) message,
+                            Roles.moderates(session.roles()));
+                    case EDIT_MESSAGE_REQUEST -> rooms.editMessage(session, (EditMessageRequest) message);
                     default -> {
                         if (direct != null && DirectService.handles(type)) {
                             direct.handle(session, message);

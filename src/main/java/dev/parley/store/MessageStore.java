@@ -1,5 +1,7 @@
 package dev.parley.store;
 
+import dev.parley.protocol.ChatEvents;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.Member;
 
@@ -7,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,13 +17,15 @@ import java.util.List;
 /**
  * The {@code chat_message} table. Inserts are idempotent on (room_id, seq): storing a message
  * that is already there is a no-op, so a batch may be replayed after a partial failure or a
- * crash without duplicates. Blocking; callers keep it off the event loops.
+ * crash without duplicates. An EDIT or DELETE event rewrites the message it changes into its
+ * final state in the same transaction (see {@code applyEvents}). Blocking; callers keep it off
+ * the event loops.
  */
 public final class MessageStore {
 
-    private static final String COLUMNS = "room_id, seq, sender_id, sender_name, body, client_msg_id, server_time_ms, kind";
+    private static final String COLUMNS = "room_id, seq, sender_id, sender_name, body, client_msg_id, server_time_ms, kind, target_seq";
 
-    private static final String PLAIN_INSERT = "INSERT INTO chat_message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String PLAIN_INSERT = "INSERT INTO chat_message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database db;
     /** Fails on a message already stored. */
@@ -37,7 +42,10 @@ public final class MessageStore {
             this.idempotentSql = PLAIN_INSERT + " ON CONFLICT (room_id, seq) DO NOTHING";
             this.insertSql = idempotentSql;
         } else {
-            this.idempotentSql = "MERGE INTO chat_message (" + COLUMNS + ") KEY (room_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            // not H2's MERGE ... KEY, which overwrites a stored row and so would undo an edit's rewrite
+            this.idempotentSql = "MERGE INTO chat_message USING (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)) AS s(" + COLUMNS
+                    + ") ON chat_message.room_id = s.room_id AND chat_message.seq = s.seq WHEN NOT MATCHED THEN INSERT ("
+                    + COLUMNS + ") VALUES (s." + COLUMNS.replace(", ", ", s.") + ")";
             this.insertSql = PLAIN_INSERT;
         }
     }
@@ -79,13 +87,55 @@ public final class MessageStore {
                     ps.setLong(6, m.getClientMsgId());
                     ps.setLong(7, m.getServerTimeMs());
                     ps.setInt(8, m.getKindValue());
+                    if (ChatEvents.isEvent(m)) {
+                        ps.setLong(9, m.getTargetSeq());
+                    } else {
+                        ps.setNull(9, Types.BIGINT);
+                    }
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                applyEvents(c, messages);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Rewrites the message each EDIT or DELETE event of the batch changes into its final state
+     * (the event's kind and text), in the same transaction, in seq order. The row's target_seq
+     * records the event that rewrote it, and only a newer event rewrites it again, so a
+     * replayed batch cannot undo a later edit; a deleted message stays deleted.
+     */
+    private static void applyEvents(Connection c, List<ChatNotify> messages) throws SQLException {
+        PreparedStatement ps = null;
+        try {
+            for (ChatNotify m : messages) {
+                if (!ChatEvents.isEvent(m)) {
+                    continue;
+                }
+                if (ps == null) {
+                    ps = c.prepareStatement("UPDATE chat_message SET body = ?, kind = ?, target_seq = ? "
+                            + "WHERE room_id = ? AND seq = ? AND kind <> " + ChatKind.CHAT_KIND_DELETE_VALUE
+                            + " AND (target_seq IS NULL OR target_seq < ?)");
+                }
+                ps.setString(1, storable(m.getText()));
+                ps.setInt(2, m.getKindValue());
+                ps.setLong(3, m.getSeq());
+                ps.setLong(4, m.getRoomId());
+                ps.setLong(5, m.getTargetSeq());
+                ps.setLong(6, m.getSeq());
+                ps.addBatch();
+            }
+            if (ps != null) {
+                ps.executeBatch();
+            }
+        } finally {
+            if (ps != null) {
+                ps.close();
             }
         }
     }
@@ -130,6 +180,7 @@ public final class MessageStore {
                             .setClientMsgId(rs.getLong(6))
                             .setServerTimeMs(rs.getLong(7))
                             .setKindValue(rs.getInt(8))
+                            .setTargetSeq(targetSeq(rs.getLong(2), rs.getLong(9)))
                             .build());
                 }
             }
@@ -138,6 +189,14 @@ public final class MessageStore {
             Collections.reverse(out);
         }
         return out;
+    }
+
+    /**
+     * The protocol's target_seq of a stored row: an event's target as stored; a rewritten
+     * message (stored: the event that rewrote it, above its seq) points at itself; 0 (NULL) else.
+     */
+    private static long targetSeq(long seq, long stored) {
+        return stored > seq ? seq : stored;
     }
 
     /** The last {@code limit} messages of a room, ascending. */

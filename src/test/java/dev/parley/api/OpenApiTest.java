@@ -68,12 +68,16 @@ class OpenApiTest {
             operations.forEach(o -> documented.add(o[0] + " " + o[1]));
             assertEquals(new TreeSet<>(serverRoutes(s.server())), documented, "docs/openapi.json vs the server's routes");
 
-            // the room is removed last, so the calls before it find it
-            operations.sort(Comparator.comparing(o -> o[0].equals("DELETE")));
+            // deletes last, the room's removal the very last, so the calls before find what they delete;
+            // the message deleted is the one the POST of a message posted
+            operations.sort(Comparator.comparing((String[] o) -> o[0].equals("DELETE"))
+                    .thenComparing(o -> o[1].equals("/api/v1/rooms/{room_id}")));
+            long seq = 0;
             for (String[] o : operations) {
                 JsonNode op = doc.get("paths").get(o[1]).get(o[0].toLowerCase());
                 JsonNode example = op.at("/requestBody/content/application~1json/example");
-                String path = o[1].replace("{room_id}", Long.toString(room)).replace("{name}", "alice");
+                String path = o[1].replace("{room_id}", Long.toString(room)).replace("{seq}", Long.toString(seq))
+                        .replace("{name}", "alice");
                 if (example.isObject() && example.has("room_id") && example.get("room_id").asLong() != 0) {
                     ((ObjectNode) example).put("room_id", room); // the examples' room 1 is the test's room
                 }
@@ -90,6 +94,9 @@ class OpenApiTest {
                 assertEquals(Integer.parseInt(success), r.statusCode(), what);
                 JsonNode schema = resolve(doc, op.at("/responses/" + success + "/content/application~1json/schema"));
                 JsonNode body = JSON.readTree(r.body());
+                if (o[0].equals("POST") && body.has("seq")) {
+                    seq = body.get("seq").asLong();
+                }
                 for (JsonNode field : schema.get("required")) {
                     assertTrue(body.has(field.asText()), what + " lacks " + field.asText());
                 }

@@ -88,7 +88,7 @@ class ServerApiTest {
         try (TestServer s = start(c -> { })) {
             for (String route : routes(s)) {
                 String[] mp = route.split(" ");
-                String path = mp[1].replace("{room_id}", "1").replace("{name}", "alice");
+                String path = mp[1].replace("{room_id}", "1").replace("{seq}", "1").replace("{name}", "alice");
                 assertError(call(s, mp[0], path, null, "{}"), 401, "unauthorized");
                 assertError(call(s, mp[0], path, "wrong-key-0123456789abcdef", "{}"), 401, "unauthorized");
             }
@@ -103,7 +103,7 @@ class ServerApiTest {
 
     static List<String> routes(TestServer s) {
         List<String> routes = s.server().api().describe();
-        assertEquals(12, routes.size(), routes.toString());
+        assertEquals(13, routes.size(), routes.toString());
         return routes;
     }
 
@@ -128,6 +128,45 @@ class ServerApiTest {
             assertError(call(s, "POST", "/api/v1/rooms/1/messages", KEY, big), 413, "too_large");
             assertError(call(s, "GET", "/api/v1/audit?limit=0", KEY, null), 400, "bad_request");
             assertError(call(s, "POST", "/api/v1/blocked-words/reload", KEY, null), 400, "bad_request");
+        }
+    }
+
+    @Test
+    void aDeleteIsANumberedEventThatMembersSeeAndTheAuditLogRecords() throws Exception {
+        try (TestServer s = start(c -> c.permanentRooms(List.of("lobby")));
+             TestClient alice = s.login("alice")) {
+            long room = Chat.room(alice, "lobby").getRoomId();
+            Chat.join(alice, room);
+            Chat.say(alice, "cheat code: xyzzy", 1);
+            long seq = Chat.receive(alice, 1).get(0).getSeq();
+
+            HttpResponse<String> r = call(s, "DELETE", "/api/v1/rooms/" + room + "/messages/" + seq + "?reason=spoiler",
+                    KEY, null);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(seq + 1, json(r).get("seq").asLong());
+            assertEquals(seq, json(r).get("target_seq").asLong());
+            ChatNotify event = Chat.receive(alice, 1).get(0);
+            assertEquals(ChatKind.CHAT_KIND_DELETE, event.getKind());
+            assertEquals(seq, event.getTargetSeq());
+            assertEquals(seq + 1, event.getSeq());
+            assertEquals("", event.getText());
+            assertEquals(0, event.getSender().getPlayerId());
+
+            ChatNotify tombstone = Chat.history(alice, room, null, null, 10).getMessages(0);
+            assertEquals(seq, tombstone.getSeq());
+            assertEquals(ChatKind.CHAT_KIND_DELETE, tombstone.getKind());
+            assertEquals("", tombstone.getText());
+
+            JsonNode audit = awaitAudit(s, 1).get("entries").get(0);
+            assertEquals("message.delete", audit.get("action").asText());
+            assertEquals("room:" + room + "/seq:" + seq, audit.get("target").asText());
+            assertEquals("spoiler", audit.get("reason").asText());
+
+            // deleted already, never used, not a number, no room
+            assertError(call(s, "DELETE", "/api/v1/rooms/" + room + "/messages/" + seq, KEY, null), 404, "not_found");
+            assertError(call(s, "DELETE", "/api/v1/rooms/" + room + "/messages/999", KEY, null), 404, "not_found");
+            assertError(call(s, "DELETE", "/api/v1/rooms/" + room + "/messages/abc", KEY, null), 400, "bad_request");
+            assertError(call(s, "DELETE", "/api/v1/rooms/999/messages/1", KEY, null), 404, "not_found");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.chatlog;
 
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomResponse;
 import dev.parley.protocol.pb.LeaveRoomRequest;
@@ -197,6 +198,42 @@ abstract class ChatLogContract extends BackendContract {
             assertThat(store.range(9, 0, 15, 3, false)).isEqualTo(SpillFileTest.messages(9, 13, 3));
             assertThat(store.latest(9, 2)).isEqualTo(SpillFileTest.messages(9, 14, 2));
         }
+    }
+
+    @Test
+    void editAndDeleteEventsRewriteTheirTargetAndAReplayCannotUndoANewerEdit() throws Exception {
+        ServerConfig.Builder b = ServerConfig.builder().dataDir(dir);
+        backend.configure(b);
+        ServerConfig.Storage c = b.build().storage();
+        try (Database db = Database.open(c.external() ? c.dbUrl() : Database.embeddedUrl(dir), c.dbUser(), null, 2)) {
+            MessageStore store = new MessageStore(db);
+            List<ChatNotify> three = SpillFileTest.messages(9, 1, 3);
+            ChatNotify edit1 = event(4, ChatKind.CHAT_KIND_EDIT, 1, "first edit");
+            ChatNotify edit2 = event(5, ChatKind.CHAT_KIND_EDIT, 1, "second edit");
+            ChatNotify delete = event(6, ChatKind.CHAT_KIND_DELETE, 2, "");
+            List<ChatNotify> firstBatch = new ArrayList<>(three);
+            firstBatch.add(edit1); // the target and its edit in one batch
+            store.insert(firstBatch);
+            store.insert(List.of(edit2, delete));
+            store.insert(firstBatch); // a replay of the older batch: the newer edit stays
+            store.insert(List.of(event(7, ChatKind.CHAT_KIND_EDIT, 2, "resurrected"))); // a deleted message stays deleted
+
+            List<ChatNotify> all = store.range(9, 0, 10, 10, true);
+            assertThat(all).extracting(ChatNotify::getSeq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+            assertThat(all.get(0).getKind()).isEqualTo(ChatKind.CHAT_KIND_EDIT);
+            assertThat(all.get(0).getTargetSeq()).as("a message in its final state targets itself").isEqualTo(1);
+            assertThat(all.get(0).getText()).isEqualTo("second edit");
+            assertThat(all.get(0).getSender()).isEqualTo(three.get(0).getSender());
+            assertThat(all.get(1).getKind()).isEqualTo(ChatKind.CHAT_KIND_DELETE);
+            assertThat(all.get(1).getTargetSeq()).isEqualTo(2);
+            assertThat(all.get(1).getText()).isEmpty();
+            assertThat(all.get(2)).isEqualTo(three.get(2));
+            assertThat(all.subList(3, 6)).containsExactly(edit1, edit2, delete);
+        }
+    }
+
+    private static ChatNotify event(int seq, ChatKind kind, long target, String text) {
+        return SpillFileTest.messages(9, seq, 1).get(0).toBuilder().setKind(kind).setTargetSeq(target).setText(text).build();
     }
 
     @Test

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** Direct messages and blocks through the client library, against a real server over loopback. */
+/** Direct messages, blocks, and edits and deletes through the client library, against a real server over loopback. */
 class ParleyClientDirectTest {
 
     @TempDir
@@ -71,6 +71,29 @@ class ParleyClientDirectTest {
             assertThatThrownBy(() -> amy.await(amy.block("amy")))
                     .isInstanceOfSatisfying(RequestRefusedException.class,
                             e -> assertThat(e.result()).isEqualTo(Result.INVALID_REQUEST));
+        }
+    }
+
+    @Test
+    void editsAndDeletesReachTheOtherClientAsNumberedChat() throws Exception {
+        RecordingListener eveEvents = new RecordingListener();
+        RecordingListener finEvents = new RecordingListener();
+        try (ParleyClient eve = open("eve", eveEvents); ParleyClient fin = open("fin", finEvents)) {
+            long room = eve.await(eve.createRoom("edits", 0)).getRoom().getRoomId();
+            fin.await(fin.join(room));
+            long seq = eve.await(eve.chat(room, "helo")).getSeq();
+            finEvents.await("chat " + seq + " eve: helo");
+            assertThat(eve.await(eve.editMessage(room, seq, "hello"))).isEqualTo(seq + 1);
+            finEvents.await("chat " + (seq + 1) + " eve: hello");
+            assertThatThrownBy(() -> fin.await(fin.deleteMessage(room, seq, "no")))
+                    .isInstanceOfSatisfying(RequestRefusedException.class,
+                            e -> assertThat(e.result()).isEqualTo(Result.NOT_ALLOWED));
+            assertThat(eve.await(eve.deleteMessage(room, seq, null))).isEqualTo(seq + 2);
+            finEvents.await("chat " + (seq + 2) + " eve: ");
+            assertThatThrownBy(() -> eve.await(eve.editMessage(room, seq, "again")))
+                    .isInstanceOfSatisfying(RequestRefusedException.class,
+                            e -> assertThat(e.result()).isEqualTo(Result.MESSAGE_NOT_FOUND));
+            assertThat(fin.state().lastSeen(room)).isEqualTo(seq + 2);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.parley.history;
 
 import dev.parley.chatlog.StoredSeq;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
@@ -33,6 +34,26 @@ class RoomHistoryTest {
         for (long s = from; s <= to; s++) {
             h.delivered(ChatNotify.newBuilder().setRoomId(1).setSeq(s).setText("m" + s).build());
         }
+    }
+
+    @Test
+    void anEditOrDeleteRewritesItsTargetInTheTailAndFindSeesOnlyWhatTheTailHolds() {
+        RoomHistory h = new RoomHistory(StoredSeq.unlogged(), 3, 3, List.of(), 0);
+        deliver(h, 1, 3);
+        h.delivered(ChatNotify.newBuilder().setRoomId(1).setSeq(4).setKind(ChatKind.CHAT_KIND_EDIT).setTargetSeq(3)
+                .setText("m3 fixed").build());
+        ChatNotify edited = h.find(3);
+        assertThat(edited.getText()).isEqualTo("m3 fixed");
+        assertThat(edited.getKind()).isEqualTo(ChatKind.CHAT_KIND_EDIT);
+        assertThat(edited.getTargetSeq()).isEqualTo(3);
+        assertThat(h.find(4).getTargetSeq()).as("the event itself, as delivered").isEqualTo(3);
+        h.delivered(ChatNotify.newBuilder().setRoomId(1).setSeq(5).setKind(ChatKind.CHAT_KIND_DELETE).setTargetSeq(3)
+                .build());
+        assertThat(h.find(3).getKind()).isEqualTo(ChatKind.CHAT_KIND_DELETE);
+        assertThat(h.find(3).getText()).isEmpty();
+        assertThat(h.snapshot().messages()).extracting(ChatNotify::getSeq).containsExactly(3L, 4L, 5L);
+        assertThat(h.find(2)).as("below the floor").isNull();
+        assertThat(h.find(6)).as("not yet said").isNull();
     }
 
     @Test

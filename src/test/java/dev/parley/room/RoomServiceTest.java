@@ -3,10 +3,15 @@ package dev.parley.room;
 import com.google.protobuf.MessageLite;
 import dev.parley.cluster.LocalRoomDirectory;
 import dev.parley.metrics.ServerMetrics;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.DeleteMessageResponse;
+import dev.parley.protocol.pb.EditMessageRequest;
+import dev.parley.protocol.pb.EditMessageResponse;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
@@ -211,6 +216,66 @@ class RoomServiceTest {
         deduping.chat(alice, anonymous, 0);
         deduping.chat(alice, anonymous, 0);
         assertThat(received(bob)).hasSize(2);
+    }
+
+    @Test
+    void anEditPastTheWindowIsRefusedAndAModeratorMayDeleteButNotEdit() {
+        long[] now = {1_000_000};
+        RoomService editing = new RoomService(RoomContext.unlogged(new LocalRoomDirectory(0), metrics)
+                .withEditWindow(java.time.Duration.ofMinutes(15), () -> now[0]),
+                ImmediateEventExecutor.INSTANCE, new RoomService.Limits(3, 16, 4, 2));
+        ClientSession alice = player("alice");
+        ClientSession mod = player("mod");
+        editing.create(alice, CreateRoomRequest.newBuilder().setName("r").build());
+        long id = only(alice, CreateRoomResponse.class).getRoom().getRoomId();
+        editing.join(mod, JoinRoomRequest.newBuilder().setRoomId(id).build());
+        received(alice);
+        received(mod);
+        editing.chat(alice, ChatRequest.newBuilder().setText("hello").build(), 0);
+        long seq = only(mod, ChatNotify.class).getSeq();
+        received(alice);
+
+        now[0] += 15 * 60_000; // exactly the window: still allowed
+        editing.editMessage(alice, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("hi").build());
+        assertThat(only(mod, ChatNotify.class).getKind()).isEqualTo(ChatKind.CHAT_KIND_EDIT);
+        assertThat(editResult(alice)).isEqualTo(Result.OK);
+        now[0] += 1;
+        editing.editMessage(alice, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("hey").build());
+        assertThat(editResult(alice)).isEqualTo(Result.EDIT_WINDOW_PASSED);
+        assertThat(received(mod)).as("nothing numbered").isEmpty();
+
+        editing.editMessage(mod, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("x").build());
+        assertThat(only(mod, EditMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+        DeleteMessageRequest delete = DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(seq).build();
+        editing.deleteMessage(mod, delete, false);
+        assertThat(only(mod, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+        editing.deleteMessage(mod, delete, true);
+        List<MessageLite> got = received(mod);
+        assertThat(got).hasSize(2);
+        ChatNotify event = (ChatNotify) got.get(0);
+        assertThat(event.getKind()).isEqualTo(ChatKind.CHAT_KIND_DELETE);
+        assertThat(event.getTargetSeq()).isEqualTo(seq);
+        assertThat(event.getSender()).isEqualTo(mod.member());
+        assertThat(((DeleteMessageResponse) got.get(1)).getSeq()).isEqualTo(event.getSeq());
+    }
+
+    private Result editResult(ClientSession s) {
+        return received(s).stream().filter(EditMessageResponse.class::isInstance).map(EditMessageResponse.class::cast)
+                .findFirst().orElseThrow().getResult();
+    }
+
+    @Test
+    void aSystemMessageCannotBeEditedAndEditTextIsCheckedLikeChat() throws Exception {
+        ClientSession alice = player("alice");
+        long id = create(alice, "r");
+        assertThat(rooms.postSystem(id, "game", "welcome").get().result()).isEqualTo(Result.OK);
+        long seq = only(alice, ChatNotify.class).getSeq();
+        rooms.editMessage(alice, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("x").build());
+        assertThat(only(alice, EditMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+        rooms.editMessage(alice, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("").build());
+        assertThat(only(alice, EditMessageResponse.class).getResult()).isEqualTo(Result.INVALID_REQUEST);
+        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id + 1).setSeq(seq).build(), true);
+        assertThat(only(alice, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
     }
 
     @Test

@@ -25,7 +25,8 @@ class ServerConfigTest {
                 Duration.ofSeconds(45), SessionPolicies.DuplicateLogin.REPLACE, 0, 0, 0));
         assertThat(c.api()).isEqualTo(new ServerConfig.Api(null));
         assertThat(c.content()).isEqualTo(new ServerConfig.Content(null, dev.parley.content.BlockedWords.Mode.MASK));
-        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of(), 10, Duration.ofMinutes(10)));
+        assertThat(c.rooms()).isEqualTo(new ServerConfig.Rooms(1000, 10_000, 4096, List.of(), 10, Duration.ofMinutes(10),
+                Duration.ofMinutes(15)));
         assertThat(c.accounts()).isEqualTo(new ServerConfig.Accounts(true, PasswordHasher.DEFAULT_ITERATIONS));
         assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("data"), null, null, null, 8));
         assertThat(c.blocking()).isEqualTo(new ServerConfig.Blocking(0, 20_000));

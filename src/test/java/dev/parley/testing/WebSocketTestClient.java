@@ -62,6 +62,12 @@ public final class WebSocketTestClient implements ChatClient, AutoCloseable {
         return new WebSocketTestClient(subprotocol.equals(JSON), b, URI.create("ws://127.0.0.1:" + port + "/ws"));
     }
 
+    /** Connects to {@code wss://127.0.0.1:port/ws} offering {@code subprotocol}, trusting what {@code https} trusts. */
+    public static WebSocketTestClient connectTls(int port, String subprotocol, HttpClient https) throws Exception {
+        return new WebSocketTestClient(subprotocol.equals(JSON), https.newWebSocketBuilder().subprotocols(subprotocol),
+                URI.create("wss://127.0.0.1:" + port + "/ws"));
+    }
+
     /** Connects, expecting the upgrade to fail; the failure's cause. */
     public static Throwable refused(int port, WebSocket.Builder builder) throws Exception {
         try {

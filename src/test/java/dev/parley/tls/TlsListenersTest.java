@@ -15,6 +15,7 @@ import dev.parley.testing.Chat;
 import dev.parley.testing.TestCertificates;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
+import dev.parley.testing.WebSocketTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -159,6 +160,27 @@ class TlsListenersTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("TLS handshake failed: the server's certificate is not trusted")
                     .hasMessageContaining("--tls-ca FILE");
+        }
+    }
+
+    @Test
+    void theWebSocketListenerSpeaksWssWithTheSameCertificateAndRefusesPlainWs() throws Exception {
+        KeyMaterial pair = TestCertificates.pair(43);
+        Path ca = TestCertificates.trustFile(tmp.resolve("ca.pem"), pair);
+        try (TestServer server = tlsServer(pair)) {
+            int wsPort = server.server().webSocketAddress().getPort();
+            HttpClient https = HttpClient.newBuilder().sslContext(ClientTls.of(TlsOptions.trusting(ca)).jdkContext())
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            try (WebSocketTestClient alice = WebSocketTestClient.connectTls(wsPort, WebSocketTestClient.JSON, https)) {
+                alice.loginOk("wss-alice");
+                long room = Chat.createRoom(alice, "over wss");
+                Chat.say(alice, "hello through TLS", 1);
+                assertThat(Chat.receive(alice, 1).get(0).getRoomId()).isEqualTo(room);
+            }
+            double before = meter(server, "parley.tls.handshake.failures", "reason", "plaintext");
+            assertThatThrownBy(() -> WebSocketTestClient.connect(wsPort, WebSocketTestClient.BINARY))
+                    .isInstanceOf(Exception.class);
+            assertThat(meter(server, "parley.tls.handshake.failures", "reason", "plaintext")).isGreaterThan(before);
         }
     }
 

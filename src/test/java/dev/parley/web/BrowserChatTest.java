@@ -1,6 +1,8 @@
 package dev.parley.web;
 
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.EditMessageRequest;
 import dev.parley.protocol.pb.Result;
 import dev.parley.testing.Chat;
 import dev.parley.testing.TestClient;
@@ -113,6 +115,16 @@ class BrowserChatTest {
         alice.waitFor(d -> alice.members().equals(List.of("alice", "carol")));
         assertThat(alice.js("return [...document.querySelectorAll('.messages .sys')].map(e => e.textContent)"))
                 .asList().contains("bob left");
+
+        // the TCP player edits, then deletes, its message: the page marks it and shows both events
+        long said = first + 2;
+        carol.send(EditMessageRequest.newBuilder().setRoomId(Long.parseLong(room)).setSeq(said)
+                .setText("from the console, fixed").build());
+        carol.send(DeleteMessageRequest.newBuilder().setRoomId(Long.parseLong(room)).setSeq(said).build());
+        alice.awaitMessage(room, "(deleted #" + said + ")");
+        assertThat(alice.messages(room)).extracting(ChatPage.Shown::seq, ChatPage.Shown::text).contains(
+                tuple(said, "(deleted)"), tuple(first + 5, "(edited #" + said + ") from the console, fixed"),
+                tuple(first + 6, "(deleted #" + said + ")"));
     }
 
     @Test

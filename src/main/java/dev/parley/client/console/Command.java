@@ -63,6 +63,14 @@ sealed interface Command {
     record Unban(String name) implements Command {
     }
 
+    /** {@code /delete SEQ}: delete message {@code seq} of the current room (one's own; a moderator: any). */
+    record DeleteMessage(long seq) implements Command {
+    }
+
+    /** {@code /edit SEQ text}: replace the text of one's own message {@code seq} of the current room. */
+    record EditMessage(long seq, String text) implements Command {
+    }
+
     /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */
     record Reconnect() implements Command {
     }

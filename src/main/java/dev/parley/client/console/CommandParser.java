@@ -3,6 +3,7 @@ package dev.parley.client.console;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Turns a typed line into a {@link Command}. A line starting with {@code /} is a command
@@ -35,6 +36,8 @@ final class CommandParser {
             "  /mute NAME SECONDS [REASON]  silence NAME everywhere for SECONDS; 0 lifts it (moderators)",
             "  /ban NAME [SECONDS] [REASON] ban NAME for SECONDS, or for good (admins)",
             "  /unban NAME                  lift NAME's ban (admins)",
+            "  /edit SEQ TEXT replace the text of your message SEQ in the current room (soon after sending it)",
+            "  /delete SEQ    delete your message SEQ in the current room (moderators: anyone's)",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
@@ -72,6 +75,8 @@ final class CommandParser {
                     : new Command.CreateRoom(rest);
             case "join" -> join(rest);
             case "msg" -> directMessage(rest);
+            case "delete" -> delete(rest);
+            case "edit" -> edit(rest);
             case "block" -> oneName(rest, "/block NAME", Command.Block::new);
             case "unblock" -> oneName(rest, "/unblock NAME", Command.Unblock::new);
             case "kick" -> kick(rest);
@@ -84,25 +89,37 @@ final class CommandParser {
         };
     }
 
+    private static Command delete(String rest) {
+        return numbered(rest, Command.DeleteMessage::new, "/delete SEQ, where SEQ is the message's number (e.g. /delete 7)");
+    }
+
+    private static Command edit(String rest) {
+        int space = indexOfWhitespace(rest);
+        long seq = space < 0 ? 0 : roomId(rest.substring(0, space));
+        return seq != 0 ? new Command.EditMessage(seq, rest.substring(space + 1))
+                : new Command.Invalid("usage: /edit SEQ TEXT, where SEQ is your message's number (e.g. /edit 7 hello)");
+    }
+
     private static Command join(String rest) {
-        long id = roomId(rest);
-        return id != 0 ? new Command.JoinRoom(id)
-                : new Command.Invalid("usage: /join ID, where ID is a room number from /list (e.g. /join 3)");
+        return numbered(rest, Command.JoinRoom::new, "/join ID, where ID is a room number from /list (e.g. /join 3)");
     }
 
     private static Command leave(String rest) {
-        long id = roomId(rest);
-        return id != 0 ? new Command.LeaveRoom(id)
-                : new Command.Invalid("usage: /leave [ID], where ID is one of your rooms from /rooms (default: the current one)");
+        return numbered(rest, Command.LeaveRoom::new,
+                "/leave [ID], where ID is one of your rooms from /rooms (default: the current one)");
     }
 
     private static Command switchTo(String rest) {
-        long id = roomId(rest);
-        return id != 0 ? new Command.Switch(id)
-                : new Command.Invalid("usage: /switch ID, where ID is one of your rooms from /rooms (e.g. /switch 3)");
+        return numbered(rest, Command.Switch::new, "/switch ID, where ID is one of your rooms from /rooms (e.g. /switch 3)");
     }
 
-    /** A room id as typed ({@code 3} or {@code #3}); 0 when it is not one. */
+    /** A command taking one number (a room id or a message seq); else the usage. */
+    private static Command numbered(String rest, LongFunction<Command> command, String usage) {
+        long n = roomId(rest);
+        return n != 0 ? command.apply(n) : new Command.Invalid("usage: " + usage);
+    }
+
+    /** A room id or message seq as typed ({@code 3} or {@code #3}); 0 when it is not one. */
     private static long roomId(String rest) {
         String digits = rest.startsWith("#") ? rest.substring(1) : rest;
         try {

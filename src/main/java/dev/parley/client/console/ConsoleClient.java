@@ -214,6 +214,10 @@ public final class ConsoleClient implements ParleyListener {
                             + (b.seconds() == 0 ? " for good" : " for " + b.seconds() + " s")));
         } else if (command instanceof Command.Unban u) {
             request(() -> client.unban(u.name()), ok -> List.of("* unbanned " + MessageFormatter.printable(u.name())));
+        } else if (command instanceof Command.DeleteMessage d) {
+            inCurrentRoom("/delete", room -> client.deleteMessage(room, d.seq(), ""));
+        } else if (command instanceof Command.EditMessage e) {
+            inCurrentRoom("/edit", room -> client.editMessage(room, e.seq(), e.text()));
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {
@@ -259,6 +263,16 @@ public final class ConsoleClient implements ParleyListener {
         }
         current = roomId;
         console.println(MessageFormatter.current(room));
+    }
+
+    /** An edit or delete in the current room; the event itself is shown as chat (onChat). */
+    private void inCurrentRoom(String command, java.util.function.LongFunction<CompletableFuture<Long>> change) {
+        RoomInfo room = currentRoom();
+        if (room == null) {
+            console.println("! not in a room: " + command + " changes a message of your room (/create NAME or /join ID first)");
+            return;
+        }
+        request(() -> change.apply(room.getRoomId()), seq -> List.of());
     }
 
     /** {@code /history N}: reads the room's latest messages and shows them as one block. */

@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.parley.client.ClientState;
 import dev.parley.client.RequestRefusedException;
 import dev.parley.protocol.pb.ChatKind;
+import dev.parley.protocol.ChatEvents;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.CreateRoomResponse;
@@ -143,12 +144,27 @@ public final class MessageFormatter {
     /**
      * {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null).
      * A system message (from the server, not a player) is marked so no player can look like it:
-     * {@code [TestRoom #12] *** Server: restart in 5 minutes ***}.
+     * {@code [TestRoom #12] *** Server: restart in 5 minutes ***}. Edits and deletes (docs/protocol.md,
+     * Edits and deletes): the event {@code [TestRoom #12] (edited #7) Alice: new text} or
+     * {@code (deleted #7 by Alice)}; in history a message in its final state
+     * {@code (edited) Alice: new text} or {@code (deleted message of Alice)}.
      */
     static String chat(ChatNotify m, String roomName) {
         String tag = roomName == null ? "#" + id(m.getRoomId()) : printable(roomName) + " #" + id(m.getRoomId());
-        String line = printable(m.getSender().getName()) + ": " + printable(m.getText());
-        return "[" + tag + "] " + (m.getKind() == ChatKind.CHAT_KIND_SYSTEM ? "*** " + line + " ***" : line);
+        String sender = printable(m.getSender().getName());
+        String line = sender + ": " + printable(m.getText());
+        String shown;
+        if (m.getKind() == ChatKind.CHAT_KIND_SYSTEM) {
+            shown = "*** " + line + " ***";
+        } else if (m.getKind() == ChatKind.CHAT_KIND_EDIT) {
+            shown = (ChatEvents.isEvent(m) ? "(edited #" + id(m.getTargetSeq()) + ") " : "(edited) ") + line;
+        } else if (m.getKind() == ChatKind.CHAT_KIND_DELETE) {
+            shown = ChatEvents.isEvent(m) ? "(deleted #" + id(m.getTargetSeq()) + " by " + sender + ")"
+                    : "(deleted message of " + sender + ")";
+        } else {
+            shown = line;
+        }
+        return "[" + tag + "] " + shown;
     }
 
     /**

@@ -107,11 +107,22 @@ class CommandParserTest {
     }
 
     @Test
+    void deleteAndEditTakeASeqAndEditAText() {
+        assertThat(CommandParser.parse("/delete 7")).isEqualTo(new Command.DeleteMessage(7));
+        assertThat(CommandParser.parse("/DELETE #7")).isEqualTo(new Command.DeleteMessage(7));
+        assertThat(CommandParser.parse("/edit 7 new  text")).isEqualTo(new Command.EditMessage(7, "new  text"));
+        assertThat(CommandParser.parse("/delete")).isInstanceOf(Command.Invalid.class);
+        assertThat(CommandParser.parse("/delete x")).isInstanceOf(Command.Invalid.class);
+        assertThat(CommandParser.parse("/edit 7")).isInstanceOf(Command.Invalid.class);
+        assertThat(CommandParser.parse("/edit x hello")).isInstanceOf(Command.Invalid.class);
+    }
+
+    @Test
     void helpListsEveryCommand() {
         String help = String.join("\n", CommandParser.HELP);
         for (String command : new String[]{"/list", "/create NAME", "/join ID", "/rooms", "/switch ID", "/leave [ID]",
-                "/history [N]", "/reconnect", "/quit", "/help", "/kick NAME", "/mute NAME SECONDS", "/ban NAME",
-                "/unban NAME"}) {
+                "/history [N]", "/edit SEQ TEXT", "/delete SEQ", "/reconnect", "/quit", "/help", "/kick NAME",
+                "/mute NAME SECONDS", "/ban NAME", "/unban NAME"}) {
             assertThat(help).contains("  " + command + " ");
         }
     }

@@ -94,6 +94,43 @@ class ConsoleClientSessionTest {
     }
 
     @Test
+    void editAndDeleteAreShownAsSuchToEveryMemberAndInHistory() throws Exception {
+        ConsoleSession fay = session("fay", "pw-fay");
+        fay.out.await("Logged in as fay");
+        fay.in.line("/create EditRoom");
+        Matcher id = Pattern.compile("Created room EditRoom #(\\d+)").matcher(fay.out.await("---------------"));
+        assertThat(id.find()).isTrue();
+        long roomId = Long.parseLong(id.group(1));
+        ConsoleSession gus = session("gus", "pw-gus");
+        gus.out.await("Logged in as gus");
+        gus.in.line("/join " + roomId);
+        gus.out.await("Joined room EditRoom #" + roomId);
+        fay.in.line("helo").line("second");
+        gus.out.await("[EditRoom #" + roomId + "] fay: second"); // seqs 1 and 2 of a new room
+
+        fay.in.line("/edit 1 hello");
+        gus.out.await("[EditRoom #" + roomId + "] (edited #1) fay: hello");
+        gus.in.line("/delete 2");
+        gus.out.await("! NOT_ALLOWED");
+        fay.in.line("/delete 2");
+        gus.out.await("[EditRoom #" + roomId + "] (deleted #2 by fay)");
+        fay.in.line("/edit x");
+        fay.out.await("! usage: /edit SEQ TEXT");
+
+        gus.in.line("/history").end();
+        assertThat(gus.exitCode()).isZero();
+        assertThat(gus.linesFrom("--- history (4) ---")).startsWith(
+                "--- history (4) ---",
+                "[EditRoom #" + roomId + "] (edited) fay: hello",
+                "[EditRoom #" + roomId + "] (deleted message of fay)",
+                "[EditRoom #" + roomId + "] (edited #1) fay: hello",
+                "[EditRoom #" + roomId + "] (deleted #2 by fay)");
+        fay.in.line("/quit");
+        assertThat(fay.exitCode()).isZero();
+        assertThat(fay.err.text()).isEmpty();
+    }
+
+    @Test
     void directMessagesBlocksAndUnreadConversationsAtLogin() throws Exception {
         ConsoleSession dora = session("dora", "pw-dora");
         ConsoleSession eve = session("eve", "pw-eve");

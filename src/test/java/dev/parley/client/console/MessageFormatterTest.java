@@ -161,6 +161,20 @@ class MessageFormatterTest {
     }
 
     @Test
+    void editsAndDeletesAreShownAsSuchLiveAndInHistory() {
+        ChatNotify edit = chat(12, 9, member(7, "Alice"), "new text").toBuilder()
+                .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_EDIT).setTargetSeq(7).build();
+        assertThat(MessageFormatter.chat(edit, "TestRoom")).isEqualTo("[TestRoom #12] (edited #7) Alice: new text");
+        ChatNotify delete = chat(12, 10, member(8, "Mod"), "").toBuilder()
+                .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_DELETE).setTargetSeq(7).build();
+        assertThat(MessageFormatter.chat(delete, "TestRoom")).isEqualTo("[TestRoom #12] (deleted #7 by Mod)");
+        ChatNotify edited = edit.toBuilder().setSeq(7).build();
+        assertThat(MessageFormatter.chat(edited, "TestRoom")).isEqualTo("[TestRoom #12] (edited) Alice: new text");
+        ChatNotify tombstone = delete.toBuilder().setSeq(7).setSender(member(7, "Alice")).build();
+        assertThat(MessageFormatter.chat(tombstone, "TestRoom")).isEqualTo("[TestRoom #12] (deleted message of Alice)");
+    }
+
+    @Test
     void aSystemMessageIsMarkedApartFromPlayerChat() {
         ChatNotify system = chat(12, 9, member(0, "Server"), "restart in 5 minutes").toBuilder()
                 .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_SYSTEM).build();
