@@ -131,6 +131,11 @@ public final class ModerationService {
                 .setClientMsgId(req.getClientMsgId()).setRetryAfterMs((int) Math.min(left, 0xFFFF_FFFFL)).build();
     }
 
+    /** Whether {@code a} may delete other players' messages (see {@link Permissions}). Any thread. */
+    public boolean mayDeleteOthersMessages(Actor a) {
+        return permissions.mayDeleteOthersMessages(permissions.isStaff(a.name(), a.roles()));
+    }
+
     /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
     public String loginRefusal(long playerId) {
         Bans.Ban ban = bans.active(playerId);

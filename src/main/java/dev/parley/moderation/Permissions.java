@@ -14,7 +14,8 @@ import java.util.Set;
  *   <li>kick: a moderator or admin, in any room; the creator of an ad-hoc (non-permanent) room
  *       in that room, while creators moderate;</li>
  *   <li>mute: a moderator or admin;</li>
- *   <li>ban and unban: an admin.</li>
+ *   <li>ban and unban: an admin;</li>
+ *   <li>delete another player's message (DeleteMessageRequest): a moderator or admin.</li>
  * </ul>
  */
 public final class Permissions {
@@ -65,6 +66,11 @@ public final class Permissions {
 
     /** Whether an actor may mute (or unmute) a player. */
     public boolean mayMute(boolean staff) {
+        return staff;
+    }
+
+    /** Whether an actor may delete other players' messages (its own it always may). */
+    public boolean mayDeleteOthersMessages(boolean staff) {
         return staff;
     }
 

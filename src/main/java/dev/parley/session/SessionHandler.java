@@ -164,7 +164,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
                     case DELETE_MESSAGE_REQUEST -> rooms.deleteMessage(session, (DeleteMessageRequest) message,
-                            Roles.moderates(session.roles()));
+                            moderation != null && moderation.mayDeleteOthersMessages(session));
                     case EDIT_MESSAGE_REQUEST -> rooms.editMessage(session, (EditMessageRequest) message);
                     default -> {
                         if (direct != null && DirectService.handles(type)) {

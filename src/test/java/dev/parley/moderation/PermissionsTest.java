@@ -45,6 +45,12 @@ class PermissionsTest {
     }
 
     @Test
+    void onlyStaffDeleteOthersMessages() {
+        assertThat(creatorsModerate.mayDeleteOthersMessages(true)).isTrue();
+        assertThat(creatorsModerate.mayDeleteOthersMessages(false)).isFalse();
+    }
+
+    @Test
     void onlyAdminsBan() {
         assertThat(creatorsModerate.isAdmin("ann", List.of("admin"))).isTrue();
         assertThat(creatorsModerate.isAdmin("root", List.of())).isTrue();

@@ -7,6 +7,8 @@ import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.DeleteMessageResponse;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
@@ -292,5 +294,22 @@ class ModerationFlowTest {
             assertThat(refused.getReason()).contains("until ");
         }
         assertThat(auditEntries(2)).extracting(AuditLog.Entry::role).containsExactly("admin", "moderator");
+    }
+
+    @Test
+    void staffByAdminsDeleteOthersMessagesPlainPlayersMayNot() throws Exception {
+        start(c -> { });
+        try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
+             TestClient boss = server.login("boss")) {
+            long room = roomWith(alice, bob);
+            boss.send(JoinRoomRequest.newBuilder().setRoomId(room).build());
+            assertThat(boss.expect(JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
+            bob.send(ChatRequest.newBuilder().setRoomId(room).setText("rude").build());
+            long seq = alice.expectSkipping(ChatNotify.class).getSeq();
+            alice.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).build());
+            assertThat(alice.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+            boss.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).setReason("rude").build());
+            assertThat(boss.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.OK);
+        }
     }
 }
