@@ -192,7 +192,7 @@ public final class ServerCommand implements Callable<Integer> {
     List<String> admins;
 
     @Option(names = "--creator-moderates", paramLabel = "on|off", arity = "1", converter = OnOffConverter.class,
-            description = "Whether the creator of an ad-hoc room may kick players from it (default: ${DEFAULT-VALUE}).")
+            description = "Whether the creator of an ad-hoc room may kick players from it and delete their messages in it (default: ${DEFAULT-VALUE}).")
     boolean creatorModerates;
 
     @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -131,9 +131,10 @@ public final class ModerationService {
                 .setClientMsgId(req.getClientMsgId()).setRetryAfterMs((int) Math.min(left, 0xFFFF_FFFFL)).build();
     }
 
-    /** Whether {@code a} may delete other players' messages (see {@link Permissions}). Any thread. */
-    public boolean mayDeleteOthersMessages(Actor a) {
-        return permissions.mayDeleteOthersMessages(permissions.isStaff(a.name(), a.roles()));
+    /** Whether {@code a} moderates a room, as the room decides it with its facts (see {@link Permissions}). Any thread. */
+    public Room.ModeratorRule moderatorRule(Actor a) {
+        boolean staff = permissions.isStaff(a.name(), a.roles());
+        return (permanent, byCreator) -> permissions.moderatesRoom(staff, permanent, byCreator);
     }
 
     /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
@@ -193,7 +194,7 @@ public final class ModerationService {
             return done(Result.PLAYER_NOT_FOUND, "no player " + target + " is online");
         }
         CompletableFuture<Room.Kicked> kicked = rooms.kick(roomId, player.playerId(), by.playerId(),
-                (permanent, byCreator) -> permissions.mayKick(by.staff(), permanent, byCreator));
+                (permanent, byCreator) -> permissions.moderatesRoom(by.staff(), permanent, byCreator));
         if (kicked == null) {
             return done(Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(roomId));
         }

@@ -11,11 +11,11 @@ import java.util.Set;
  * {@link #rolesOf}). Any thread.
  *
  * <ul>
- *   <li>kick: a moderator or admin, in any room; the creator of an ad-hoc (non-permanent) room
- *       in that room, while creators moderate;</li>
+ *   <li>kick, and delete another player's message (DeleteMessageRequest): a moderator or admin,
+ *       in any room; the creator of an ad-hoc (non-permanent) room in that room, while creators
+ *       moderate ({@code --creator-moderates});</li>
  *   <li>mute: a moderator or admin;</li>
- *   <li>ban and unban: an admin;</li>
- *   <li>delete another player's message (DeleteMessageRequest): a moderator or admin.</li>
+ *   <li>ban and unban: an admin.</li>
  * </ul>
  */
 public final class Permissions {
@@ -54,23 +54,18 @@ public final class Permissions {
     }
 
     /**
-     * Whether an actor may kick from a room.
+     * Whether an actor moderates a room: may kick from it and delete others' messages in it.
      *
      * @param staff         {@link #isStaff} of the actor
      * @param roomPermanent whether the room is permanent (creators have no say there)
      * @param isCreator     whether the actor created the room
      */
-    public boolean mayKick(boolean staff, boolean roomPermanent, boolean isCreator) {
+    public boolean moderatesRoom(boolean staff, boolean roomPermanent, boolean isCreator) {
         return staff || (creatorModerates && !roomPermanent && isCreator);
     }
 
     /** Whether an actor may mute (or unmute) a player. */
     public boolean mayMute(boolean staff) {
-        return staff;
-    }
-
-    /** Whether an actor may delete other players' messages (its own it always may). */
-    public boolean mayDeleteOthersMessages(boolean staff) {
         return staff;
     }
 

@@ -250,10 +250,12 @@ public final class Room {
      * MESSAGE_NOT_FOUND.
      *
      * @param by        who asks, shown as the event's sender ({0, label} for the server API)
-     * @param moderator a role that may delete anyone's message (never edit it)
+     * @param moderates whether {@code by} moderates this room: it may delete anyone's message here
+     *                  (never edit it)
      * @return the outcome: the event's seq, or why it was refused
      */
-    Published change(ChatKind kind, long targetSeq, String text, Member by, boolean moderator, ByteBufAllocator alloc) {
+    Published change(ChatKind kind, long targetSeq, String text, Member by, ModeratorRule moderates,
+                     ByteBufAllocator alloc) {
         assert onQueue();
         if (closed) {
             return new Published(0, Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));
@@ -277,7 +279,7 @@ public final class Room {
         if (edit && !author) {
             return new Published(0, Result.NOT_ALLOWED, "only its author may edit " + what);
         }
-        if (!edit && !author && !moderator) {
+        if (!edit && !author && !moderates.allows(permanent, creatorId != 0 && creatorId == by.getPlayerId())) {
             return new Published(0, Result.NOT_ALLOWED, "only its author or a moderator may delete " + what);
         }
         if (edit && now - target.getServerTimeMs() > context.editWindow().toMillis()) {
@@ -328,9 +330,17 @@ public final class Room {
         return null;
     }
 
-    /** Whether a kick from this room is allowed, given the room's facts (see moderation.Permissions). */
+    /**
+     * Whether the actor moderates this room (kicks, deletes others' messages), given the room's
+     * facts: the decision is moderation.Permissions', the facts are the room's.
+     */
     @FunctionalInterface
-    public interface KickRule {
+    public interface ModeratorRule {
+        /** Nobody moderates: only a message's author may delete it. */
+        ModeratorRule NOBODY = (permanent, byCreator) -> false;
+        /** The server itself (the API). */
+        ModeratorRule SERVER = (permanent, byCreator) -> true;
+
         boolean allows(boolean permanent, boolean byCreator);
     }
 
@@ -343,7 +353,7 @@ public final class Room {
      * every member, the kicked one too, sees {@code MemberLeftNotify}; the kicked player may
      * join again. The last member gone closes an ad-hoc room, as a leave does.
      */
-    Kicked kick(long targetId, long byId, KickRule rule) {
+    Kicked kick(long targetId, long byId, ModeratorRule rule) {
         assert onQueue();
         if (closed) {
             return new Kicked(Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));

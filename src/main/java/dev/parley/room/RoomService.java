@@ -210,11 +210,11 @@ public final class RoomService {
     }
 
     /**
-     * Deletes a message (DeleteMessageRequest): its author may, and {@code moderator} (a role
-     * that may delete anyone's) may. Answered with DeleteMessageResponse; see {@link Room#change}.
+     * Deletes a message (DeleteMessageRequest): its author may, and so may whoever {@code moderates}
+     * the room (staff; the creator of an ad-hoc room). Answered with DeleteMessageResponse; see {@link Room#change}.
      */
-    public void deleteMessage(RoomMember m, DeleteMessageRequest req, boolean moderator) {
-        changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_DELETE, "", moderator,
+    public void deleteMessage(RoomMember m, DeleteMessageRequest req, Room.ModeratorRule moderates) {
+        changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_DELETE, "", moderates,
                 (result, reason, seq) -> DeleteMessageResponse.newBuilder().setResult(result).setReason(reason)
                         .setSeq(seq).build());
     }
@@ -232,7 +232,8 @@ public final class RoomService {
             reply(m, ChatKind.CHAT_KIND_EDIT, answer, Result.INVALID_REQUEST, broken != null ? broken : filtered.refusal(), 0);
             return;
         }
-        changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_EDIT, filtered.text(), false, answer);
+        changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_EDIT, filtered.text(),
+                Room.ModeratorRule.NOBODY, answer);
     }
 
     /** Builds the response to an edit or delete. */
@@ -240,7 +241,7 @@ public final class RoomService {
         MessageLite of(Result result, String reason, long seq);
     }
 
-    private void changeMessage(RoomMember m, long roomId, long seq, ChatKind kind, String text, boolean moderator,
+    private void changeMessage(RoomMember m, long roomId, long seq, ChatKind kind, String text, Room.ModeratorRule moderates,
                                Answer answer) {
         Room room = resolve(m, roomId);
         if (room == null) {
@@ -249,7 +250,7 @@ public final class RoomService {
             return;
         }
         boolean queued = room.submit(() -> {
-            Room.Published p = room.change(kind, seq, text, m.member(), moderator, m.alloc());
+            Room.Published p = room.change(kind, seq, text, m.member(), moderates, m.alloc());
             reply(m, kind, answer, p.result(), p.reason() == null ? "" : p.reason(), p.seq());
         });
         if (!queued) {
@@ -276,7 +277,8 @@ public final class RoomService {
     public CompletableFuture<Room.Published> deleteAsServer(long roomId, long seq, String label) {
         Member by = Member.newBuilder().setPlayerId(0).setName(label).build();
         return onRoom(roomId, room -> {
-            Room.Published p = room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by, true, ByteBufAllocator.DEFAULT);
+            Room.Published p = room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by, Room.ModeratorRule.SERVER,
+                    ByteBufAllocator.DEFAULT);
             context.metrics().messageChange(kindTag(ChatKind.CHAT_KIND_DELETE), p.result());
             return p;
         });
@@ -333,7 +335,7 @@ public final class RoomService {
      * Kicks player {@code targetId} from room {@code roomId} if {@code rule} allows {@code byId}
      * to (see {@link Room#kick}); null when there is no such room. Any thread.
      */
-    public CompletableFuture<Room.Kicked> kick(long roomId, long targetId, long byId, Room.KickRule rule) {
+    public CompletableFuture<Room.Kicked> kick(long roomId, long targetId, long byId, Room.ModeratorRule rule) {
         return onRoom(roomId, room -> room.kick(targetId, byId, rule));
     }
 

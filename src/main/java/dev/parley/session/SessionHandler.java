@@ -24,6 +24,7 @@ import dev.parley.protocol.pb.MsgType;
 import dev.parley.protocol.pb.PingRequest;
 import dev.parley.protocol.pb.PongResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.room.Room;
 import dev.parley.room.RoomService;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -164,7 +165,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
                     case DELETE_MESSAGE_REQUEST -> rooms.deleteMessage(session, (DeleteMessageRequest) message,
-                            moderation != null && moderation.mayDeleteOthersMessages(session));
+                            moderation == null ? Room.ModeratorRule.NOBODY : moderation.moderatorRule(session));
                     case EDIT_MESSAGE_REQUEST -> rooms.editMessage(session, (EditMessageRequest) message);
                     default -> {
                         if (direct != null && DirectService.handles(type)) {

@@ -247,9 +247,9 @@ class RoomServiceTest {
         editing.editMessage(mod, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("x").build());
         assertThat(only(mod, EditMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
         DeleteMessageRequest delete = DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(seq).build();
-        editing.deleteMessage(mod, delete, false);
+        editing.deleteMessage(mod, delete, Room.ModeratorRule.NOBODY);
         assertThat(only(mod, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
-        editing.deleteMessage(mod, delete, true);
+        editing.deleteMessage(mod, delete, Room.ModeratorRule.SERVER);
         List<MessageLite> got = received(mod);
         assertThat(got).hasSize(2);
         ChatNotify event = (ChatNotify) got.get(0);
@@ -257,6 +257,40 @@ class RoomServiceTest {
         assertThat(event.getTargetSeq()).isEqualTo(seq);
         assertThat(event.getSender()).isEqualTo(mod.member());
         assertThat(((DeleteMessageResponse) got.get(1)).getSeq()).isEqualTo(event.getSeq());
+    }
+
+    @Test
+    void theRoomTellsTheModeratorRuleWhetherTheDeleterCreatedIt() {
+        ClientSession alice = player("alice");
+        ClientSession bob = player("bob");
+        long id = create(alice, "alice's room");
+        join(bob, id);
+        received(alice);
+        rooms.chat(bob, ChatRequest.newBuilder().setText("bob's words").build(), 0);
+        long seq = only(alice, ChatNotify.class).getSeq();
+        received(bob);
+        Room.ModeratorRule creatorsModerateAdHocRooms = (permanent, byCreator) -> !permanent && byCreator;
+
+        rooms.deleteMessage(bob, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(seq).build(),
+                creatorsModerateAdHocRooms); // bob's own: always
+        assertThat(received(bob)).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(DeleteMessageResponse.class,
+                r -> assertThat(r.getResult()).isEqualTo(Result.OK)));
+        received(alice);
+        rooms.chat(bob, ChatRequest.newBuilder().setText("more words").build(), 0);
+        long second = only(alice, ChatNotify.class).getSeq();
+        received(bob);
+        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(second).build(),
+                creatorsModerateAdHocRooms);
+        assertThat(received(alice)).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(DeleteMessageResponse.class,
+                r -> assertThat(r.getResult()).isEqualTo(Result.OK)));
+        received(bob); // the delete event
+
+        rooms.chat(alice, ChatRequest.newBuilder().setText("alice's words").build(), 0);
+        long third = only(bob, ChatNotify.class).getSeq();
+        received(alice);
+        rooms.deleteMessage(bob, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(third).build(),
+                creatorsModerateAdHocRooms); // bob did not create the room
+        assertThat(only(bob, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
     }
 
     private Result editResult(ClientSession s) {
@@ -274,7 +308,7 @@ class RoomServiceTest {
         assertThat(only(alice, EditMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
         rooms.editMessage(alice, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("").build());
         assertThat(only(alice, EditMessageResponse.class).getResult()).isEqualTo(Result.INVALID_REQUEST);
-        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id + 1).setSeq(seq).build(), true);
+        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id + 1).setSeq(seq).build(), Room.ModeratorRule.SERVER);
         assertThat(only(alice, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
     }
 

@@ -297,19 +297,29 @@ class ModerationFlowTest {
     }
 
     @Test
-    void staffByAdminsDeleteOthersMessagesPlainPlayersMayNot() throws Exception {
+    void staffByAdminsAndTheRoomsCreatorDeleteOthersMessagesPlainPlayersMayNot() throws Exception {
         start(c -> { });
         try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
              TestClient boss = server.login("boss")) {
             long room = roomWith(alice, bob);
             boss.send(JoinRoomRequest.newBuilder().setRoomId(room).build());
             assertThat(boss.expect(JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
-            bob.send(ChatRequest.newBuilder().setRoomId(room).setText("rude").build());
-            long seq = alice.expectSkipping(ChatNotify.class).getSeq();
-            alice.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).build());
-            assertThat(alice.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+            // bob is a plain player who did not create the room: not the creator alice's message
+            alice.send(ChatRequest.newBuilder().setRoomId(room).setText("rude").build());
+            long seq = bob.expectSkipping(ChatNotify.class).getSeq();
+            bob.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).build());
+            assertThat(bob.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
             boss.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).setReason("rude").build());
             assertThat(boss.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.OK);
+            // the creator of an ad-hoc room moderates it (--creator-moderates, default on)
+            bob.send(ChatRequest.newBuilder().setRoomId(room).setText("also rude").build());
+            ChatNotify also;
+            do {
+                also = alice.expectSkipping(ChatNotify.class); // past the delete event of "rude"
+            } while (!also.getText().equals("also rude"));
+            long bobs = also.getSeq();
+            alice.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(bobs).build());
+            assertThat(alice.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.OK);
         }
     }
 }
