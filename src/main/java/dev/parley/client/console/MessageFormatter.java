@@ -164,7 +164,8 @@ public final class MessageFormatter {
         } else {
             shown = line;
         }
-        return "[" + tag + "] " + shown;
+        // the seq last, where it disturbs reading least: /edit SEQ and /delete SEQ name it
+        return "[" + tag + "] " + shown + (m.getSeq() == 0 ? "" : "  (msg " + id(m.getSeq()) + ")");
     }
 
     /**

@@ -216,7 +216,7 @@ class ConsoleClientSessionTest {
         Matcher m = Pattern.compile("Created room Solo Room #(\\d+) ").matcher(text);
         assertThat(m.find()).as(text).isTrue();
         String room = "Solo Room #" + m.group(1);
-        assertThat(text.replaceAll("\\(id \\d+", "(id N")).isEqualTo(String.join("\n",
+        assertThat(String.join("\n", solo.lines()).replaceAll("\\(id \\d+", "(id N") + "\n").isEqualTo(String.join("\n",
                 "Logged in as solo (id N). Type /help for commands.",
                 "Created room " + room + " (1/" + ROOM_MAX + "). Type to chat, /leave to leave.",
                 "--- members ---",

@@ -40,9 +40,17 @@ final class ConsoleSession {
         return exit.get(10, TimeUnit.SECONDS);
     }
 
-    /** The output lines so far. */
+    /**
+     * The output lines so far, chat lines without their {@code (msg SEQ)} suffix: sessions compare
+     * what was said and in which order; MessageFormatterTest checks the suffix itself.
+     */
     List<String> lines() {
-        return Arrays.asList(out.text().split("\n"));
+        return Arrays.stream(out.text().split("\n")).map(ConsoleSession::withoutSeq).toList();
+    }
+
+    /** {@code line} without the {@code (msg SEQ)} a chat line ends with. */
+    static String withoutSeq(String line) {
+        return line.replaceAll("  \\(msg \\d+\\)$", "");
     }
 
     /** The output lines from the first one equal to {@code first} on. */

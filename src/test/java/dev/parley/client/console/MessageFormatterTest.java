@@ -47,9 +47,9 @@ class MessageFormatterTest {
     @Test
     void chatShowsRoomSenderAndText() {
         ChatNotify chat = ChatNotify.newBuilder().setRoomId(12).setSeq(1).setSender(ALICE).setText("hello").build();
-        assertThat(MessageFormatter.format(chat, aliceInTestRoom())).containsExactly("[TestRoom #12] Alice: hello");
+        assertThat(MessageFormatter.format(chat, aliceInTestRoom())).containsExactly("[TestRoom #12] Alice: hello  (msg 1)");
         // a room the client has not entered is shown by id
-        assertThat(MessageFormatter.format(chat, new ClientState())).containsExactly("[#12] Alice: hello");
+        assertThat(MessageFormatter.format(chat, new ClientState())).containsExactly("[#12] Alice: hello  (msg 1)");
     }
 
     @Test
@@ -128,15 +128,15 @@ class MessageFormatterTest {
                 "- Alice (id 5)",
                 "- Bob (id 6)",
                 "--- recent ---",
-                "[TestRoom #12] Alice: earlier",
-                "[TestRoom #12] Bob: just now\uFFFD",
+                "[TestRoom #12] Alice: earlier  (msg 7)",
+                "[TestRoom #12] Bob: just now\uFFFD  (msg 8)",
                 "---------------");
     }
 
     @Test
     void historyIsABlockInSeqOrderWithItsCount() {
         assertThat(MessageFormatter.history(TEST_ROOM, List.of(chat(12, 3, ALICE, "one"), chat(12, 4, BOB, "two"))))
-                .containsExactly("--- history (2) ---", "[TestRoom #12] Alice: one", "[TestRoom #12] Bob: two",
+                .containsExactly("--- history (2) ---", "[TestRoom #12] Alice: one  (msg 3)", "[TestRoom #12] Bob: two  (msg 4)",
                         "---------------");
         assertThat(MessageFormatter.history(TEST_ROOM, List.of())).containsExactly("No messages in TestRoom #12 yet.");
     }
@@ -164,23 +164,23 @@ class MessageFormatterTest {
     void editsAndDeletesAreShownAsSuchLiveAndInHistory() {
         ChatNotify edit = chat(12, 9, member(7, "Alice"), "new text").toBuilder()
                 .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_EDIT).setTargetSeq(7).build();
-        assertThat(MessageFormatter.chat(edit, "TestRoom")).isEqualTo("[TestRoom #12] (edited #7) Alice: new text");
+        assertThat(MessageFormatter.chat(edit, "TestRoom")).isEqualTo("[TestRoom #12] (edited #7) Alice: new text  (msg 9)");
         ChatNotify delete = chat(12, 10, member(8, "Mod"), "").toBuilder()
                 .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_DELETE).setTargetSeq(7).build();
-        assertThat(MessageFormatter.chat(delete, "TestRoom")).isEqualTo("[TestRoom #12] (deleted #7 by Mod)");
+        assertThat(MessageFormatter.chat(delete, "TestRoom")).isEqualTo("[TestRoom #12] (deleted #7 by Mod)  (msg 10)");
         ChatNotify edited = edit.toBuilder().setSeq(7).build();
-        assertThat(MessageFormatter.chat(edited, "TestRoom")).isEqualTo("[TestRoom #12] (edited) Alice: new text");
+        assertThat(MessageFormatter.chat(edited, "TestRoom")).isEqualTo("[TestRoom #12] (edited) Alice: new text  (msg 7)");
         ChatNotify tombstone = delete.toBuilder().setSeq(7).setSender(member(7, "Alice")).build();
-        assertThat(MessageFormatter.chat(tombstone, "TestRoom")).isEqualTo("[TestRoom #12] (deleted message of Alice)");
+        assertThat(MessageFormatter.chat(tombstone, "TestRoom")).isEqualTo("[TestRoom #12] (deleted message of Alice)  (msg 7)");
     }
 
     @Test
     void aSystemMessageIsMarkedApartFromPlayerChat() {
         ChatNotify system = chat(12, 9, member(0, "Server"), "restart in 5 minutes").toBuilder()
                 .setKind(dev.parley.protocol.pb.ChatKind.CHAT_KIND_SYSTEM).build();
-        assertThat(MessageFormatter.chat(system, "TestRoom")).isEqualTo("[TestRoom #12] *** Server: restart in 5 minutes ***");
+        assertThat(MessageFormatter.chat(system, "TestRoom")).isEqualTo("[TestRoom #12] *** Server: restart in 5 minutes ***  (msg 9)");
         assertThat(MessageFormatter.chat(chat(12, 10, member(7, "Server"), "hi"), "TestRoom"))
-                .isEqualTo("[TestRoom #12] Server: hi");
+                .isEqualTo("[TestRoom #12] Server: hi  (msg 10)");
     }
 
     @Test
