@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders server messages as console lines: {@code [TestRoom #12] Alice: hello} for chat,
+ * Renders server messages as console lines: {@code [TestRoom #12] Alice: hello  (msg 7)} for chat,
  * {@code * Bob joined TestRoom} for membership notices, {@code ! ROOM_FULL: reason} for every
  * refusal; a room's recent messages under its member list when the client enters it. Text that came from other users is made printable first, so a chat line cannot move
  * the cursor or recolour the terminal.
@@ -142,7 +142,8 @@ public final class MessageFormatter {
     }
 
     /**
-     * {@code [TestRoom #12] Alice: hello}; {@code [#12] ...} when the room's name is unknown (null).
+     * {@code [TestRoom #12] Alice: hello  (msg 7)}: room name and id, sender, text, and last the seq
+     * that /edit and /delete take (none for seq 0); {@code [#12] ...} when the room's name is unknown.
      * A system message (from the server, not a player) is marked so no player can look like it:
      * {@code [TestRoom #12] *** Server: restart in 5 minutes ***}. Edits and deletes (docs/protocol.md,
      * Edits and deletes): the event {@code [TestRoom #12] (edited #7) Alice: new text} or
