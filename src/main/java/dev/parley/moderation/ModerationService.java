@@ -137,6 +137,16 @@ public final class ModerationService {
         return (permanent, byCreator) -> permissions.moderatesRoom(staff, permanent, byCreator);
     }
 
+    /**
+     * Audits {@code a}'s deletes of other players' messages (action message.delete), like a kick.
+     * Any thread; what it returns runs on a room's queue and does not block.
+     */
+    public RoomService.DeleteAudit deleteAudit(Actor a) {
+        return (roomId, seq, author, reason) -> audit(moderator(a), "message.delete",
+                "room " + Long.toUnsignedString(roomId) + " seq " + Long.toUnsignedString(seq) + " (author " + author + ")",
+                reason);
+    }
+
     /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
     public String loginRefusal(long playerId) {
         Bans.Ban ban = bans.active(playerId);
