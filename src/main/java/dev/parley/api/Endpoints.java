@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The server API's endpoints (docs/api.md): rooms, their members, online players, system
  * messages, permanent rooms, the blocked-words reload, the audit log, and moderation (kick, mute,
- * ban, unban through moderation.ModerationService). Each state change is
+ * ban, unban, players' roles through moderation.ModerationService). Each state change is
  * written to the {@link AuditLog} as role "api" with the key's id.
  *
  * <p>Thread: the admin port's handler threads. Room state is read and changed on the room's job
@@ -82,7 +82,9 @@ public final class Endpoints {
                 new Route("POST", "/api/v1/players/{name}/kick", this::kick),
                 new Route("POST", "/api/v1/players/{name}/mute", this::mute),
                 new Route("POST", "/api/v1/players/{name}/ban", this::ban),
-                new Route("DELETE", "/api/v1/players/{name}/ban", this::unban));
+                new Route("DELETE", "/api/v1/players/{name}/ban", this::unban),
+                new Route("GET", "/api/v1/players/{name}/roles", this::roles),
+                new Route("PUT", "/api/v1/players/{name}/roles", this::setRoles));
     }
 
     private Reply listRooms(Call call) {
@@ -299,15 +301,42 @@ public final class Endpoints {
         return moderated(b.moderation().unban(ModerationService.Moderator.api(call.keyId()), name(call)));
     }
 
+    private Reply roles(Call call) throws Exception {
+        ModerationService.Roles r = get(b.moderation().roles(name(call)));
+        succeeded(r.outcome());
+        return Reply.ok(Map.of("name", Names.normalise(name(call)), "roles", r.roles()));
+    }
+
+    /** Gives a player exactly the roles of {@code {"roles": [...]}} (moderator, admin; [] = none). */
+    private Reply setRoles(Call call) throws Exception {
+        JsonNode list = call.body().isObject() ? call.body().get("roles") : null;
+        if (list == null || !list.isArray()) {
+            throw ApiException.badRequest("roles must be a list of role names, e.g. [\"moderator\"]");
+        }
+        List<String> roles = new ArrayList<>();
+        for (JsonNode r : list) {
+            if (!r.isTextual()) {
+                throw ApiException.badRequest("roles must be a list of strings");
+            }
+            roles.add(r.textValue());
+        }
+        return moderated(b.moderation().setRoles(ModerationService.Moderator.api(call.keyId()), name(call), roles));
+    }
+
     /** A moderation action's outcome as HTTP: 200, or 404 / 400 / 503 with the reason. */
     private static Reply moderated(CompletableFuture<ModerationService.Outcome> f) throws InterruptedException {
-        ModerationService.Outcome o = get(f);
-        return switch (o.result()) {
-            case OK -> Reply.ok(Map.of("result", "OK"));
+        succeeded(get(f));
+        return Reply.ok(Map.of("result", "OK"));
+    }
+
+    /** Returns when {@code o} is OK; else throws its HTTP error: 404 / 400 / 503 with the reason. */
+    private static void succeeded(ModerationService.Outcome o) {
+        switch (o.result()) {
+            case OK -> { }
             case PLAYER_NOT_FOUND, ROOM_NOT_FOUND, NOT_IN_ROOM -> throw ApiException.notFound(o.reason());
             case INVALID_REQUEST -> throw ApiException.badRequest(o.reason());
             default -> throw ApiException.busy(o.reason());
-        };
+        }
     }
 
     private static String name(Call call) {

@@ -27,11 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
@@ -66,6 +70,7 @@ public final class ModerationService {
     }
 
     private final Permissions permissions;
+    private final RoleGrants grants;
     private final Bans bans;
     private final Mutes mutes;
     private final RoomService rooms;
@@ -75,10 +80,14 @@ public final class ModerationService {
     /** The last queued store write: each next one runs after it (guarded by this). */
     private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
-    /** @param blocking where the database is used (look-ups, writes) */
-    public ModerationService(Permissions permissions, Bans bans, Mutes mutes, RoomService rooms, Presence presence,
-                             Stores stores, Executor blocking) {
+    /**
+     * @param grants   the roles given through the server API: the ones {@code permissions} consults
+     * @param blocking where the database is used (look-ups, writes)
+     */
+    public ModerationService(Permissions permissions, RoleGrants grants, Bans bans, Mutes mutes, RoomService rooms,
+                             Presence presence, Stores stores, Executor blocking) {
         this.permissions = permissions;
+        this.grants = grants;
         this.bans = bans;
         this.mutes = mutes;
         this.rooms = rooms;
@@ -133,8 +142,18 @@ public final class ModerationService {
 
     /** Whether {@code a} moderates a room, as the room decides it with its facts (see {@link Permissions}). Any thread. */
     public Room.ModeratorRule moderatorRule(Actor a) {
-        boolean staff = permissions.isStaff(a.name(), a.roles());
+        boolean staff = permissions.isStaff(a.name(), permissions.roles(a.playerId(), a.roles()));
         return (permanent, byCreator) -> permissions.moderatesRoom(staff, permanent, byCreator);
+    }
+
+    /**
+     * Audits {@code a}'s deletes of other players' messages (action message.delete), like a kick.
+     * Any thread; what it returns runs on a room's queue and does not block.
+     */
+    public RoomService.DeleteAudit deleteAudit(Actor a) {
+        return (roomId, seq, author, reason) -> audit(moderator(a), "message.delete",
+                "room " + Long.toUnsignedString(roomId) + " seq " + Long.toUnsignedString(seq) + " (author " + author + ")",
+                reason);
     }
 
     /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
@@ -161,8 +180,9 @@ public final class ModerationService {
     }
 
     private Moderator moderator(Actor a) {
-        return new Moderator(a.name(), permissions.rolesOf(a.name(), a.roles()), a.playerId(),
-                permissions.isStaff(a.name(), a.roles()), permissions.isAdmin(a.name(), a.roles()));
+        Collection<String> roles = permissions.roles(a.playerId(), a.roles());
+        return new Moderator(a.name(), permissions.rolesOf(a.name(), roles), a.playerId(),
+                permissions.isStaff(a.name(), roles), permissions.isAdmin(a.name(), roles));
     }
 
     private void kick(Actor a, KickRequest r) {
@@ -301,6 +321,50 @@ public final class ModerationService {
         });
     }
 
+    /** A player's roles given through the server API (sorted), or why they cannot be told. */
+    public record Roles(Outcome outcome, List<String> roles) {
+    }
+
+    /**
+     * Gives the player {@code name} (online or not) exactly the roles {@code roles} (moderator,
+     * admin; empty = none), on top of its token's and {@code --admins}: in force at once, stored
+     * and audited. Any thread.
+     */
+    public CompletableFuture<Outcome> setRoles(Moderator by, String name, Collection<String> roles) {
+        if (!permissions.mayBan(by.admin())) {
+            return done(Result.NOT_ALLOWED, "giving roles needs the admin role");
+        }
+        String target = Names.normalise(name);
+        String invalid = invalid(target, "");
+        if (invalid == null) {
+            invalid = Permissions.invalidGrant(roles);
+        }
+        if (invalid != null) {
+            return done(Result.INVALID_REQUEST, invalid);
+        }
+        List<String> sorted = List.copyOf(new TreeSet<>(roles));
+        return withPlayer(target, playerId -> {
+            grants.set(playerId, sorted);
+            store(s -> s.setRoles(playerId, sorted));
+            audit(by, "roles", target, sorted.isEmpty() ? "none" : String.join(",", sorted));
+            return Outcome.OK;
+        });
+    }
+
+    /** The roles given to the player {@code name} through the server API. Any thread. */
+    public CompletableFuture<Roles> roles(String name) {
+        String target = Names.normalise(name);
+        String invalid = invalid(target, "");
+        if (invalid != null) {
+            return CompletableFuture.completedFuture(new Roles(new Outcome(Result.INVALID_REQUEST, invalid), List.of()));
+        }
+        AtomicReference<List<String>> found = new AtomicReference<>(List.of());
+        return withPlayer(target, playerId -> {
+            found.set(List.copyOf(new TreeSet<>(grants.of(playerId))));
+            return Outcome.OK;
+        }).thenApply(o -> new Roles(o, found.get()));
+    }
+
     /**
      * Applies {@code found} to the id of the player named {@code name}: at once when it is online,
      * else after looking its account up on the blocking pool (and then on that thread). A name
@@ -346,10 +410,10 @@ public final class ModerationService {
             try {
                 w.to(stores.moderation());
             } catch (SQLException | RuntimeException e) {
-                log.warn("Storing a ban or mute failed (in force until a restart): {}", e.toString());
+                log.warn("Storing a ban, mute or role failed (in force until a restart): {}", e.toString());
             }
         }, blocking).exceptionally(e -> {
-            log.warn("A ban or mute was not stored (in force until a restart): {}", e.toString());
+            log.warn("A ban, mute or role was not stored (in force until a restart): {}", e.toString());
             return null;
         });
     }

@@ -1,21 +1,24 @@
 package dev.parley.moderation;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one place that decides who may moderate: pure functions of the actor's roles and, for a
  * kick, of the room. Roles come from the login token's roles claim ({@code moderator},
- * {@code admin}); {@code --admins} adds {@code admin} to named password accounts (see
- * {@link #rolesOf}). Any thread.
+ * {@code admin}), from the server API ({@code PUT /api/v1/players/{name}/roles}, held in
+ * {@link RoleGrants}; merged by {@link #roles}); {@code --admins} adds {@code admin} to named
+ * password accounts (see {@link #rolesOf}). Any thread.
  *
  * <ul>
  *   <li>kick, and delete another player's message (DeleteMessageRequest): a moderator or admin,
  *       in any room; the creator of an ad-hoc (non-permanent) room in that room, while creators
  *       moderate ({@code --creator-moderates});</li>
  *   <li>mute: a moderator or admin;</li>
- *   <li>ban and unban: an admin.</li>
+ *   <li>ban and unban, and giving roles: an admin.</li>
  * </ul>
  */
 public final class Permissions {
@@ -23,16 +26,52 @@ public final class Permissions {
     public static final String MODERATOR = "moderator";
     public static final String ADMIN = "admin";
 
+    /** The roles the server API may give a player. */
+    public static final Set<String> GRANTABLE = Set.of(MODERATOR, ADMIN);
+
     private final Set<String> admins;
     private final boolean creatorModerates;
+    private final RoleGrants grants;
+
+    /** Without roles given through the server API. */
+    public Permissions(Collection<String> admins, boolean creatorModerates) {
+        this(admins, creatorModerates, new RoleGrants());
+    }
 
     /**
      * @param admins           names (any case) of accounts that are admins whatever their token says
      * @param creatorModerates whether the creator of an ad-hoc room may kick in it
+     * @param grants           the roles given through the server API
      */
-    public Permissions(Collection<String> admins, boolean creatorModerates) {
+    public Permissions(Collection<String> admins, boolean creatorModerates, RoleGrants grants) {
         this.admins = Set.copyOf(admins.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
         this.creatorModerates = creatorModerates;
+        this.grants = grants;
+    }
+
+    /**
+     * The roles a player holds now: its token's and those given to it through the server API
+     * (looked up on each decision, so a change applies at once). {@code --admins} is added by the
+     * checks below, by name.
+     */
+    public Collection<String> roles(long playerId, Collection<String> tokenRoles) {
+        Set<String> granted = grants.of(playerId);
+        if (granted.isEmpty()) {
+            return tokenRoles;
+        }
+        Set<String> all = new HashSet<>(tokenRoles);
+        all.addAll(granted);
+        return all;
+    }
+
+    /** Why {@code roles} cannot be given through the server API, or null. */
+    public static String invalidGrant(Collection<String> roles) {
+        for (String r : roles) {
+            if (!GRANTABLE.contains(r)) {
+                return "role '" + r + "' is not one of " + new TreeSet<>(GRANTABLE);
+            }
+        }
+        return null;
     }
 
     /** Whether the player named {@code name} with the token roles {@code roles} is staff (moderator or admin). */
@@ -69,7 +108,7 @@ public final class Permissions {
         return staff;
     }
 
-    /** Whether an actor may ban (or unban) a player. */
+    /** Whether an actor may ban (or unban) a player, or give it roles. */
     public boolean mayBan(boolean admin) {
         return admin;
     }

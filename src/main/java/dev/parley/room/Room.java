@@ -292,16 +292,20 @@ public final class Room {
         if (refusal != null) {
             return new Published(0, Result.SERVER_BUSY, refusal);
         }
-        if (!author) {
-            // a moderation action (the server API audits its own; a moderator's delete is logged here)
-            log.info("moderation: {} (id {}) deleted {} by {} (id {})", by.getName(), by.getPlayerId(), what,
-                    target.getSender().getName(), target.getSender().getPlayerId());
-        }
-        return new Published(sequence.last(), Result.OK, null);
+        // another's message deleted is a moderation action: the caller audits it, naming the author
+        return new Published(sequence.last(), Result.OK, null, author ? null : target.getSender().getName());
     }
 
-    /** What became of a message the server posted: its seq when {@code result} is OK, else the reason. */
-    public record Published(long seq, Result result, String reason) {
+    /**
+     * What became of a message the server posted: its seq when {@code result} is OK, else the reason.
+     *
+     * @param othersAuthor for a delete of another player's message (a moderation action): that
+     *                     message's author; null otherwise
+     */
+    public record Published(long seq, Result result, String reason, String othersAuthor) {
+        Published(long seq, Result result, String reason) {
+            this(seq, result, reason, null);
+        }
     }
 
     /**

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -212,11 +213,31 @@ public final class RoomService {
     /**
      * Deletes a message (DeleteMessageRequest): its author may, and so may whoever {@code moderates}
      * the room (staff; the creator of an ad-hoc room). Answered with DeleteMessageResponse; see {@link Room#change}.
+     *
+     * @param audit told of each delete of another player's message (a moderation action)
      */
-    public void deleteMessage(RoomMember m, DeleteMessageRequest req, Room.ModeratorRule moderates) {
+    public void deleteMessage(RoomMember m, DeleteMessageRequest req, Room.ModeratorRule moderates, DeleteAudit audit) {
         changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_DELETE, "", moderates,
                 (result, reason, seq) -> DeleteMessageResponse.newBuilder().setResult(result).setReason(reason)
-                        .setSeq(seq).build());
+                        .setSeq(seq).build(),
+                p -> {
+                    if (p.result() == Result.OK && p.othersAuthor() != null) {
+                        audit.deleted(req.getRoomId(), req.getSeq(), p.othersAuthor(), req.getReason());
+                    }
+                });
+    }
+
+    /**
+     * Told that a player deleted another player's message (a moderation action), on the room's
+     * queue: must not block (AuditLog stores on its own executor).
+     */
+    @FunctionalInterface
+    public interface DeleteAudit {
+        /** Nothing is audited (no moderation configured). */
+        DeleteAudit NONE = (roomId, seq, author, reason) -> { };
+
+        /** Message {@code seq} of room {@code roomId}, written by {@code author}, was deleted, giving {@code reason}. */
+        void deleted(long roomId, long seq, String author, String reason);
     }
 
     /**
@@ -233,7 +254,7 @@ public final class RoomService {
             return;
         }
         changeMessage(m, req.getRoomId(), req.getSeq(), ChatKind.CHAT_KIND_EDIT, filtered.text(),
-                Room.ModeratorRule.NOBODY, answer);
+                Room.ModeratorRule.NOBODY, answer, p -> { });
     }
 
     /** Builds the response to an edit or delete. */
@@ -242,7 +263,7 @@ public final class RoomService {
     }
 
     private void changeMessage(RoomMember m, long roomId, long seq, ChatKind kind, String text, Room.ModeratorRule moderates,
-                               Answer answer) {
+                               Answer answer, Consumer<Room.Published> done) {
         Room room = resolve(m, roomId);
         if (room == null) {
             String why = named(m, roomId);
@@ -252,6 +273,7 @@ public final class RoomService {
         boolean queued = room.submit(() -> {
             Room.Published p = room.change(kind, seq, text, m.member(), moderates, m.alloc());
             reply(m, kind, answer, p.result(), p.reason() == null ? "" : p.reason(), p.seq());
+            done.accept(p);
         });
         if (!queued) {
             reply(m, kind, answer, Result.SERVER_BUSY, "the server is shutting down", 0);

@@ -26,6 +26,7 @@ import dev.parley.moderation.Bans;
 import dev.parley.moderation.ModerationService;
 import dev.parley.moderation.Mutes;
 import dev.parley.moderation.Permissions;
+import dev.parley.moderation.RoleGrants;
 import dev.parley.room.PermanentRooms;
 import dev.parley.room.RoomContext;
 import dev.parley.room.RoomDirectory;
@@ -311,8 +312,10 @@ public final class ParleyServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         bans.load(store.activeBans(now));
         mutes.load(store.activeMutes(now));
-        return new ModerationService(new Permissions(config.admins(), config.creatorModerates()), bans, mutes, rooms,
-                presence, new ModerationService.Stores(store, accounts, audit), blocking);
+        RoleGrants grants = new RoleGrants();
+        grants.load(store.playerRoles());
+        return new ModerationService(new Permissions(config.admins(), config.creatorModerates(), grants), grants, bans,
+                mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit), blocking);
     }
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */

@@ -165,7 +165,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     case LEAVE_ROOM_REQUEST -> rooms.leave(session, (LeaveRoomRequest) message);
                     case HISTORY_REQUEST -> rooms.history(session, (HistoryRequest) message);
                     case DELETE_MESSAGE_REQUEST -> rooms.deleteMessage(session, (DeleteMessageRequest) message,
-                            moderation == null ? Room.ModeratorRule.NOBODY : moderation.moderatorRule(session));
+                            moderation == null ? Room.ModeratorRule.NOBODY : moderation.moderatorRule(session),
+                            moderation == null ? RoomService.DeleteAudit.NONE : moderation.deleteAudit(session));
                     case EDIT_MESSAGE_REQUEST -> rooms.editMessage(session, (EditMessageRequest) message);
                     default -> {
                         if (direct != null && DirectService.handles(type)) {

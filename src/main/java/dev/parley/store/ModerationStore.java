@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -25,6 +26,10 @@ public final class ModerationStore {
 
     /** A mute of a player in a room (0 = everywhere) until {@code untilMs}. */
     public record Mute(long playerId, long roomId, long untilMs, String reason, String by) {
+    }
+
+    /** A role given to a player through the server API. */
+    public record PlayerRole(long playerId, String role) {
     }
 
     private final Database db;
@@ -110,6 +115,33 @@ public final class ModerationStore {
         return out;
     }
 
+    /** Replaces the roles given to {@code playerId} (empty = none), in one transaction. */
+    public void setRoles(long playerId, Collection<String> roles) throws SQLException {
+        inTransaction(c -> {
+            delete(c, "DELETE FROM player_role WHERE player_id = ?", playerId);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO player_role (player_id, role) VALUES (?, ?)")) {
+                for (String role : roles) {
+                    ps.setLong(1, playerId);
+                    ps.setString(2, role);
+                    ps.executeUpdate();
+                }
+            }
+        });
+    }
+
+    /** Every role given to a player. */
+    public List<PlayerRole> playerRoles() throws SQLException {
+        List<PlayerRole> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT player_id, role FROM player_role");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new PlayerRole(rs.getLong(1), rs.getString(2)));
+            }
+        }
+        return out;
+    }
+
     /** Sets the parameters of an insert. */
     @FunctionalInterface
     private interface Row {
@@ -118,14 +150,27 @@ public final class ModerationStore {
 
     /** Deletes the row {@code keys} name and inserts its replacement, in one transaction (portable: no upsert). */
     private void replace(String delete, long[] keys, String insert, Row row) throws SQLException {
+        inTransaction(c -> {
+            delete(c, delete, keys);
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                row.set(ps);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Work done on one connection, committed together. */
+    @FunctionalInterface
+    private interface Work {
+        void on(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed, or rolled back when it throws. */
+    private void inTransaction(Work work) throws SQLException {
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                delete(c, delete, keys);
-                try (PreparedStatement ps = c.prepareStatement(insert)) {
-                    row.set(ps);
-                    ps.executeUpdate();
-                }
+                work.on(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

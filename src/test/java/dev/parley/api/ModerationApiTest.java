@@ -1,14 +1,20 @@
 package dev.parley.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.pb.BanRequest;
+import dev.parley.protocol.pb.BanResponse;
 import dev.parley.protocol.pb.ChatRequest;
 import dev.parley.protocol.pb.CreateRoomRequest;
 import dev.parley.protocol.pb.CreateRoomResponse;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.JoinRoomRequest;
 import dev.parley.protocol.pb.JoinRoomResponse;
+import dev.parley.protocol.pb.KickRequest;
+import dev.parley.protocol.pb.KickResponse;
 import dev.parley.protocol.pb.MemberJoinedNotify;
 import dev.parley.protocol.pb.MemberLeftNotify;
+import dev.parley.protocol.pb.MuteRequest;
+import dev.parley.protocol.pb.MuteResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.testing.LeakCheckExtension;
 import dev.parley.testing.TestClient;
@@ -27,7 +33,7 @@ import static dev.parley.api.ServerApiTest.call;
 import static dev.parley.api.ServerApiTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Kick, mute, ban and unban through the server API, against a real server and real clients over loopback. */
+/** Kick, mute, ban, unban and players' roles through the server API, against a real server and real clients over loopback. */
 @ExtendWith(LeakCheckExtension.class)
 class ModerationApiTest {
 
@@ -78,6 +84,66 @@ class ModerationApiTest {
                 assertThat(e.get("role").asText()).isEqualTo("api");
             }
             assertThat(actions).containsExactly("unban", "ban", "mute", "kick");
+        }
+    }
+
+    private static Result kick(TestClient by, long room, String name) {
+        by.send(KickRequest.newBuilder().setRoomId(room).setName(name).build());
+        return by.expectSkipping(KickResponse.class).getResult();
+    }
+
+    private static Result mute(TestClient by, String name) {
+        by.send(MuteRequest.newBuilder().setName(name).setDurationS(60).build());
+        return by.expectSkipping(MuteResponse.class).getResult();
+    }
+
+    @Test
+    void rolesGivenThroughTheApiApplyAtOnceAreTakenAwayAuditedAndOutliveARestart() throws Exception {
+        long room;
+        try (TestServer s = ServerApiTest.startIn(dir, c -> c.rateLimit(0)); TestClient carol = s.login("carol");
+             TestClient bob = s.login("bob"); TestClient alice = s.login("alice")) {
+            alice.send(CreateRoomRequest.newBuilder().setName("den").build());
+            room = alice.expect(CreateRoomResponse.class).getRoom().getRoomId();
+            bob.send(JoinRoomRequest.newBuilder().setRoomId(room).build());
+            assertThat(bob.expect(JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
+            assertThat(kick(carol, room, "bob")).isEqualTo(Result.NOT_ALLOWED);
+
+            assertError(call(s, "PUT", "/api/v1/players/carol/roles", KEY, "{\"roles\": [\"owner\"]}"), 400, "bad_request");
+            assertError(call(s, "PUT", "/api/v1/players/carol/roles", KEY, "{\"roles\": \"moderator\"}"), 400, "bad_request");
+            assertError(call(s, "PUT", "/api/v1/players/nobody/roles", KEY, "{\"roles\": []}"), 404, "not_found");
+            assertThat(json(call(s, "GET", "/api/v1/players/carol/roles", KEY, null)).get("roles")).isEmpty();
+            assertThat(call(s, "PUT", "/api/v1/players/carol/roles", KEY, "{\"roles\": [\"moderator\"]}").statusCode())
+                    .isEqualTo(200);
+            JsonNode roles = json(call(s, "GET", "/api/v1/players/carol/roles", KEY, null));
+            assertThat(roles.get("name").asText()).isEqualTo("carol");
+            assertThat(roles.get("roles").toString()).isEqualTo("[\"moderator\"]");
+            // carol is online: her session's next decisions see the role, no new login needed
+            assertThat(kick(carol, room, "bob")).isEqualTo(Result.OK);
+            assertThat(mute(carol, "bob")).isEqualTo(Result.OK);
+            bob.send(BanRequest.newBuilder().setName("alice").build());
+            assertThat(bob.expectSkipping(BanResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+
+            assertThat(call(s, "PUT", "/api/v1/players/carol/roles", KEY, "{\"roles\": []}").statusCode()).isEqualTo(200);
+            assertThat(mute(carol, "bob")).isEqualTo(Result.NOT_ALLOWED);
+            assertThat(call(s, "PUT", "/api/v1/players/carol/roles", KEY, "{\"roles\": [\"moderator\"]}").statusCode())
+                    .isEqualTo(200);
+
+            JsonNode audit = json(call(s, "GET", "/api/v1/audit", KEY, null));
+            List<String> given = new ArrayList<>();
+            for (JsonNode e : audit.get("entries")) {
+                if (e.get("action").asText().equals("roles")) {
+                    assertThat(e.get("target").asText()).isEqualTo("carol");
+                    given.add(e.get("reason").asText());
+                }
+            }
+            assertThat(given).containsExactly("moderator", "none", "moderator");
+        }
+        // the role is stored (one write after the other, on the blocking pool): it outlives a restart
+        try (TestServer s = ServerApiTest.startIn(dir, c -> c.rateLimit(0)); TestClient carol = s.login("carol");
+             TestClient bob = s.login("bob")) {
+            assertThat(json(call(s, "GET", "/api/v1/players/carol/roles", KEY, null)).get("roles").toString())
+                    .isEqualTo("[\"moderator\"]");
+            assertThat(mute(carol, "bob")).isEqualTo(Result.OK);
         }
     }
 }

@@ -52,4 +52,20 @@ class PermissionsTest {
         assertThat(creatorsModerate.mayBan(true)).isTrue();
         assertThat(creatorsModerate.mayBan(false)).isFalse();
     }
+
+    @Test
+    void rolesGivenThroughTheApiAddToTheTokensForThatPlayerOnlyAndOnlyModeratorOrAdminMayBeGiven() {
+        RoleGrants grants = new RoleGrants();
+        Permissions p = new Permissions(List.of(), true, grants);
+        assertThat(p.isStaff("carol", p.roles(7, List.of()))).isFalse();
+        grants.set(7, List.of("moderator"));
+        assertThat(p.isStaff("carol", p.roles(7, List.of()))).isTrue();
+        assertThat(p.isAdmin("carol", p.roles(7, List.of()))).isFalse();
+        assertThat(p.roles(7, List.of("admin"))).containsExactlyInAnyOrder("admin", "moderator");
+        assertThat(p.isStaff("dave", p.roles(8, List.of()))).as("another player").isFalse();
+        grants.set(7, List.of());
+        assertThat(p.isStaff("carol", p.roles(7, List.of()))).isFalse();
+        assertThat(Permissions.invalidGrant(List.of("moderator", "admin"))).isNull();
+        assertThat(Permissions.invalidGrant(List.of("moderator", "owner"))).contains("owner");
+    }
 }

@@ -247,9 +247,9 @@ class RoomServiceTest {
         editing.editMessage(mod, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("x").build());
         assertThat(only(mod, EditMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
         DeleteMessageRequest delete = DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(seq).build();
-        editing.deleteMessage(mod, delete, Room.ModeratorRule.NOBODY);
+        editing.deleteMessage(mod, delete, Room.ModeratorRule.NOBODY, RoomService.DeleteAudit.NONE);
         assertThat(only(mod, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
-        editing.deleteMessage(mod, delete, Room.ModeratorRule.SERVER);
+        editing.deleteMessage(mod, delete, Room.ModeratorRule.SERVER, RoomService.DeleteAudit.NONE);
         List<MessageLite> got = received(mod);
         assertThat(got).hasSize(2);
         ChatNotify event = (ChatNotify) got.get(0);
@@ -260,7 +260,7 @@ class RoomServiceTest {
     }
 
     @Test
-    void theRoomTellsTheModeratorRuleWhetherTheDeleterCreatedIt() {
+    void theRoomTellsTheModeratorRuleWhetherTheDeleterCreatedItAndOnlyDeletesOfOthersAreAudited() {
         ClientSession alice = player("alice");
         ClientSession bob = player("bob");
         long id = create(alice, "alice's room");
@@ -270,17 +270,20 @@ class RoomServiceTest {
         long seq = only(alice, ChatNotify.class).getSeq();
         received(bob);
         Room.ModeratorRule creatorsModerateAdHocRooms = (permanent, byCreator) -> !permanent && byCreator;
+        List<String> audited = new ArrayList<>();
+        RoomService.DeleteAudit audit = (roomId, s, author, reason) -> audited.add(roomId + "/" + s + " " + author + ": " + reason);
 
         rooms.deleteMessage(bob, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(seq).build(),
-                creatorsModerateAdHocRooms); // bob's own: always
+                creatorsModerateAdHocRooms, audit); // bob's own: always, and no moderation action
         assertThat(received(bob)).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(DeleteMessageResponse.class,
                 r -> assertThat(r.getResult()).isEqualTo(Result.OK)));
         received(alice);
         rooms.chat(bob, ChatRequest.newBuilder().setText("more words").build(), 0);
         long second = only(alice, ChatNotify.class).getSeq();
         received(bob);
-        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(second).build(),
-                creatorsModerateAdHocRooms);
+        assertThat(audited).isEmpty();
+        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(second).setReason("no").build(),
+                creatorsModerateAdHocRooms, audit);
         assertThat(received(alice)).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(DeleteMessageResponse.class,
                 r -> assertThat(r.getResult()).isEqualTo(Result.OK)));
         received(bob); // the delete event
@@ -289,8 +292,9 @@ class RoomServiceTest {
         long third = only(bob, ChatNotify.class).getSeq();
         received(alice);
         rooms.deleteMessage(bob, DeleteMessageRequest.newBuilder().setRoomId(id).setSeq(third).build(),
-                creatorsModerateAdHocRooms); // bob did not create the room
+                creatorsModerateAdHocRooms, audit); // bob did not create the room
         assertThat(only(bob, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
+        assertThat(audited).containsExactly(id + "/" + second + " bob: no");
     }
 
     private Result editResult(ClientSession s) {
@@ -308,7 +312,8 @@ class RoomServiceTest {
         assertThat(only(alice, EditMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
         rooms.editMessage(alice, EditMessageRequest.newBuilder().setRoomId(id).setSeq(seq).setText("").build());
         assertThat(only(alice, EditMessageResponse.class).getResult()).isEqualTo(Result.INVALID_REQUEST);
-        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id + 1).setSeq(seq).build(), Room.ModeratorRule.SERVER);
+        rooms.deleteMessage(alice, DeleteMessageRequest.newBuilder().setRoomId(id + 1).setSeq(seq).build(), Room.ModeratorRule.SERVER,
+                RoomService.DeleteAudit.NONE);
         assertThat(only(alice, DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_IN_ROOM);
     }
 

@@ -297,16 +297,19 @@ class ModerationFlowTest {
     }
 
     @Test
-    void staffByAdminsAndTheRoomsCreatorDeleteOthersMessagesPlainPlayersMayNot() throws Exception {
+    void staffByAdminsAndTheRoomsCreatorDeleteOthersMessagesPlainPlayersMayNotAndItIsAudited() throws Exception {
         start(c -> { });
+        long room;
+        long seq;
+        long bobs;
         try (TestClient alice = server.login("alice"); TestClient bob = server.login("bob");
              TestClient boss = server.login("boss")) {
-            long room = roomWith(alice, bob);
+            room = roomWith(alice, bob);
             boss.send(JoinRoomRequest.newBuilder().setRoomId(room).build());
             assertThat(boss.expect(JoinRoomResponse.class).getResult()).isEqualTo(Result.OK);
             // bob is a plain player who did not create the room: not the creator alice's message
             alice.send(ChatRequest.newBuilder().setRoomId(room).setText("rude").build());
-            long seq = bob.expectSkipping(ChatNotify.class).getSeq();
+            seq = bob.expectSkipping(ChatNotify.class).getSeq();
             bob.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).build());
             assertThat(bob.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.NOT_ALLOWED);
             boss.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(seq).setReason("rude").build());
@@ -317,9 +320,27 @@ class ModerationFlowTest {
             do {
                 also = alice.expectSkipping(ChatNotify.class); // past the delete event of "rude"
             } while (!also.getText().equals("also rude"));
-            long bobs = also.getSeq();
+            bobs = also.getSeq();
             alice.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(bobs).build());
             assertThat(alice.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.OK);
+            // an author deleting its own message is no moderation action: not audited
+            boss.send(ChatRequest.newBuilder().setRoomId(room).setText("oops").build());
+            ChatNotify oops;
+            do {
+                oops = boss.expectSkipping(ChatNotify.class);
+            } while (!oops.getText().equals("oops"));
+            boss.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(oops.getSeq()).build());
+            assertThat(boss.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.OK);
         }
+        List<AuditLog.Entry> entries = auditEntries(2);
+        assertThat(entries).extracting(AuditLog.Entry::action).containsExactly("message.delete", "message.delete");
+        assertThat(entries).extracting(AuditLog.Entry::actor).containsExactlyInAnyOrder("alice", "boss");
+        AuditLog.Entry byBoss = entries.stream().filter(e -> e.actor().equals("boss")).findFirst().orElseThrow();
+        assertThat(byBoss.role()).isEqualTo("admin");
+        assertThat(byBoss.target()).isEqualTo("room " + room + " seq " + seq + " (author alice)");
+        assertThat(byBoss.reason()).isEqualTo("rude");
+        AuditLog.Entry byCreator = entries.stream().filter(e -> e.actor().equals("alice")).findFirst().orElseThrow();
+        assertThat(byCreator.role()).isEqualTo("player");
+        assertThat(byCreator.target()).isEqualTo("room " + room + " seq " + bobs + " (author bob)");
     }
 }

@@ -4,12 +4,14 @@ import dev.parley.testing.BackendContract;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bans and mutes on one database: one per player (and room), replaced by a newer one, lifted by
- * an unban or unmute, read back only while in force, and still there when reopened.
+ * an unban or unmute, read back only while in force, and still there when reopened; players' roles
+ * given through the API, replaced as a whole.
  */
 abstract class ModerationStoreContract extends BackendContract {
 
@@ -49,6 +51,23 @@ abstract class ModerationStoreContract extends BackendContract {
                     new ModerationStore.Mute(1, 7, 8_000, "longer", "boss"));
             store.unmute(1, 0);
             assertThat(store.activeMutes(1_000)).extracting(ModerationStore.Mute::roomId).containsExactly(7L);
+        }
+    }
+
+    @Test
+    void playerRolesAreReplacedAsAWholeAndOutliveAReopen() throws SQLException {
+        try (Database db = openDatabase()) {
+            ModerationStore store = new ModerationStore(db);
+            store.setRoles(1, List.of("moderator", "admin"));
+            store.setRoles(2, List.of("admin"));
+            store.setRoles(2, List.of("moderator"));
+            store.setRoles(3, List.of("admin"));
+            store.setRoles(3, List.of());
+        }
+        try (Database db = openDatabase()) {
+            assertThat(new ModerationStore(db).playerRoles()).containsExactlyInAnyOrder(
+                    new ModerationStore.PlayerRole(1, "moderator"), new ModerationStore.PlayerRole(1, "admin"),
+                    new ModerationStore.PlayerRole(2, "moderator"));
         }
     }
 }
