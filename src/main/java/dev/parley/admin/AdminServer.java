@@ -65,42 +65,21 @@ public final class AdminServer implements AutoCloseable {
     /** What keeps the server from taking players now; called on the admin thread. */
     @FunctionalInterface
     public interface Readiness {
-        /** Always ready. */
-        Readiness ALWAYS = () -> Map.of();
-
         /** Why not ready, by check (e.g. "database" -> "unreachable"); empty when ready. May block briefly. */
         Map<String, String> problems();
     }
 
-    /**
-     * @param health the fields of the health document (status is added)
-     */
-    public AdminServer(String host, int port, PrometheusMeterRegistry registry,
-                       Supplier<Map<String, Object>> health) throws IOException {
-        this(host, port, registry, health, Readiness.ALWAYS);
-    }
-
-    /**
-     * @param health    the fields of the health documents (status is added)
-     * @param readiness the checks of {@code /health/ready} besides shutting down
-     */
+    /** Plain HTTP, no server API. */
     public AdminServer(String host, int port, PrometheusMeterRegistry registry,
                        Supplier<Map<String, Object>> health, Readiness readiness) throws IOException {
-        this(host, port, registry, health, readiness, null);
+        this(host, port, registry, health, readiness, null, null);
     }
 
     /**
      * @param health    the fields of the health documents (status is added)
      * @param readiness the checks of {@code /health/ready} besides shutting down
      * @param https     serve HTTPS with this configuration; null = plain HTTP
-     */
-    public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
-                       Readiness readiness, HttpsConfigurator https) throws IOException {
-        this(host, port, registry, health, readiness, https, null);
-    }
-
-    /**
-     * @param api serves {@code /api/...} (the server API, package api); null = nothing there
+     * @param api       serves {@code /api/...} (the server API, package api); null = nothing there
      */
     public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Map<String, Object>> health,
                        Readiness readiness, HttpsConfigurator https, HttpHandler api) throws IOException {

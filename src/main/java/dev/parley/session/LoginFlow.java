@@ -62,17 +62,15 @@ public final class LoginFlow {
     /** Null without moderation: no one is banned. */
     private final ModerationService moderation;
 
+    /** Logins without direct messages and moderation: tests of the session layer. */
     public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin) {
-        this(logins, presence, metrics, duplicateLogin, null);
+        this(logins, presence, metrics, duplicateLogin, null, null);
     }
 
-    /** @param direct loads each login's conversations and block list before it is answered */
-    public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin,
-                     DirectService direct) {
-        this(logins, presence, metrics, duplicateLogin, direct, null);
-    }
-
-    /** @param moderation refuses the logins of banned players (checked in memory, on the loop) */
+    /**
+     * @param direct     loads each login's conversations and block list before it is answered
+     * @param moderation refuses the logins of banned players (checked in memory, on the loop)
+     */
     public LoginFlow(LoginService logins, Presence presence, ServerMetrics metrics, DuplicateLogin duplicateLogin,
                      DirectService direct, ModerationService moderation) {
         this.moderation = moderation;

@@ -22,21 +22,16 @@ public final class Sessions {
     /** Null without moderation: its requests get INVALID_REQUEST, no one is muted. */
     private final ModerationService moderation;
 
-    /** Sessions of a server without direct messages (their requests get INVALID_REQUEST) that never goes away: tests of the session layer. */
+    /** Sessions without direct messages and moderation that never go away: tests of the session layer. */
     public Sessions(LoginFlow logins, RoomService rooms, ServerMetrics metrics, SessionPolicies policies) {
-        this(logins, rooms, null, metrics, policies, new GoingAway());
+        this(logins, rooms, null, null, metrics, policies, new GoingAway());
     }
 
     /**
-     * @param direct    direct messages, or null: their requests get INVALID_REQUEST
-     * @param goingAway begun by the server's shutdown drain
+     * @param direct     direct messages, or null: their requests get INVALID_REQUEST
+     * @param moderation kicks, mutes and the mute check of chat, or null: their requests get INVALID_REQUEST
+     * @param goingAway  begun by the server's shutdown drain
      */
-    public Sessions(LoginFlow logins, RoomService rooms, DirectService direct, ServerMetrics metrics,
-                    SessionPolicies policies, GoingAway goingAway) {
-        this(logins, rooms, direct, null, metrics, policies, goingAway);
-    }
-
-    /** @param moderation kicks, mutes and the mute check of chat, or null: their requests get INVALID_REQUEST */
     public Sessions(LoginFlow logins, RoomService rooms, DirectService direct, ModerationService moderation,
                     ServerMetrics metrics, SessionPolicies policies, GoingAway goingAway) {
         this.moderation = moderation;
