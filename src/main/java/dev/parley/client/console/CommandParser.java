@@ -38,6 +38,7 @@ final class CommandParser {
             "  /unban NAME                  lift NAME's ban (admins)",
             "  /edit SEQ TEXT replace the text of your message SEQ in the current room (soon after sending it)",
             "  /delete SEQ    delete your message SEQ in the current room (moderators: anyone's)",
+            "                 (SEQ: the number in the (msg SEQ) a chat line ends with)",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
