@@ -171,7 +171,7 @@ public final class ReconnectStorm implements AutoCloseable {
         dropNanos = dropped;
         retries.set(0);
         for (StormClient c : players) {
-            c.channel.close();
+            c.drop();
         }
         for (StormClient a : anchors) {
             chatOn(a, 0);

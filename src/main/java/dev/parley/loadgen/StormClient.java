@@ -40,6 +40,15 @@ final class StormClient {
         this.room = room;
     }
 
+    /** Drops the current connection: nothing it still delivers counts as received. */
+    void drop() {
+        Channel ch = channel;
+        channel = null;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
     /** Sends {@code request}; completes with the first {@code responseType} message, or fails on an error or close. */
     <T extends MessageLite> CompletableFuture<T> request(MessageLite request, Class<T> responseType) {
         return reply.request(channel, request, responseType, "connection closed");
@@ -113,7 +122,11 @@ final class StormClient {
         return new SimpleChannelInboundHandler<>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, MessageLite msg) {
-                onMessage(msg);
+                // A dropped connection may still deliver what its last read brought in: a real drop
+                // loses that, and the return must get it back from the server, not from here.
+                if (ctx.channel() == channel) {
+                    onMessage(msg);
+                }
             }
 
             @Override
