@@ -177,6 +177,16 @@ public final class ServerCommand implements Callable<Integer> {
                     + "/api answers 404.")
     Path apiKeyFile;
 
+    @Option(names = "--cluster-redis", paramLabel = "URI",
+            description = "Cluster mode (docs/SCALING.md): share rooms, presence and each room's numbering with the "
+                    + "other nodes through this Redis, e.g. redis://127.0.0.1:6379. Needs --db-url of a PostgreSQL "
+                    + "database that all nodes share. Default: none (a single node).")
+    String clusterRedis;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's name in the cluster, unique among running nodes (default: generated at start).")
+    String nodeId;
+
     @Option(names = "--blocked-words-file", paramLabel = "FILE",
             description = "Blocked words, one per line (# comments); matched as whole words regardless of case and "
                     + "look-alike letters. Reload it with POST /api/v1/blocked-words/reload.")
@@ -404,6 +414,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .tokenHmacSecretFile(tokenHmacSecretFile).tokenJwksFile(tokenJwksFile).tokenIssuer(tokenIssuer)
                 .tokenAudience(tokenAudience).passwordLogin(passwordLogin).sessionTtl(sessionTtl)
                 .sessionKeyFile(sessionKeyFile)
+                .clusterRedis(clusterRedis).nodeId(nodeId)
                 .build();
     }
 

@@ -34,7 +34,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                            Storage storage, Blocking blocking, ChatLogSettings chatLog, History history,
                            Admin admin, Duration statsInterval, Logins logins, DbBreaker dbBreaker,
                            Duration drain, Tls tls, Identity identity,
-                           WebSocket webSocket, Api api, Content content, Moderation moderation) {
+                           WebSocket webSocket, Api api, Content content, Moderation moderation, Cluster cluster) {
 
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(10);
     /** Long enough for a load balancer to see the server not ready and for clients to hear of it. */
@@ -62,6 +62,12 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(moderation, "moderation");
+        Objects.requireNonNull(cluster, "cluster");
+        require(!cluster.enabled() || storage.external() && storage.dbUrl().startsWith("jdbc:postgresql:"),
+                "cluster-redis needs a shared database: give --db-url jdbc:postgresql://... (the embedded H2 "
+                        + "database belongs to one node)");
+        require(!cluster.enabled() || connections.duplicateLogin() == DuplicateLogin.REPLACE,
+                "cluster-redis supports duplicate-login replace only (a login on another node takes the session over)");
         require(statsInterval != null && !statsInterval.isNegative(), "stats-interval must not be negative");
         require(drain != null && !drain.isNegative() && drain.compareTo(MAX_DRAIN) <= 0,
                 "drain must be within 0.." + MAX_DRAIN.toMinutes() + "m");
@@ -469,6 +475,30 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
     }
 
     /**
+     * Cluster mode (docs/SCALING.md): several nodes share rooms, presence and each room's numbering
+     * through Redis.
+     *
+     * @param redisUri {@code redis://host:port} of the shared Redis; null = single node (the default)
+     * @param nodeId   this node's name in the cluster, unique among the running nodes; null = generated
+     */
+    public record Cluster(String redisUri, String nodeId) {
+        public static final String DEFAULT_REDIS_URI = null;
+
+        public Cluster {
+            if (redisUri != null && !redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+                throw new IllegalArgumentException("cluster-redis must be a redis:// or rediss:// URI, e.g. redis://127.0.0.1:6379");
+            }
+            if (nodeId != null && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("node-id must be 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+        }
+
+        public boolean enabled() {
+            return redisUri != null;
+        }
+    }
+
+    /**
      * TLS on the client port, the WebSocket listener and the admin port (README, TLS).
      *
      * @param cert           PEM certificate chain, leaf first; null = none
@@ -642,6 +672,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
         private List<String> wsAllowedOrigins = List.of();
         private List<String> admins = List.of();
         private boolean creatorModerates = Moderation.DEFAULT_CREATOR_MODERATES;
+        private String clusterRedis = Cluster.DEFAULT_REDIS_URI;
+        private String nodeId;
 
         private Builder() {
         }
@@ -651,7 +683,7 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     .blocking(c.blocking).chatLog(c.chatLog).history(c.history).admin(c.admin)
                     .statsInterval(c.statsInterval).logins(c.logins).dbBreaker(c.dbBreaker).drain(c.drain).tls(c.tls).identity(c.identity)
                     .webSocket(c.webSocket)
-                    .api(c.api).content(c.content).moderation(c.moderation);
+                    .api(c.api).content(c.content).moderation(c.moderation).cluster(c.cluster);
         }
 
         public ServerConfig build() {
@@ -679,7 +711,8 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
                     new WebSocket(wsHost == null ? host : wsHost, wsPort, wsAllowedOrigins),
                     new Api(apiKeyFile),
                     new Content(blockedWordsFile, blockedWordsMode),
-                    new Moderation(admins, creatorModerates));
+                    new Moderation(admins, creatorModerates),
+                    new Cluster(clusterRedis, nodeId));
 
         }
 
@@ -787,6 +820,20 @@ public record ServerConfig(Network network, Connections connections, Rooms rooms
 
         public Builder creatorModerates(boolean v) {
             creatorModerates = v;
+            return this;
+        }
+
+        public Builder cluster(Cluster c) {
+            return clusterRedis(c.redisUri()).nodeId(c.nodeId());
+        }
+
+        public Builder clusterRedis(String v) {
+            clusterRedis = v;
+            return this;
+        }
+
+        public Builder nodeId(String v) {
+            nodeId = v;
             return this;
         }
 
