@@ -93,6 +93,8 @@ public final class Room {
     private boolean filling;
     /** Cluster: requests that wait for the replica to load. */
     private List<Runnable> waiting;
+    /** Cluster: why the replica could not load, for the requests that waited for it. */
+    private String loadFailure;
 
     /** Written on the job queue, read by room listings on any thread. */
     private volatile int memberCount;
@@ -184,9 +186,13 @@ public final class Room {
      * the room's seq when this node subscribed), and the members of the other nodes. Messages
      * that arrived meanwhile are delivered, then the waiting requests run.
      */
-    public void activate(RoomHistory loaded, long lastSeq, Map<Long, Member> others) {
+    public void activate(RoomHistory loaded, long lastSeq, Map<Long, Member> others, List<ChatNotify> unstored) {
         assert onQueue();
         history = loaded;
+        for (ChatNotify m : unstored) {
+            // numbered by a node that may have died before storing them: stored here too (idempotent)
+            context.chatLog().append(loaded.stored(), m, null);
+        }
         deliveredSeq = lastSeq;
         seen = lastSeq;
         remote.clear();
@@ -199,6 +205,38 @@ public final class Room {
             job.run();
         }
         closeIfUnused();
+    }
+
+    /**
+     * Job queue. A replica could not load (Redis or the database unreachable): the waiting
+     * requests are refused with {@code reason}, and the next request makes a new replica.
+     */
+    public void loadFailed(String reason) {
+        assert onQueue();
+        closed = true;
+        loadFailure = reason;
+        link.closed();
+        context.directory().remove(this);
+        context.metrics().roomRemoved();
+        List<Runnable> queued = waiting;
+        waiting = null;
+        for (Runnable job : queued) {
+            job.run();
+        }
+    }
+
+    /**
+     * Job queue. The cluster numbers this room up to {@code clusterLast} (read after Redis came
+     * back): what this replica missed meanwhile is filled.
+     */
+    public void resync(long clusterLast) {
+        assert onQueue();
+        if (closed || filling || clusterLast <= seen) {
+            return;
+        }
+        filling = true;
+        long before = clusterLast + 1;
+        link.fill(seen, before).whenComplete((found, failure) -> submit(() -> filled(before, found, failure)));
     }
 
     /** Job queue. A replica nobody here uses (it answered a read or a server call) stops listening. */
@@ -231,10 +269,11 @@ public final class Room {
      */
     void join(RoomMember m, JoinRoomRequest req) {
         assert onQueue();
-        Result refusal = closed ? Result.ROOM_NOT_FOUND
+        Result refusal = loadFailure != null ? Result.SERVER_BUSY : closed ? Result.ROOM_NOT_FOUND
                 : members.size() + remote.size() >= maxMembers ? Result.ROOM_FULL : null;
         if (refusal != null) {
-            String why = refusal == Result.ROOM_FULL ? this + " is full (" + maxMembers + ")" : "no room " + id;
+            String why = refusal == Result.ROOM_FULL ? this + " is full (" + maxMembers + ")"
+                    : loadFailure != null ? loadFailure : "no room " + id;
             m.loop().execute(() -> {
                 m.rooms().left(this);
                 m.send(RoomService.joinFailed(refusal, why));
@@ -677,7 +716,7 @@ public final class Room {
     }
 
     /** Job queue only. The seq of the last accepted message. */
-    long lastSeq() {
+    public long lastSeq() {
         assert onQueue();
         return link != null ? seen : sequence.last();
     }

@@ -17,6 +17,10 @@ import dev.parley.chatlog.ChatLog;
 import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.cluster.ClusterRoomDirectory;
+import dev.parley.cluster.NodeIdentity;
+import dev.parley.cluster.RedisLink;
+import dev.parley.cluster.StaticNodeIdentity;
 import dev.parley.content.BlockedWords;
 import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
@@ -189,6 +193,11 @@ public final class ParleyServer implements AutoCloseable {
             ThreadPoolExecutor directWriter = resources.add("direct-message writer", new ThreadPoolExecutor(1, 1,
                     30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(DirectService.DEFAULT_WRITE_QUEUE),
                     new DefaultThreadFactory("parley-direct")), ParleyServer::stopBlocking);
+            // cluster mode: released after the event loops, whose rooms tell the cluster their members left
+            ServerConfig.Cluster cluster = config.cluster();
+            RedisLink redis = !cluster.enabled() ? null
+                    : resources.add("cluster Redis", RedisLink.connect(cluster.redisUri()), RedisLink::close);
+            NodeIdentity node = redis == null ? null : StaticNodeIdentity.register(redis, cluster.nodeId());
             bossGroup = resources.add("accept loop", new MultiThreadIoEventLoopGroup(1,
                     new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
             ioGroup = resources.add("I/O loops", new MultiThreadIoEventLoopGroup(network.effectiveIoThreads(),
@@ -196,13 +205,19 @@ public final class ParleyServer implements AutoCloseable {
             ServerConfig.Rooms roomConfig = config.rooms();
             ServerConfig.Connections connections = config.connections();
             RoomStore roomStore = new RoomStore(database);
-            RoomDirectory directory = new LocalRoomDirectory(
-                    new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
+            RoomIdAllocator roomIds = new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK);
+            RoomDirectory directory = redis == null ? new LocalRoomDirectory(roomIds)
+                    : new ClusterRoomDirectory(redis, node, roomIds);
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
             RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
                     roomConfig.dedupWindow(), System::currentTimeMillis, roomConfig.editWindow());
+            if (directory instanceof ClusterRoomDirectory shared) {
+                resources.add("cluster rooms", shared, ClusterRoomDirectory::close)
+                        .start(roomContext, ioGroup, interactiveReads, blocking);
+                log.info("cluster node {} on {}", node.nodeId(), cluster.redisUri());
+            }
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             BlockedWords blockedWords = blockedWords(config.content());
