@@ -208,6 +208,12 @@ public final class ClusterPresence implements Presence {
         });
     }
 
+    /** Completes once the Redis steps queued so far for {@code name} have run (tests). */
+    CompletableFuture<Void> settled(String name) {
+        CompletableFuture<Void> tail = queues.get(AccountStore.nameKey(name));
+        return tail == null ? CompletableFuture.completedFuture(null) : tail;
+    }
+
     private CompletionStage<?> releaseStep(String key) {
         if (local.find(key) != null) {
             return CompletableFuture.completedFuture(null); // a newer connection of this node holds the name
