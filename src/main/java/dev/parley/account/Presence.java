@@ -22,8 +22,20 @@ public interface Presence {
     /** {@code player} went offline; does nothing if another connection holds {@code name} by now. */
     void release(String name, OnlinePlayer player);
 
-    /** The connection that holds {@code name}, or null when the name is offline. */
+    /** The connection that holds {@code name} on this node, or null when the name is offline here. */
     OnlinePlayer find(String name);
+
+    /**
+     * The connection of player {@code playerId}, named {@code name}, wherever it is connected, or
+     * null when it is offline: what a sender delivers through (a direct message, a ban). On one
+     * node that is {@link #find}; in a cluster it may be a proxy for a connection on another node,
+     * and finding it may wait for the cluster (a bounded round trip): call it where blocking is
+     * allowed (the direct-message writer, the blocking pool), not on an event loop.
+     */
+    default OnlinePlayer reach(String name, long playerId) {
+        OnlinePlayer player = find(name);
+        return player != null && player.playerId() == playerId ? player : null;
+    }
 
     /** The players online on this node now (a snapshot for listings, e.g. the server API). */
     java.util.Collection<OnlinePlayer> players();

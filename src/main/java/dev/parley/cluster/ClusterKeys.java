@@ -12,6 +12,18 @@ public final class ClusterKeys {
     private ClusterKeys() {
     }
 
+    /**
+     * Stands for the node or room id in the key templates handed to Lua scripts (e.g.
+     * {@code nodePlayers(ID_MARK)}, {@link #roomMembersTemplate()}): a script that finds ids in
+     * Redis (the sweep of dead nodes) fills them in, so every name is still spelled only here.
+     */
+    static final String ID_MARK = "<id>";
+
+    /** Counter: the last node lease epoch handed out (one INCR per node registration). */
+    public static String epoch() {
+        return PREFIX + "epoch";
+    }
+
     /** Hash: node id → its lease epoch, for every registered node (what the sweep walks). */
     public static String nodes() {
         return PREFIX + "nodes";
@@ -59,25 +71,35 @@ public final class ClusterKeys {
 
     /** String: the room's last seq. */
     public static String roomSeq(long roomId) {
-        return PREFIX + tag(roomId) + ":seq";
+        return room(Long.toUnsignedString(roomId), ":seq");
     }
 
     /** Stream: the room's latest messages, with stream id {@code seq-0}. */
     public static String roomLog(long roomId) {
-        return PREFIX + tag(roomId) + ":log";
+        return room(Long.toUnsignedString(roomId), ":log");
     }
 
     /** Hash: player id → {@code nodeId} + Member bytes, the room's members on every node. */
     public static String roomMembers(long roomId) {
-        return PREFIX + tag(roomId) + ":members";
+        return room(Long.toUnsignedString(roomId), ":members");
     }
 
     /** Channel: the room's messages and member events. */
     public static String roomChannel(long roomId) {
-        return PREFIX + tag(roomId) + ":events";
+        return room(Long.toUnsignedString(roomId), ":events");
     }
 
-    private static String tag(long roomId) {
-        return "{r" + Long.toUnsignedString(roomId) + "}";
+    /** {@link #roomMembers} with {@link #ID_MARK} for the room id. */
+    static String roomMembersTemplate() {
+        return room(ID_MARK, ":members");
+    }
+
+    /** {@link #roomChannel} with {@link #ID_MARK} for the room id. */
+    static String roomChannelTemplate() {
+        return room(ID_MARK, ":events");
+    }
+
+    private static String room(String roomId, String suffix) {
+        return PREFIX + "{r" + roomId + "}" + suffix;
     }
 }

@@ -180,8 +180,8 @@ public final class DirectService {
                         MsgType.DIRECT_MESSAGE_REQUEST, cmid));
                 return;
             }
-            OnlinePlayer online = presence.find(recipient.name());
-            boolean live = online != null && online.playerId() == recipient.id();
+            OnlinePlayer online = presence.reach(recipient.name(), recipient.id());
+            boolean live = online != null;
             DirectStore.Sent sent = writes.messages().send(me.getPlayerId(), recipient.id(), r.getText(), cmid,
                     System.currentTimeMillis(), live);
             DirectMessageNotify notify = DirectMessageNotify.newBuilder().setSender(me)

@@ -291,8 +291,10 @@ public final class ModerationService {
             store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), reason,
                     by.name()), bans.now()));
             audit(by, "ban", target + (ban.permanent() ? " permanently" : " for " + seconds + " s"), reason);
-            OnlinePlayer online = presence.find(target);
-            if (online != null && online.playerId() == playerId) {
+            // here on the blocking pool, or on the caller's thread when the player is connected to this node:
+            // reach waits for the cluster only in the first case
+            OnlinePlayer online = presence.reach(target, playerId);
+            if (online != null) {
                 online.disconnect(Result.BANNED, ban.describe());
             }
             return Outcome.OK;

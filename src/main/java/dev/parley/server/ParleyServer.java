@@ -15,6 +15,7 @@ import dev.parley.api.Endpoints;
 import dev.parley.chatlog.BatchedChatLog;
 import dev.parley.chatlog.ChatLog;
 import dev.parley.chatlog.ChatLogSettings;
+import dev.parley.cluster.ClusterNode;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
 import dev.parley.cluster.ClusterRoomDirectory;
@@ -130,7 +131,9 @@ public final class ParleyServer implements AutoCloseable {
     private final ChatLog chatLog;
     private final ChannelGroup channels = new DefaultChannelGroup("parley-sessions", GlobalEventExecutor.INSTANCE);
     private final RoomService rooms;
-    private final Presence presence = new LocalPresence();
+    private final Presence presence;
+    /** This server as a cluster node, or null on a single node. */
+    private final ClusterNode cluster;
     private final Channel serverChannel;
     /** The WebSocket listener, or null when it is off. */
     private final Channel webSocketChannel;
@@ -171,6 +174,10 @@ public final class ParleyServer implements AutoCloseable {
             String url = storage.external() ? storage.dbUrl() : Database.embeddedUrl(storage.dataDir());
             database = resources.add("database", openDatabase(url, storage, config.dbBreaker().loginTimeout()),
                     Database::close);
+            // released after the sessions closed and before the database: the node leaves the cluster at once
+            cluster = !config.cluster().enabled() ? null : resources.add("cluster", ClusterNode.start(
+                    config.cluster().redisUri(), config.cluster().nodeId()), ClusterNode::close);
+            presence = cluster == null ? new LocalPresence() : cluster.presence();
             DatabaseBreaker breaker = new DatabaseBreaker(config.dbBreaker().open());
             metrics.databaseBreaker(breaker::stateCode);
             breaker.breaker().getEventPublisher().onCallNotPermitted(e -> metrics.databaseBreakerRejected());
@@ -277,7 +284,7 @@ public final class ParleyServer implements AutoCloseable {
                     new AdminServer(config.admin().host(), config.admin().port(), meterRegistry,
                             () -> Map.of("connections", channels.size(), "rooms", rooms.directory().size(),
                                     "transport", transport.cliName(), "tls", tls.describe()),
-                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog()),
+                            () -> readiness(breaker, database.interactive(), meterRegistry, config.chatLog(), cluster),
                             tls.enabled() ? tls.httpsConfigurator() : null,
                             api == null ? ApiServer.off() : api),
                     AdminServer::close);
@@ -380,11 +387,16 @@ public final class ParleyServer implements AutoCloseable {
     /**
      * What keeps this server from taking players: the database unreachable (per the breaker, or
      * a cheap check while it is not closed), or the chat log so far behind that new chat is
-     * about to be refused or its spill file has grown past {@link #SPILL_READY_LIMIT}.
+     * about to be refused or its spill file has grown past {@link #SPILL_READY_LIMIT}, or (in a
+     * cluster) Redis unreachable or the node's lease not held.
      */
     private static Map<String, String> readiness(DatabaseBreaker breaker, Database db, MeterRegistry registry,
-                                                 ServerConfig.ChatLogSettings chatLog) {
+                                                 ServerConfig.ChatLogSettings chatLog, ClusterNode cluster) {
         Map<String, String> problems = new LinkedHashMap<>();
+        String clusterProblem = cluster == null ? null : cluster.readinessProblem();
+        if (clusterProblem != null) {
+            problems.put("cluster", clusterProblem);
+        }
         if (!breaker.reachable(db)) {
             problems.put("database", "unreachable: logins and history reads get SERVER_BUSY");
         }
@@ -493,6 +505,11 @@ public final class ParleyServer implements AutoCloseable {
 
     public RoomService rooms() {
         return rooms;
+    }
+
+    /** This server as a cluster node, or null on a single node. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 
     /** The server API, or null when no --api-key-file is given. */

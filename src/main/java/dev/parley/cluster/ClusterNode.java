@@ -1,0 +1,90 @@
+package dev.parley.cluster;
+
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * This server as a node of a cluster: its link to Redis, its lease and its presence, wired
+ * together (a fenced node closes its sessions; a node that registered again, or found Redis
+ * again, writes its players back). Created by the server at start in cluster mode, closed after
+ * its sessions: the lease is given up at once, so other nodes see the players gone without
+ * waiting for its TTL. Thread-safe.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private final RedisLink link;
+    private final NodeLease lease;
+    private final ClusterPresence presence;
+
+    private ClusterNode(RedisLink link, NodeLease lease, ClusterPresence presence) {
+        this.link = link;
+        this.lease = lease;
+        this.presence = presence;
+    }
+
+    /**
+     * Connects to Redis and registers the node.
+     *
+     * @param nodeId the node's id, unique in the cluster; null = a generated one ({@code n-} + 8 hex digits)
+     * @throws IOException (one line) when Redis is unreachable or the node id is in use
+     */
+    public static ClusterNode start(String redisUri, String nodeId) throws IOException {
+        String id = nodeId != null ? nodeId : "n-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        RedisLink link = RedisLink.connect(redisUri);
+        try {
+            NodeLease lease = new NodeLease(link, id, System::nanoTime);
+            ClusterPresence presence = new ClusterPresence(link, id);
+            lease.onFenced(presence::closeAll);
+            lease.onRegistered(presence::reassertAll);
+            link.onReconnect(presence::reassertAll);
+            lease.start();
+            return new ClusterNode(link, lease, presence);
+        } catch (IOException | RuntimeException e) {
+            link.close();
+            throw e;
+        }
+    }
+
+    public RedisLink link() {
+        return link;
+    }
+
+    public NodeLease lease() {
+        return lease;
+    }
+
+    public ClusterPresence presence() {
+        return presence;
+    }
+
+    public String nodeId() {
+        return lease.nodeId();
+    }
+
+    /** Why this node cannot serve as a cluster member now (for /health/ready), or null when it can. */
+    public String readinessProblem() {
+        if (!link.reachable()) {
+            return "Redis unreachable: local members are served, other nodes are not reached";
+        }
+        if (!lease.held()) {
+            return "node lease not held (renewal failing or registering again): this node may be declared dead";
+        }
+        return null;
+    }
+
+    /** Gives up the lease (the node's players and memberships leave the cluster at once), then the Redis link. */
+    @Override
+    public void close() {
+        try {
+            lease.close();
+        } finally {
+            link.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cluster " + lease;
+    }
+}
