@@ -209,15 +209,14 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
     /**
      * Listens to the room, then reads where it stands (its seq, the other nodes' members, its
      * latest messages from the database and, above what the database has, from the room's log in
-     * Redis) and activates the replica. A new room is registered instead, starting at seq 0.
+     * Redis) and activates the replica. A new room starts at seq 0 and is registered once its creator is in.
      */
     private void load(Room room, ClusterRoomLink link, boolean isNew) {
         Replicas r = make;
         long id = room.id();
         CompletionStage<Void> listening = redis.subscribe(link.channel(), link::onEvent);
         CompletionStage<Loaded> loaded = isNew
-                ? listening.thenCompose(v -> register(room.info(), "0"))
-                .thenApply(v -> new Loaded(r.context().history().open(id), 0, Map.of(), List.of()))
+                ? listening.thenApply(v -> new Loaded(r.context().history().open(id), 0, Map.of(), List.of()))
                 : listening.thenCompose(v -> clusterState(id)).thenCompose(state -> stored(r, id, state));
         loaded.whenComplete((l, failure) -> {
             if (failure != null) {
@@ -226,6 +225,12 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
                 room.submit(() -> room.loadFailed("the room cannot be reached now (" + why + "); try again shortly"));
             } else {
                 room.submit(() -> room.activate(l.history(), l.lastSeq(), l.others(), l.unstored()));
+                if (isNew) {
+                    // listed only now: its creator is in its member hash by then (the creation ran in
+                    // activate and sent its join first, on the same connection), and its counter is
+                    // set before its first message can be numbered
+                    room.submit(() -> register(room.info(), "0"));
+                }
             }
         });
     }

@@ -60,11 +60,12 @@ final class RoomScripts {
 
     /**
      * A room exists: KEYS rooms, seq; ARGV room id, RoomInfo, rooms channel, seq to start from
-     * (kept if the cluster numbers the room already).
+     * (kept if the cluster numbers the room already; empty = leave the counter alone: the first
+     * message continues it from its floor).
      */
     static final LuaScript REGISTER = LuaScript.of("register", """
             local isNew = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('SET', KEYS[2], ARGV[4], 'NX')
+            if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'NX') end
             if isNew == 1 then redis.call('PUBLISH', ARGV[3], 'C' .. ARGV[2]) end
             return isNew
             """);

@@ -622,7 +622,7 @@ public final class Room {
         }
     }
 
-    /** Job queue. The members now, in join order. */
+    /** Job queue. The members now: this node's in join order, then (in a cluster) the other nodes'. */
     List<Member> memberList() {
         assert onQueue();
         List<Member> out = new ArrayList<>(members.size() + remote.size());
@@ -889,8 +889,7 @@ public final class Room {
     /** A room of 1000 members with long non-ASCII names could outgrow one frame: list what fits. */
     private void addMembersWithinFrame(JoinRoomResponse.Builder b) {
         int budget = Frames.MAX_BODY_BYTES - b.build().getSerializedSize();
-        for (RoomMember rm : members) {
-            Member m = rm.member();
+        for (Member m : memberList()) {
             budget -= CodedOutputStream.computeMessageSize(JoinRoomResponse.MEMBERS_FIELD_NUMBER, m);
             if (budget < 0) {
                 return;

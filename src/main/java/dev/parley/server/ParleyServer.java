@@ -19,9 +19,6 @@ import dev.parley.cluster.ClusterNode;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
 import dev.parley.cluster.ClusterRoomDirectory;
-import dev.parley.cluster.NodeIdentity;
-import dev.parley.cluster.RedisLink;
-import dev.parley.cluster.StaticNodeIdentity;
 import dev.parley.content.BlockedWords;
 import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
@@ -200,11 +197,6 @@ public final class ParleyServer implements AutoCloseable {
             ThreadPoolExecutor directWriter = resources.add("direct-message writer", new ThreadPoolExecutor(1, 1,
                     30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(DirectService.DEFAULT_WRITE_QUEUE),
                     new DefaultThreadFactory("parley-direct")), ParleyServer::stopBlocking);
-            // cluster mode: released after the event loops, whose rooms tell the cluster their members left
-            ServerConfig.Cluster cluster = config.cluster();
-            RedisLink redis = !cluster.enabled() ? null
-                    : resources.add("cluster Redis", RedisLink.connect(cluster.redisUri()), RedisLink::close);
-            NodeIdentity node = redis == null ? null : StaticNodeIdentity.register(redis, cluster.nodeId());
             bossGroup = resources.add("accept loop", new MultiThreadIoEventLoopGroup(1,
                     new DefaultThreadFactory("parley-accept"), transport.ioHandlerFactory()), ParleyServer::stopLoops);
             ioGroup = resources.add("I/O loops", new MultiThreadIoEventLoopGroup(network.effectiveIoThreads(),
@@ -213,8 +205,8 @@ public final class ParleyServer implements AutoCloseable {
             ServerConfig.Connections connections = config.connections();
             RoomStore roomStore = new RoomStore(database);
             RoomIdAllocator roomIds = new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK);
-            RoomDirectory directory = redis == null ? new LocalRoomDirectory(roomIds)
-                    : new ClusterRoomDirectory(redis, node, roomIds);
+            RoomDirectory directory = cluster == null ? new LocalRoomDirectory(roomIds)
+                    : new ClusterRoomDirectory(cluster.link(), cluster.lease(), roomIds);
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
@@ -223,7 +215,7 @@ public final class ParleyServer implements AutoCloseable {
             if (directory instanceof ClusterRoomDirectory shared) {
                 resources.add("cluster rooms", shared, ClusterRoomDirectory::close)
                         .start(roomContext, ioGroup, interactiveReads, blocking);
-                log.info("cluster node {} on {}", node.nodeId(), cluster.redisUri());
+                log.info("cluster node {} on {}", cluster.nodeId(), config.cluster().redisUri());
             }
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
