@@ -54,6 +54,12 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
     private static final LogLimiter FAILURES = new LogLimiter(log, Duration.ofSeconds(30));
     /** How often the room list (and member counts) is read again from Redis. */
     static final Duration REFRESH = Duration.ofSeconds(2);
+    /**
+     * How long an ad-hoc room stays listed with no member on any node (its members died with
+     * their node) before it is removed: long enough for them to reconnect to another node and
+     * resume it.
+     */
+    static final Duration ORPHAN_GRACE = Duration.ofSeconds(60);
 
     private final RedisLink redis;
     private final NodeIdentity node;
@@ -65,6 +71,8 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
     private volatile ConcurrentSkipListMap<Long, RoomInfo> known = new ConcurrentSkipListMap<>();
     private volatile Replicas make;
     private volatile io.netty.util.concurrent.ScheduledFuture<?> refreshing;
+    /** Ad-hoc rooms seen with no member, since when (System.nanoTime); refresh only. */
+    private final Map<Long, Long> emptySince = new ConcurrentHashMap<>();
 
     /** What replicas are made of: set once by {@link #start}, before clients connect. */
     private record Replicas(RoomContext context, EventExecutorGroup executors, MessageStore reads, Executor blocking) {
@@ -353,9 +361,80 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
                         .setMemberCount((int) Math.min(counts.get(id).join(), Integer.MAX_VALUE)).build()));
                 reassert(next);
                 known = next;
+                removeOrphans(next);
             });
         }).exceptionally(f -> {
             FAILURES.warn("the cluster's room list could not be read (kept the last one): {}", RedisLink.rootMessage(f));
+            return null;
+        });
+    }
+
+    /**
+     * Repairs rooms that just became empty on every node, and removes ad-hoc rooms that have had
+     * no member on any node for {@link #ORPHAN_GRACE}.
+     */
+    private void removeOrphans(Map<Long, RoomInfo> listed) {
+        long now = System.nanoTime();
+        emptySince.keySet().retainAll(listed.keySet());
+        for (RoomInfo info : listed.values()) {
+            long id = info.getRoomId();
+            if (info.getMemberCount() > 0 || replicas.containsKey(id)) {
+                emptySince.remove(id);
+                continue;
+            }
+            Long since = emptySince.putIfAbsent(id, now);
+            if (since == null) {
+                repair(id); // just emptied: if its last members' node died, it may not have stored its last messages
+                continue;
+            }
+            if (!info.getPermanent() && now - since > ORPHAN_GRACE.toNanos()) {
+                emptySince.remove(id);
+                redis.eval(RoomScripts.REMOVE_IF_EMPTY, ScriptOutputType.INTEGER,
+                        new String[]{ClusterKeys.rooms(), ClusterKeys.roomMembers(id), ClusterKeys.roomSeq(id),
+                                ClusterKeys.roomLog(id)},
+                        ClusterRoomLink.ascii(Long.toUnsignedString(id)), ClusterRoomLink.ascii(ClusterKeys.roomsChannel()))
+                        .exceptionally(f -> null);
+            }
+        }
+    }
+
+    /**
+     * Stores the messages of the room's log in Redis that the database lacks: those a node numbered
+     * and then died before storing, when no other node had a member to store them (every node stores
+     * what it delivers). Idempotent; several nodes may do it at once.
+     */
+    private void repair(long roomId) {
+        Replicas r = make;
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.reads().maxSeq(roomId);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, r.blocking()).thenCompose(max -> redis.commands()
+                .xrange(ClusterKeys.roomLog(roomId), Range.create((max + 1) + "-0", "+"))).thenAccept(entries -> {
+            List<ChatNotify> missing = new ArrayList<>(entries.size());
+            for (StreamMessage<String, byte[]> e : entries) {
+                long seq = Long.parseLong(e.getId().substring(0, e.getId().indexOf('-')));
+                try {
+                    missing.add(RoomEvents.message(seq, e.getBody().get("m")));
+                } catch (InvalidProtocolBufferException ex) {
+                    FAILURES.warn("room:{} log entry {} is malformed: {}", roomId, seq, ex.getMessage());
+                }
+            }
+            if (!missing.isEmpty()) {
+                r.blocking().execute(() -> {
+                    try {
+                        r.reads().insert(missing);
+                        log.info("room:{}: stored {} messages numbered by a node that died before storing them",
+                                roomId, missing.size());
+                    } catch (SQLException e) {
+                        FAILURES.warn("room:{} repair could not store {} messages: {}", roomId, missing.size(), e.toString());
+                    }
+                });
+            }
+        }).exceptionally(f -> {
+            FAILURES.warn("room:{} repair failed: {}", roomId, RedisLink.rootMessage(f));
             return null;
         });
     }

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -189,12 +188,4 @@ final class ClusterRoomLink implements RoomLink {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Appends the ids of a list, for logs. */
-    static List<Long> seqs(List<ChatNotify> messages) {
-        List<Long> out = new ArrayList<>(messages.size());
-        for (ChatNotify m : messages) {
-            out.add(m.getSeq());
-        }
-        return out;
-    }
 }

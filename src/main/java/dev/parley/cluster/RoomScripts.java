@@ -78,4 +78,16 @@ final class RoomScripts {
             redis.call('PUBLISH', ARGV[4], 'D' .. ARGV[1])
             return 1
             """);
+
+    /**
+     * An ad-hoc room no node has members in (its last members died with their node) is removed:
+     * KEYS rooms, members, seq, log; ARGV room id, rooms channel. Nothing if anyone is in it again.
+     */
+    static final LuaScript REMOVE_IF_EMPTY = LuaScript.of("remove-if-empty", """
+            if redis.call('HLEN', KEYS[2]) ~= 0 then return 0 end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('DEL', KEYS[3], KEYS[4])
+            redis.call('PUBLISH', ARGV[2], 'D' .. ARGV[1])
+            return 1
+            """);
 }

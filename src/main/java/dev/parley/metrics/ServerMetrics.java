@@ -76,6 +76,11 @@ public final class ServerMetrics {
     private final Counter loginsFailed;
     private final Counter chatMessages;
     private final Counter chatResends;
+    /** Cluster room messages by how this node got them (see {@link #clusterMessages}). */
+    private final Counter clusterReceived;
+    private final Counter clusterFilled;
+    private final Counter clusterSkipped;
+    private final Counter clusterRefused;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
     /** Logins refused by a policy, by its tag (see {@link #loginRefused}). */
@@ -129,6 +134,14 @@ public final class ServerMetrics {
         loginsFailed = Counter.builder("parley.logins").tag("result", "failed").register(registry);
         chatMessages = Counter.builder("parley.chat.messages")
                 .description("Chat messages accepted by rooms").register(registry);
+        clusterReceived = clusterCounter(registry, "received",
+                "Room messages this node received on the rooms' channels (its own included)");
+        clusterFilled = clusterCounter(registry, "filled",
+                "Room messages this node missed on the channel and read from the room's log or the database");
+        clusterSkipped = clusterCounter(registry, "skipped",
+                "Seqs passed over because no node has them (numbering skipped them after Redis lost its data)");
+        clusterRefused = clusterCounter(registry, "refused",
+                "Messages the cluster could not number (Redis unreachable, or this node lost its lease): refused with SERVER_BUSY");
         chatResends = Counter.builder("parley.chat.resends")
                 .description("Chat requests that repeated a client_msg_id within --dedup-window: answered, not said again")
                 .register(registry);
@@ -342,6 +355,21 @@ public final class ServerMetrics {
 
     public void chatMessage() {
         chatMessages.increment();
+    }
+
+    private static Counter clusterCounter(MeterRegistry registry, String how, String description) {
+        return Counter.builder("parley.cluster.messages").tag("how", how).description(description).register(registry);
+    }
+
+    /** Cluster: a room message was received in order (live), filled, skipped as a hole, or refused numbering. */
+    public void clusterMessages(String how, long n) {
+        switch (how) {
+            case "received" -> clusterReceived.increment(n);
+            case "filled" -> clusterFilled.increment(n);
+            case "skipped" -> clusterSkipped.increment(n);
+            case "refused" -> clusterRefused.increment(n);
+            default -> throw new IllegalArgumentException(how);
+        }
     }
 
     /** A chat request was a resend of a message the room has (see --dedup-window). */

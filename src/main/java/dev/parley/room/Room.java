@@ -417,6 +417,7 @@ public final class Room {
         link.publish(message, seen).whenComplete((seq, failure) -> {
             if (!submit(() -> {
                 if (failure != null) {
+                    context.metrics().clusterMessages("refused", 1);
                     done.completeExceptionally(failure);
                 } else {
                     context.metrics().chatMessage();
@@ -733,6 +734,7 @@ public final class Room {
             return;
         }
         long seq = message.getSeq();
+        context.metrics().clusterMessages("received", 1);
         if (history != null && seq == seen + 1 && ahead.isEmpty()) {
             accept(message);
             return;
@@ -785,9 +787,11 @@ public final class Room {
         for (ChatNotify m : found) {
             if (m.getSeq() > seen && m.getSeq() < before) {
                 accept(m);
+                context.metrics().clusterMessages("filled", 1);
             }
         }
         if (seen < before - 1) {
+            context.metrics().clusterMessages("skipped", before - 1 - seen);
             log.info("{} passes over seqs {}..{}: no node has them (numbering skipped them after a Redis restart)",
                     this, seen + 1, before - 1);
             seen = before - 1;
