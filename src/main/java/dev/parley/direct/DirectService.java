@@ -55,9 +55,9 @@ import java.util.function.LongSupplier;
  * conversations and block list). See docs/protocol.md, "Direct messages".
  *
  * <p>Threads: {@link #handle} runs on the requesting connection's event loop and checks what
- * needs no database (fields, text rules). Writes (a message, a block, an unblock) run on the
- * single {@code parley-direct} thread, in the order they arrive; reads (history, a login's
- * state) on the blocking pool. Nothing here blocks an event loop; a full queue answers
+ * needs no database (fields, text rules). Writes (a message, an edit or delete, a block, an
+ * unblock) run on the single {@code parley-direct} thread, in the order they arrive; reads
+ * (history, a login's state) on the blocking pool. Nothing here blocks an event loop; a full queue answers
  * {@code SERVER_BUSY}. A message is numbered and stored in one database transaction before
  * anyone is sent it ({@link DirectStore#send}), so an acknowledged message is durable and
  * its seq continues across restarts; the database owns the numbering. An edit or delete is
