@@ -90,8 +90,9 @@ public final class ServerCommand implements Callable<Integer> {
     Duration dedupWindow;
 
     @Option(names = "--edit-window", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long after sending a message its author may edit it (EditMessageRequest, console /edit; "
-                    + "default: ${DEFAULT-VALUE}; 0 = no edits). Deletes have no window.")
+            description = "How long after sending a message, in a room or direct, its author may edit it "
+                    + "(EditMessageRequest, console /edit and /dmedit; default: ${DEFAULT-VALUE}; 0 = no edits). "
+                    + "Deletes have no window.")
     Duration editWindow;
 
     @Option(names = "--auto-register", negatable = true, fallbackValue = "true",

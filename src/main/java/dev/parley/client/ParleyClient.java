@@ -491,6 +491,40 @@ public final class ParleyClient implements AutoCloseable {
                 }, config.replyTimeout()));
     }
 
+    /**
+     * Deletes one's own direct message {@code seq} of the conversation with player {@code peer}.
+     * Both players get a DirectMessageNotify of kind DELETE with target_seq {@code seq} (this
+     * client's {@link ParleyListener#onDirectMessage} first). Completes with that event's seq;
+     * refused with NOT_ALLOWED, MESSAGE_NOT_FOUND or PLAYER_NOT_FOUND.
+     */
+    public CompletableFuture<Long> deleteDirect(String peer, long seq) {
+        return whenLive(s -> s.request(DeleteMessageRequest.newBuilder().setPeerName(peer).setSeq(seq).build(),
+                m -> m instanceof DeleteMessageResponse || isErrorFor(m, MsgType.DELETE_MESSAGE_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    DeleteMessageResponse r = (DeleteMessageResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DELETE_MESSAGE_REQUEST);
+                    return r.getSeq();
+                }, config.replyTimeout()));
+    }
+
+    /**
+     * Replaces the text of one's own direct message {@code seq} of the conversation with player
+     * {@code peer}, within the server's edit window. Both players get a DirectMessageNotify of
+     * kind EDIT with target_seq {@code seq}. Completes with that event's seq; refused with
+     * NOT_ALLOWED, MESSAGE_NOT_FOUND, EDIT_WINDOW_PASSED, PLAYER_NOT_FOUND or INVALID_REQUEST.
+     */
+    public CompletableFuture<Long> editDirect(String peer, long seq, String text) {
+        return whenLive(s -> s.request(EditMessageRequest.newBuilder().setPeerName(peer).setSeq(seq).setText(text).build(),
+                m -> m instanceof EditMessageResponse || isErrorFor(m, MsgType.EDIT_MESSAGE_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    EditMessageResponse r = (EditMessageResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.EDIT_MESSAGE_REQUEST);
+                    return r.getSeq();
+                }, config.replyTimeout()));
+    }
+
     /** Unblocks player {@code name} (fine if it was not blocked). Completes with that player. */
     public CompletableFuture<Member> unblock(String name) {
         return whenLive(s -> s.request(UnblockRequest.newBuilder().setName(name).build(),

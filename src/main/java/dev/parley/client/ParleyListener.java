@@ -30,7 +30,8 @@ public interface ParleyListener {
      * A direct message to or from this player (its own messages included, as the server's
      * acknowledgement). Messages that arrived while the player was offline are not repeated
      * here: the login lists them as unread ({@link ParleyClient#conversations()}) and
-     * {@link ParleyClient#directHistory} reads them.
+     * {@link ParleyClient#directHistory} reads them. A message of kind EDIT or DELETE is an edit
+     * or delete of the conversation's message {@code target_seq} (docs/protocol.md, Edits and deletes).
      */
     default void onDirectMessage(DirectMessageNotify message) {
     }

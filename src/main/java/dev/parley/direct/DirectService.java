@@ -3,6 +3,7 @@ package dev.parley.direct;
 import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
+import dev.parley.content.BlockedWords;
 import dev.parley.content.ChatText;
 import dev.parley.content.Names;
 import dev.parley.history.HistoryPager;
@@ -12,11 +13,16 @@ import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.Replies;
 import dev.parley.protocol.pb.BlockRequest;
 import dev.parley.protocol.pb.BlockResponse;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.Conversation;
+import dev.parley.protocol.pb.DeleteMessageRequest;
+import dev.parley.protocol.pb.DeleteMessageResponse;
 import dev.parley.protocol.pb.DirectHistoryRequest;
 import dev.parley.protocol.pb.DirectHistoryResponse;
 import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.DirectMessageRequest;
+import dev.parley.protocol.pb.EditMessageRequest;
+import dev.parley.protocol.pb.EditMessageResponse;
 import dev.parley.protocol.pb.HistoryRequest;
 import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.MsgType;
@@ -39,19 +45,23 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 
 /**
  * Direct messages and blocks: the requests {@code DirectMessageRequest},
- * {@code DirectHistoryRequest}, {@code BlockRequest} and {@code UnblockRequest}, and what a login
- * needs (its conversations and block list). See docs/protocol.md, "Direct messages".
+ * {@code DirectHistoryRequest}, {@code BlockRequest} and {@code UnblockRequest}, an
+ * {@code EditMessageRequest} or {@code DeleteMessageRequest} that names a {@code peer_name}
+ * (a direct message's edit or delete, by its author), and what a login needs (its
+ * conversations and block list). See docs/protocol.md, "Direct messages".
  *
  * <p>Threads: {@link #handle} runs on the requesting connection's event loop and checks what
- * needs no database (fields, text rules). Writes (a message, a block, an unblock) run on the
- * single {@code parley-direct} thread, in the order they arrive; reads (history, a login's
- * state) on the blocking pool. Nothing here blocks an event loop; a full queue answers
+ * needs no database (fields, text rules). Writes (a message, an edit or delete, a block, an
+ * unblock) run on the single {@code parley-direct} thread, in the order they arrive; reads
+ * (history, a login's state) on the blocking pool. Nothing here blocks an event loop; a full queue answers
  * {@code SERVER_BUSY}. A message is numbered and stored in one database transaction before
  * anyone is sent it ({@link DirectStore#send}), so an acknowledged message is durable and
- * its seq continues across restarts; the database owns the numbering.
+ * its seq continues across restarts; the database owns the numbering. An edit or delete is
+ * checked against the stored message and numbered in one transaction too ({@link DirectStore#change}).
  *
  * <p>Delivery reaches the recipient through {@link Presence}, the seam a cluster replaces.
  * A message to a player who blocks the sender is stored withheld: the sender gets its usual
@@ -79,6 +89,16 @@ public final class DirectService {
         }
     }
 
+    /**
+     * What direct messages may say and when they may be edited: the values of the room rules
+     * (--max-chat-bytes, --blocked-words-file, --edit-window), and the wall clock (epoch ms) that
+     * stamps messages and times edits.
+     *
+     * @param blockedWords applied to the text of an edit, as to a room edit
+     */
+    public record Rules(int maxChatBytes, BlockedWords blockedWords, Duration editWindow, LongSupplier clockMs) {
+    }
+
     /** What a login brings along: the player's conversations and the players it blocks. */
     public record LoginState(List<Conversation> conversations, BlockList blocks) {
         public static final LoginState NONE = new LoginState(List.of(), BlockList.EMPTY);
@@ -88,7 +108,7 @@ public final class DirectService {
     private final Stores reads;
     private final Presence presence;
     private final HistoryService history;
-    private final int maxChatBytes;
+    private final Rules rules;
     private final ServerMetrics metrics;
     private final Executor writer;
     private final Executor reader;
@@ -100,24 +120,27 @@ public final class DirectService {
      * @param writer  one thread: the {@code parley-direct} writer
      * @param reader  the blocking pool
      */
-    public DirectService(Stores writes, Stores reads, Presence presence, HistoryService history, int maxChatBytes,
+    public DirectService(Stores writes, Stores reads, Presence presence, HistoryService history, Rules rules,
                          ServerMetrics metrics, Executor writer, Executor reader) {
         this.metrics = metrics;
         this.writes = writes;
         this.reads = reads;
         this.presence = presence;
         this.history = history;
-        this.maxChatBytes = maxChatBytes;
+        this.rules = rules;
         this.writer = writer;
         this.reader = reader;
     }
 
-    /** Whether {@code type} is a request of this service. */
-    public static boolean handles(MsgType type) {
-        return switch (type) {
-            case DIRECT_MESSAGE_REQUEST, DIRECT_HISTORY_REQUEST, BLOCK_REQUEST, UNBLOCK_REQUEST -> true;
-            default -> false;
-        };
+    /**
+     * Whether {@code request} is one of this service's: the direct requests, and an edit or
+     * delete that names a direct conversation (a non-empty {@code peer_name}).
+     */
+    public static boolean handles(MessageLite request) {
+        return request instanceof DirectMessageRequest || request instanceof DirectHistoryRequest
+                || request instanceof BlockRequest || request instanceof UnblockRequest
+                || request instanceof EditMessageRequest e && !e.getPeerName().isEmpty()
+                || request instanceof DeleteMessageRequest d && !d.getPeerName().isEmpty();
     }
 
     /** A request of this service from a logged-in connection; its event loop. */
@@ -130,6 +153,10 @@ public final class DirectService {
             block(c, r.getName());
         } else if (request instanceof UnblockRequest r) {
             unblock(c, r.getName());
+        } else if (request instanceof EditMessageRequest r && !r.getPeerName().isEmpty()) {
+            edit(c, r);
+        } else if (request instanceof DeleteMessageRequest r && !r.getPeerName().isEmpty()) {
+            change(c, ChatKind.CHAT_KIND_DELETE, r.getRoomId(), r.getPeerName(), r.getSeq(), "");
         } else {
             throw new IllegalArgumentException(request.getClass().getSimpleName() + " is not a direct request");
         }
@@ -154,7 +181,7 @@ public final class DirectService {
 
     private void send(DirectClient c, DirectMessageRequest r) {
         long cmid = r.getClientMsgId();
-        String problem = ChatText.problem(r.getText(), maxChatBytes);
+        String problem = ChatText.problem(r.getText(), rules.maxChatBytes());
         if (problem == null && r.getToName().isEmpty()) {
             problem = "to_name is empty";
         }
@@ -183,7 +210,7 @@ public final class DirectService {
             OnlinePlayer online = presence.reach(recipient.name(), recipient.id());
             boolean live = online != null;
             DirectStore.Sent sent = writes.messages().send(me.getPlayerId(), recipient.id(), r.getText(), cmid,
-                    System.currentTimeMillis(), live);
+                    rules.clockMs().getAsLong(), live);
             DirectMessageNotify notify = DirectMessageNotify.newBuilder().setSender(me)
                     .setRecipient(Member.newBuilder().setPlayerId(recipient.id()).setName(recipient.name()))
                     .setSeq(sent.seq()).setText(r.getText()).setClientMsgId(cmid).setServerTimeMs(sent.timeMs()).build();
@@ -197,6 +224,105 @@ public final class DirectService {
                 metrics.directMessage("offline");
             }
         });
+    }
+
+    /** An edit of one's own direct message: its text checked as a room edit's is (length, content rules, blocked words). */
+    private void edit(DirectClient c, EditMessageRequest r) {
+        String problem = ChatText.problem(r.getText(), rules.maxChatBytes());
+        BlockedWords.Outcome filtered = problem == null ? rules.blockedWords().apply(r.getText()) : null;
+        if (problem == null && filtered.refused()) {
+            problem = filtered.refusal();
+        }
+        if (problem != null) {
+            answer(c, ChatKind.CHAT_KIND_EDIT, Result.INVALID_REQUEST, problem, 0);
+            return;
+        }
+        change(c, ChatKind.CHAT_KIND_EDIT, r.getRoomId(), r.getPeerName(), r.getSeq(), filtered.text());
+    }
+
+    /**
+     * An edit ({@code kind} EDIT, the new {@code text}) or delete (DELETE, empty text) of message
+     * {@code targetSeq} of the conversation with {@code peerName}: checked against the stored
+     * message by {@link #refusal}, numbered and stored as one more message of the conversation,
+     * then sent like a direct message to both players (not to a peer it is withheld from), and
+     * answered with the event's seq after the event.
+     */
+    private void change(DirectClient c, ChatKind kind, long roomId, String peerName, long targetSeq, String text) {
+        if (roomId != 0) {
+            answer(c, kind, Result.INVALID_REQUEST, "room_id must be 0 when peer_name names a direct conversation", 0);
+            return;
+        }
+        Member me = c.member();
+        String peerNormal = Names.normalise(peerName);
+        onWriter(() -> answer(c, kind, Result.SERVER_BUSY, BUSY, 0), () -> {
+            Account peer = find(writes, peerNormal).orElse(null);
+            if (peer == null) {
+                answer(c, kind, Result.PLAYER_NOT_FOUND, "no player " + peerNormal, 0);
+                return;
+            }
+            if (peer.id() == me.getPlayerId()) {
+                answer(c, kind, Result.INVALID_REQUEST, "you have no conversation with yourself", 0);
+                return;
+            }
+            long now = rules.clockMs().getAsLong();
+            String what = "message " + Long.toUnsignedString(targetSeq) + " of your conversation with " + peer.name();
+            DirectStore.Changed<Refusal> changed = writes.messages().change(me.getPlayerId(), peer.id(), targetSeq, kind,
+                    text, now, target -> refusal(target, kind, me.getPlayerId(), now, rules.editWindow(), what));
+            if (changed.refusal() != null) {
+                answer(c, kind, changed.refusal().result(), changed.refusal().reason(), 0);
+                return;
+            }
+            DirectMessageNotify event = DirectMessageNotify.newBuilder().setSender(me)
+                    .setRecipient(Member.newBuilder().setPlayerId(peer.id()).setName(peer.name()))
+                    .setSeq(changed.seq()).setText(text).setServerTimeMs(changed.timeMs())
+                    .setKind(kind).setTargetSeq(targetSeq).build();
+            c.send(event);
+            OnlinePlayer online = changed.withheld() ? null : presence.find(peer.name());
+            if (online != null && online.playerId() == peer.id()) {
+                online.send(event);
+            }
+            answer(c, kind, Result.OK, "", changed.seq());
+        });
+    }
+
+    /** Why an edit or delete is refused; see {@link #refusal}. */
+    record Refusal(Result result, String reason) {
+    }
+
+    /**
+     * Why player {@code by} may not change {@code target} (as {@code by} may see it; null when
+     * there is none) at {@code nowMs}, or null when it may: the rules of a room message's edit
+     * and delete, where only the author may do either.
+     *
+     * @param what names the message in reasons
+     */
+    static Refusal refusal(DirectStore.Target target, ChatKind kind, long by, long nowMs, Duration editWindow,
+                           String what) {
+        boolean edit = kind == ChatKind.CHAT_KIND_EDIT;
+        if (target == null) {
+            return new Refusal(Result.MESSAGE_NOT_FOUND, "no " + what);
+        }
+        if (target.event()) {
+            return new Refusal(Result.MESSAGE_NOT_FOUND, what + " is an edit or delete, not a message");
+        }
+        if (target.deleted()) {
+            return new Refusal(Result.MESSAGE_NOT_FOUND, what + " is deleted");
+        }
+        if (target.senderId() != by) {
+            return new Refusal(Result.NOT_ALLOWED, "only its author may " + (edit ? "edit " : "delete ") + what);
+        }
+        if (edit && nowMs - target.timeMs() > editWindow.toMillis()) {
+            return new Refusal(Result.EDIT_WINDOW_PASSED, what + " is older than the edit window (" + editWindow + ")");
+        }
+        return null;
+    }
+
+    /** Counts and sends the answer to a direct edit or delete (counted with the rooms' in parley.chat.changes). */
+    private void answer(DirectClient c, ChatKind kind, Result result, String reason, long seq) {
+        boolean edit = kind == ChatKind.CHAT_KIND_EDIT;
+        metrics.messageChange(edit ? "edit" : "delete", result);
+        c.send(edit ? EditMessageResponse.newBuilder().setResult(result).setReason(reason).setSeq(seq).build()
+                : DeleteMessageResponse.newBuilder().setResult(result).setReason(reason).setSeq(seq).build());
     }
 
     private void history(DirectClient c, DirectHistoryRequest r) {

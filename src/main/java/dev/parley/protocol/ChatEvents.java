@@ -2,13 +2,15 @@ package dev.parley.protocol;
 
 import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
+import dev.parley.protocol.pb.DirectMessageNotify;
 
 /**
  * The protocol's rule for edits and deletes (docs/protocol.md, "Edits and deletes"), in one
  * place: an EDIT or DELETE {@link ChatNotify} whose target_seq is another message is an
  * <em>event</em> that changes that message; one whose target_seq is its own seq is a message
  * in its <em>final state</em> (edited, or a tombstone), as history returns it. A client applies
- * both the same way: message target_seq takes this kind and text. Pure functions; any thread.
+ * both the same way: message target_seq takes this kind and text. Direct messages follow the
+ * same rule ({@link #isEvent(DirectMessageNotify)}). Pure functions; any thread.
  */
 public final class ChatEvents {
 
@@ -17,6 +19,11 @@ public final class ChatEvents {
 
     /** An EDIT or DELETE event that changes another message. */
     public static boolean isEvent(ChatNotify m) {
+        return isChange(m.getKind()) && m.getTargetSeq() != m.getSeq();
+    }
+
+    /** An EDIT or DELETE event that changes another direct message of its conversation. */
+    public static boolean isEvent(DirectMessageNotify m) {
         return isChange(m.getKind()) && m.getTargetSeq() != m.getSeq();
     }
 

@@ -235,8 +235,11 @@ public final class ParleyServer implements AutoCloseable {
                     new PasswordHasher(config.accounts().passwordIterations()), config.accounts().autoRegister(), hashing,
                     new LoginThrottle(loginPolicy(config.logins()), System::nanoTime), breaker.breaker(),
                     tokenLogins(config.identity(), accounts, blocking));
+            // direct messages follow the room rules: one --max-chat-bytes, word list, --edit-window and clock
             DirectService direct = new DirectService(DirectService.Stores.on(database),
-                    DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
+                    DirectService.Stores.on(database.interactive()), presence, history,
+                    new DirectService.Rules(roomConfig.maxChatBytes(), blockedWords, roomContext.editWindow(),
+                            roomContext.clockMs()),
                     metrics, directWriter, blocking);
             AuditLog audit = new AuditLog(database, blocking, System::currentTimeMillis);
             ModerationService moderation = moderation(config.moderation(), accounts, audit, presence, blocking);

@@ -157,6 +157,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     session.send(Replies.error(Result.NOT_LOGGED_IN, "log in first", type, clientMsgId(message)));
                     return;
                 }
+                // before the room cases: an edit or delete that names a peer_name is a direct message's
+                if (direct != null && DirectService.handles(message)) {
+                    direct.handle(session, message);
+                    return;
+                }
                 switch (type) {
                     case CHAT_REQUEST -> chat((ChatRequest) message);
                     case ROOM_LIST_REQUEST -> rooms.list(session);
@@ -169,9 +174,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                             moderation == null ? RoomService.DeleteAudit.NONE : moderation.deleteAudit(session));
                     case EDIT_MESSAGE_REQUEST -> rooms.editMessage(session, (EditMessageRequest) message);
                     default -> {
-                        if (direct != null && DirectService.handles(type)) {
-                            direct.handle(session, message);
-                        } else if (moderation != null && ModerationService.handles(type)) {
+                        if (moderation != null && ModerationService.handles(type)) {
                             moderation.handle(session, message);
                         } else {
                             session.send(Replies.error(Result.INVALID_REQUEST, type + " is not handled", type));

@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.Member;
 
@@ -10,13 +11,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The {@code direct_message} and {@code direct_conversation} tables. A conversation is the
  * unordered pair of its players, stored as (lower id, higher id). {@link #send} numbers a
  * message and stores it in one transaction that locks the conversation's row, so the database
  * is the owner of the numbering: seq 1, 2, 3, ... per conversation, continued across restarts,
- * never handed out twice. Blocking; callers keep it off the event loops.
+ * never handed out twice. An edit or delete ({@link #change}) is numbered the same way, stored as
+ * a row of its own, and rewrites the message it changes into its final state in that
+ * transaction, as {@link MessageStore} does for rooms. Blocking; callers keep it off the event loops.
  */
 public final class DirectStore {
 
@@ -26,6 +30,24 @@ public final class DirectStore {
 
     /** One conversation as its player sees it. */
     public record ConversationRow(long peerId, String peerName, long lastSeq, long unread) {
+    }
+
+    /**
+     * A message an edit or delete names, as stored: its sender and time, and what it is now
+     * ({@code kind} MESSAGE, EDIT or DELETE; {@code event} when it is itself an edit or delete).
+     */
+    public record Target(long senderId, long timeMs, ChatKind kind, boolean event) {
+        /** A tombstone: a message that was deleted. */
+        public boolean deleted() {
+            return kind == ChatKind.CHAT_KIND_DELETE && !event;
+        }
+    }
+
+    /**
+     * What became of an edit or delete: refused with the check's {@code refusal} (nothing stored),
+     * or stored as event {@code seq}, withheld from the peer when {@code withheld}.
+     */
+    public record Changed<R>(R refusal, long seq, long timeMs, boolean withheld) {
     }
 
     private final Database db;
@@ -106,14 +128,118 @@ public final class DirectStore {
     }
 
     /**
+     * Numbers and stores an edit (kind EDIT, the new {@code text}) or delete (kind DELETE, empty
+     * text) by player {@code by} of message {@code targetSeq} of its conversation with
+     * {@code peer}, in one transaction that locks the conversation's row, so nothing else is
+     * numbered or changed in it meanwhile. {@code check} sees the target as {@code by} may see it
+     * (null when there is no such message, or it is withheld from {@code by}) and answers why the
+     * change is refused, or null to go on. The event is withheld from {@code peer} when the
+     * message was, or when {@code peer} blocks {@code by}. Read marks stay: an event is not a
+     * message to read.
+     */
+    public <R> Changed<R> change(long by, long peer, long targetSeq, ChatKind kind, String text, long timeMs,
+                                 Function<Target, R> check) throws SQLException {
+        long lo = Math.min(by, peer);
+        long hi = Math.max(by, peer);
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long last = -1;
+                try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM direct_conversation"
+                        + " WHERE player_lo = ? AND player_hi = ? FOR UPDATE")) {
+                    ps.setLong(1, lo);
+                    ps.setLong(2, hi);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            last = rs.getLong(1);
+                        }
+                    }
+                }
+                Target target = null;
+                boolean targetWithheld = false;
+                if (last >= 0) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT sender_id, server_time_ms, kind, target_seq,"
+                            + " withheld FROM direct_message WHERE player_lo = ? AND player_hi = ? AND seq = ?")) {
+                        ps.setLong(1, lo);
+                        ps.setLong(2, hi);
+                        ps.setLong(3, targetSeq);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                long sender = rs.getLong(1);
+                                targetWithheld = rs.getBoolean(5);
+                                long stored = rs.getLong(4); // NULL reads as 0
+                                if (!targetWithheld || sender == by) {
+                                    ChatKind k = ChatKind.forNumber(rs.getInt(3));
+                                    target = new Target(sender, rs.getLong(2), k == null ? ChatKind.CHAT_KIND_MESSAGE : k,
+                                            stored != 0 && stored < targetSeq);
+                                }
+                            }
+                        }
+                    }
+                }
+                R refusal = check.apply(target);
+                if (refusal != null) {
+                    c.rollback();
+                    return new Changed<>(refusal, 0, 0, false);
+                }
+                if (target == null) {
+                    throw new IllegalArgumentException("the check let a change of no message through");
+                }
+                boolean withheld = targetWithheld || BlockStore.blocks(c, peer, by);
+                long seq = last + 1;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO direct_message (player_lo, player_hi, seq,"
+                        + " sender_id, body, client_msg_id, server_time_ms, withheld, kind, target_seq)"
+                        + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                    ps.setLong(1, lo);
+                    ps.setLong(2, hi);
+                    ps.setLong(3, seq);
+                    ps.setLong(4, by);
+                    ps.setString(5, MessageStore.storable(text));
+                    ps.setLong(6, timeMs);
+                    ps.setBoolean(7, withheld);
+                    ps.setInt(8, kind.getNumber());
+                    ps.setLong(9, targetSeq);
+                    ps.executeUpdate();
+                }
+                // the message in its final state; its target_seq records the event that rewrote it
+                try (PreparedStatement ps = c.prepareStatement("UPDATE direct_message SET body = ?, kind = ?,"
+                        + " target_seq = ? WHERE player_lo = ? AND player_hi = ? AND seq = ?")) {
+                    ps.setString(1, MessageStore.storable(text));
+                    ps.setInt(2, kind.getNumber());
+                    ps.setLong(3, seq);
+                    ps.setLong(4, lo);
+                    ps.setLong(5, hi);
+                    ps.setLong(6, targetSeq);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE direct_conversation SET last_seq = ?"
+                        + " WHERE player_lo = ? AND player_hi = ?")) {
+                    ps.setLong(1, seq);
+                    ps.setLong(2, lo);
+                    ps.setLong(3, hi);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new Changed<>(null, seq, timeMs, withheld);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
      * The conversations of {@code player}, most recent first, at most {@code limit}; unread
-     * counts the peer's messages above the player's read mark that were not withheld from it.
+     * counts the peer's messages above the player's read mark that were not withheld from it:
+     * not edit and delete events, nor deleted messages (nothing is left to read of them).
      */
     public List<ConversationRow> conversations(long player, int limit) throws SQLException {
         String mine = "CASE WHEN c.player_lo = ? THEN c.lo_read ELSE c.hi_read END";
         String sql = "SELECT a.id, a.name, c.last_seq, (SELECT COUNT(*) FROM direct_message m"
                 + " WHERE m.player_lo = c.player_lo AND m.player_hi = c.player_hi AND m.seq > " + mine
-                + " AND m.sender_id <> ? AND m.withheld = FALSE)"
+                + " AND m.sender_id <> ? AND m.withheld = FALSE"
+                + " AND m.kind <> " + ChatKind.CHAT_KIND_DELETE_VALUE
+                + " AND (m.target_seq IS NULL OR m.target_seq > m.seq))"
                 + " FROM direct_conversation c JOIN account a"
                 + " ON a.id = CASE WHEN c.player_lo = ? THEN c.player_hi ELSE c.player_lo END"
                 + " WHERE c.player_lo = ? OR c.player_hi = ? ORDER BY c.last_time_ms DESC, a.id LIMIT ?";
@@ -137,6 +263,8 @@ public final class DirectStore {
      * Messages of the conversation of {@code viewer} and {@code peer} with
      * {@code after < seq < before}, as {@code viewer} may see them (without those withheld from
      * it), ascending: the first {@code limit} when {@code forward}, else the last {@code limit}.
+     * Each message is in its latest state (edited text; deleted: a tombstone without text), and
+     * edit and delete events are among them, as room history returns them.
      */
     public List<DirectMessageNotify> range(Member viewer, Member peer, long after, long before, int limit,
                                            boolean forward) throws SQLException {
@@ -145,7 +273,7 @@ public final class DirectStore {
         }
         long lo = Math.min(viewer.getPlayerId(), peer.getPlayerId());
         long hi = Math.max(viewer.getPlayerId(), peer.getPlayerId());
-        String sql = "SELECT seq, sender_id, body, client_msg_id, server_time_ms FROM direct_message"
+        String sql = "SELECT seq, sender_id, body, client_msg_id, server_time_ms, kind, target_seq FROM direct_message"
                 + " WHERE player_lo = ? AND player_hi = ? AND seq > ? AND seq < ? AND (withheld = FALSE OR sender_id = ?)"
                 + " ORDER BY seq " + (forward ? "ASC" : "DESC") + " LIMIT ?";
         List<DirectMessageNotify> out = new ArrayList<>(Math.min(limit, 256));
@@ -167,6 +295,8 @@ public final class DirectStore {
                             .setText(rs.getString(3))
                             .setClientMsgId(rs.getLong(4))
                             .setServerTimeMs(rs.getLong(5))
+                            .setKindValue(rs.getInt(6))
+                            .setTargetSeq(MessageStore.targetSeq(rs.getLong(1), rs.getLong(7)))
                             .build());
                 }
             }

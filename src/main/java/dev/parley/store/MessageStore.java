@@ -195,7 +195,7 @@ public final class MessageStore {
      * The protocol's target_seq of a stored row: an event's target as stored; a rewritten
      * message (stored: the event that rewrote it, above its seq) points at itself; 0 (NULL) else.
      */
-    private static long targetSeq(long seq, long stored) {
+    static long targetSeq(long seq, long stored) {
         return stored > seq ? seq : stored;
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.Conversation;
 import dev.parley.protocol.pb.DirectHistoryResponse;
 import dev.parley.protocol.pb.DirectMessageNotify;
@@ -94,6 +95,31 @@ class ParleyClientDirectTest {
                     .isInstanceOfSatisfying(RequestRefusedException.class,
                             e -> assertThat(e.result()).isEqualTo(Result.MESSAGE_NOT_FOUND));
             assertThat(fin.state().lastSeen(room)).isEqualTo(seq + 2);
+        }
+    }
+
+    @Test
+    void editsAndDeletesOfDirectMessagesReachBothClients() throws Exception {
+        RecordingListener gusEvents = new RecordingListener();
+        RecordingListener halEvents = new RecordingListener();
+        try (ParleyClient gus = open("gus", gusEvents); ParleyClient hal = open("hal", halEvents)) {
+            long seq = gus.await(gus.sendDirect("hal", "helo")).getSeq();
+            halEvents.await("dm " + seq + " gus->hal: helo");
+            assertThat(gus.await(gus.editDirect("HAL", seq, "hello"))).isEqualTo(seq + 1);
+            halEvents.await("dm " + (seq + 1) + " gus->hal: hello");
+            gusEvents.await("dm " + (seq + 1) + " gus->hal: hello");
+            assertThatThrownBy(() -> hal.await(hal.deleteDirect("gus", seq)))
+                    .isInstanceOfSatisfying(RequestRefusedException.class,
+                            e -> assertThat(e.result()).isEqualTo(Result.NOT_ALLOWED));
+            assertThat(gus.await(gus.deleteDirect("hal", seq))).isEqualTo(seq + 2);
+            halEvents.await("dm " + (seq + 2) + " gus->hal: ");
+            assertThatThrownBy(() -> gus.await(gus.editDirect("hal", seq, "again")))
+                    .isInstanceOfSatisfying(RequestRefusedException.class,
+                            e -> assertThat(e.result()).isEqualTo(Result.MESSAGE_NOT_FOUND));
+            assertThat(hal.await(hal.directHistory("gus", null, null, 0)).getMessagesList())
+                    .extracting(DirectMessageNotify::getKind, DirectMessageNotify::getTargetSeq)
+                    .containsExactly(tuple(ChatKind.CHAT_KIND_DELETE, seq), tuple(ChatKind.CHAT_KIND_EDIT, seq),
+                            tuple(ChatKind.CHAT_KIND_DELETE, seq));
         }
     }
 

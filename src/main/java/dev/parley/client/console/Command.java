@@ -71,6 +71,14 @@ sealed interface Command {
     record EditMessage(long seq, String text) implements Command {
     }
 
+    /** {@code /dmdelete NAME SEQ}: delete one's own direct message {@code seq} of the conversation with {@code name}. */
+    record DeleteDirect(String name, long seq) implements Command {
+    }
+
+    /** {@code /dmedit NAME SEQ text}: replace the text of one's own direct message {@code seq} to {@code name}. */
+    record EditDirect(String name, long seq, String text) implements Command {
+    }
+
     /** {@code /reconnect}: close the connection, open a new one, log in again and resume the room. */
     record Reconnect() implements Command {
     }

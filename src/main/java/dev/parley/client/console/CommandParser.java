@@ -39,6 +39,9 @@ final class CommandParser {
             "  /edit SEQ TEXT replace the text of your message SEQ in the current room (soon after sending it)",
             "  /delete SEQ    delete your message SEQ in the current room (moderators: anyone's)",
             "                 (SEQ: the number in the (msg SEQ) a chat line ends with)",
+            "  /dmedit NAME SEQ TEXT  replace the text of your direct message SEQ with NAME (soon after sending it)",
+            "  /dmdelete NAME SEQ     delete your direct message SEQ with NAME",
+            "                 (SEQ: the #SEQ in a [dm to NAME #SEQ] line)",
             "  /reconnect     reconnect, log in again and resume your rooms without missing a message",
             "  /quit          disconnect and exit (also /exit, or Ctrl-D)",
             "  /help          this list",
@@ -78,6 +81,8 @@ final class CommandParser {
             case "msg" -> directMessage(rest);
             case "delete" -> delete(rest);
             case "edit" -> edit(rest);
+            case "dmedit" -> editDirect(rest);
+            case "dmdelete" -> deleteDirect(rest);
             case "block" -> oneName(rest, "/block NAME", Command.Block::new);
             case "unblock" -> oneName(rest, "/unblock NAME", Command.Unblock::new);
             case "kick" -> kick(rest);
@@ -99,6 +104,27 @@ final class CommandParser {
         long seq = space < 0 ? 0 : roomId(rest.substring(0, space));
         return seq != 0 ? new Command.EditMessage(seq, rest.substring(space + 1))
                 : new Command.Invalid("usage: /edit SEQ TEXT, where SEQ is your message's number (e.g. /edit 7 hello)");
+    }
+
+    /** {@code NAME SEQ TEXT}. */
+    private static Command editDirect(String rest) {
+        String[] w = firstWord(rest);
+        String[] s = firstWord(w[1]);
+        long seq = roomId(s[0]);
+        return w[0].isEmpty() || seq == 0 || s[1].isEmpty()
+                ? new Command.Invalid("usage: /dmedit NAME SEQ TEXT, where SEQ is your direct message's number"
+                        + " (e.g. /dmedit bob 3 hello)")
+                : new Command.EditDirect(w[0], seq, s[1]);
+    }
+
+    /** {@code NAME SEQ}. */
+    private static Command deleteDirect(String rest) {
+        String[] w = firstWord(rest);
+        long seq = roomId(w[1]);
+        return w[0].isEmpty() || seq == 0
+                ? new Command.Invalid("usage: /dmdelete NAME SEQ, where SEQ is your direct message's number"
+                        + " (e.g. /dmdelete bob 3)")
+                : new Command.DeleteDirect(w[0], seq);
     }
 
     private static Command join(String rest) {

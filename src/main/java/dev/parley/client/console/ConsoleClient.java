@@ -218,6 +218,10 @@ public final class ConsoleClient implements ParleyListener {
             inCurrentRoom("/delete", room -> client.deleteMessage(room, d.seq(), ""));
         } else if (command instanceof Command.EditMessage e) {
             inCurrentRoom("/edit", room -> client.editMessage(room, e.seq(), e.text()));
+        } else if (command instanceof Command.DeleteDirect d) {
+            request(() -> client.deleteDirect(d.name(), d.seq()), seq -> List.of()); // shown by onDirectMessage
+        } else if (command instanceof Command.EditDirect e) {
+            request(() -> client.editDirect(e.name(), e.seq(), e.text()), seq -> List.of()); // shown by onDirectMessage
         } else if (command instanceof Command.History h) {
             history(h.count());
         } else if (command instanceof Command.Reconnect) {

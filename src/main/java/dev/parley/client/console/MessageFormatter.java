@@ -171,13 +171,22 @@ public final class MessageFormatter {
 
     /**
      * A direct message, marked apart from room chat: {@code [dm from Bob #3] hi} for one
-     * received, {@code [dm to Bob #3] hi} for one this player sent ({@code selfId}).
+     * received, {@code [dm to Bob #3] hi} for one this player sent ({@code selfId}); the number
+     * is the one /dmedit and /dmdelete take. Edits and deletes as in rooms: the event
+     * {@code [dm from Bob #5] (edited #3) new text} or {@code (deleted #3)}; in history a
+     * message in its final state {@code (edited) new text} or {@code (deleted)}.
      */
     static String direct(DirectMessageNotify m, long selfId) {
         boolean mine = m.getSender().getPlayerId() == selfId;
         Member peer = mine ? m.getRecipient() : m.getSender();
-        return "[dm " + (mine ? "to " : "from ") + printable(peer.getName()) + " #" + Long.toUnsignedString(m.getSeq())
-                + "] " + printable(m.getText());
+        String text = printable(m.getText());
+        String target = id(m.getTargetSeq());
+        String shown = switch (m.getKind()) {
+            case CHAT_KIND_EDIT -> (ChatEvents.isEvent(m) ? "(edited #" + target + ") " : "(edited) ") + text;
+            case CHAT_KIND_DELETE -> ChatEvents.isEvent(m) ? "(deleted #" + target + ")" : "(deleted)";
+            default -> text;
+        };
+        return "[dm " + (mine ? "to " : "from ") + printable(peer.getName()) + " #" + id(m.getSeq()) + "] " + shown;
     }
 
     /** The conversations with unread messages at login, one line; none when nothing is unread. */

@@ -118,6 +118,20 @@ class CommandParserTest {
     }
 
     @Test
+    void dmeditAndDmdeleteTakeANameASeqAndDmeditAText() {
+        assertThat(CommandParser.parse("/dmedit bob 3 new  text")).isEqualTo(new Command.EditDirect("bob", 3, "new  text"));
+        assertThat(CommandParser.parse("/DMEDIT bob #3 x")).isEqualTo(new Command.EditDirect("bob", 3, "x"));
+        assertThat(CommandParser.parse("/dmdelete bob 3")).isEqualTo(new Command.DeleteDirect("bob", 3));
+        for (String wrong : new String[]{"/dmedit", "/dmedit bob", "/dmedit bob 3", "/dmedit bob x hi", "/dmedit 3 hi",
+                "/dmdelete", "/dmdelete bob", "/dmdelete bob x"}) {
+            assertThat(CommandParser.parse(wrong)).as(wrong).isInstanceOfSatisfying(Command.Invalid.class,
+                    i -> assertThat(i.hint()).startsWith("usage: /dm"));
+        }
+        String help = String.join("\n", CommandParser.HELP);
+        assertThat(help).contains("  /dmedit NAME SEQ TEXT ").contains("  /dmdelete NAME SEQ ");
+    }
+
+    @Test
     void helpListsEveryCommand() {
         String help = String.join("\n", CommandParser.HELP);
         for (String command : new String[]{"/list", "/create NAME", "/join ID", "/rooms", "/switch ID", "/leave [ID]",

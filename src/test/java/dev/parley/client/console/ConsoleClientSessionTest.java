@@ -169,6 +169,37 @@ class ConsoleClientSessionTest {
     }
 
     @Test
+    void dmeditAndDmdeleteAreShownAsSuchToBothPlayersAndInTheConversation() throws Exception {
+        ConsoleSession hana = session("hana", "pw-hana");
+        ConsoleSession ivo = session("ivo", "pw-ivo");
+        hana.out.await("Logged in as hana");
+        ivo.out.await("Logged in as ivo");
+        hana.in.line("/msg ivo helo").line("/msg ivo oops");
+        ivo.out.await("[dm from hana #2] oops");
+        hana.in.line("/dmedit ivo 1 hello");
+        ivo.out.await("[dm from hana #3] (edited #1) hello");
+        hana.out.await("[dm to ivo #3] (edited #1) hello");
+        ivo.in.line("/dmdelete hana 2");
+        ivo.out.await("! NOT_ALLOWED");
+        hana.in.line("/dmdelete ivo 2");
+        ivo.out.await("[dm from hana #4] (deleted #2)");
+        hana.in.line("/dmedit ivo 2");
+        hana.out.await("! usage: /dmedit NAME SEQ TEXT");
+
+        ivo.in.line("/msg hana").end();
+        assertThat(ivo.exitCode()).isZero();
+        assertThat(ivo.linesFrom("--- direct messages with hana ---")).startsWith(
+                "--- direct messages with hana ---",
+                "[dm from hana #1] (edited) hello",
+                "[dm from hana #2] (deleted)",
+                "[dm from hana #3] (edited #1) hello",
+                "[dm from hana #4] (deleted #2)");
+        hana.in.line("/quit");
+        assertThat(hana.exitCode()).isZero();
+        assertThat(hana.err.text()).isEmpty();
+    }
+
+    @Test
     void severalRoomsWithSwitchRoomsAndLeaveById() throws Exception {
         ConsoleSession multi = session("multi", "pw-multi");
         multi.in.line("/create Guild").line("/create Party").line("to the party").line("/switch 999999")

@@ -1,8 +1,10 @@
 package dev.parley.client.console;
 
 import dev.parley.client.ClientState;
+import dev.parley.protocol.pb.ChatKind;
 import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.CreateRoomResponse;
+import dev.parley.protocol.pb.DirectMessageNotify;
 import dev.parley.protocol.pb.ErrorNotify;
 import dev.parley.protocol.pb.HistoryResponse;
 import dev.parley.protocol.pb.JoinRoomResponse;
@@ -172,6 +174,21 @@ class MessageFormatterTest {
         assertThat(MessageFormatter.chat(edited, "TestRoom")).isEqualTo("[TestRoom #12] (edited) Alice: new text  (msg 7)");
         ChatNotify tombstone = delete.toBuilder().setSeq(7).setSender(member(7, "Alice")).build();
         assertThat(MessageFormatter.chat(tombstone, "TestRoom")).isEqualTo("[TestRoom #12] (deleted message of Alice)  (msg 7)");
+    }
+
+    @Test
+    void directEditsAndDeletesAreShownAsSuchLiveAndInHistory() {
+        DirectMessageNotify edit = DirectMessageNotify.newBuilder().setSender(member(7, "Alice")).setRecipient(BOB)
+                .setSeq(5).setText("new text").setKind(ChatKind.CHAT_KIND_EDIT).setTargetSeq(3).build();
+        assertThat(MessageFormatter.direct(edit, 7)).isEqualTo("[dm to Bob #5] (edited #3) new text");
+        assertThat(MessageFormatter.direct(edit, 6)).isEqualTo("[dm from Alice #5] (edited #3) new text");
+        DirectMessageNotify delete = edit.toBuilder().setSeq(6).setText("").setKind(ChatKind.CHAT_KIND_DELETE).build();
+        assertThat(MessageFormatter.direct(delete, 6)).isEqualTo("[dm from Alice #6] (deleted #3)");
+        assertThat(MessageFormatter.direct(edit.toBuilder().setSeq(3).build(), 6))
+                .isEqualTo("[dm from Alice #3] (edited) new text");
+        assertThat(MessageFormatter.direct(delete.toBuilder().setSeq(3).build(), 6)).isEqualTo("[dm from Alice #3] (deleted)");
+        assertThat(MessageFormatter.direct(edit.toBuilder().setKind(ChatKind.CHAT_KIND_MESSAGE).setTargetSeq(0).build(), 6))
+                .isEqualTo("[dm from Alice #5] new text");
     }
 
     @Test
