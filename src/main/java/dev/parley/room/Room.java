@@ -523,10 +523,6 @@ public final class Room {
      * @return null when accepted, else why it was refused (SERVER_BUSY); no seq is used then
      */
     private String publish(ChatNotify.Builder b, ByteBufAllocator alloc, long nowMs, long decodedNanos) {
-        if (!sequence.owned()) {
-            // only a cluster node that lost the room can get here: numbering now would fork the order
-            return "the room is moving to another node; try again shortly";
-        }
         ChatNotify notify = b.setRoomId(id).setSeq(sequence.last() + 1).setServerTimeMs(nowMs).build();
         // The chat log takes the message before its seq is used: refused, it leaves no hole.
         ChatLog chatLog = context.chatLog();
