@@ -72,7 +72,7 @@ class LayeringTest {
                         "metrics", "protocol")
                 .whereLayer("moderation").mayOnlyAccessLayers("moderation", "room", "account", "store", "content",
                         "protocol")
-                .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "account", "store", "protocol")
+                .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "history", "account", "store", "metrics", "protocol")
                 .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "moderation", "account", "store",
                         "metrics", "protocol")
                 .whereLayer("tls").mayOnlyAccessLayers("tls", "metrics", "protocol")
