@@ -8,6 +8,7 @@ import dev.parley.api.ApiServer.Reply;
 import dev.parley.api.ApiServer.Route;
 import dev.parley.content.BlockedWords;
 import dev.parley.content.Names;
+import dev.parley.metrics.ServerMetrics;
 import dev.parley.moderation.ModerationService;
 import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.Result;
@@ -58,7 +59,8 @@ public final class Endpoints {
     /** What the endpoints work with, wired by the server. */
     public record Backend(RoomService rooms, Presence presence, BlockedWords blockedWords, AuditLog audit,
                           RoomStore roomStore, PermanentRoomOpener opener, Executor blocking,
-                          int defaultMaxMembers, int maxRooms, ModerationService moderation) {
+                          int defaultMaxMembers, int maxRooms, ModerationService moderation,
+                          ServerMetrics metrics) {
     }
 
     private final Backend b;
@@ -167,7 +169,15 @@ public final class Endpoints {
             throw ApiException.badRequest("seq '" + raw + "' is not a message seq");
         }
         String reason = call.query().getOrDefault("reason", ""); // the audit log cuts a long one
-        Room.Published p = await(b.rooms().deleteAsServer(id, seq, ROLE), id);
+        Room.Published p;
+        try {
+            p = await(b.rooms().deleteAsServer(id, seq, ROLE), id);
+        } catch (ApiException e) {
+            b.metrics().moderationAction("delete", ServerMetrics.SOURCE_API,
+                    e.status() == 404 ? Result.ROOM_NOT_FOUND : Result.SERVER_BUSY);
+            throw e;
+        }
+        b.metrics().moderationAction("delete", ServerMetrics.SOURCE_API, p.result());
         if (p.result() == Result.ROOM_NOT_FOUND || p.result() == Result.MESSAGE_NOT_FOUND) {
             throw ApiException.notFound(p.reason());
         }

@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
 import dev.parley.content.Names;
+import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.pb.BanRequest;
 import dev.parley.protocol.pb.BanResponse;
 import dev.parley.protocol.pb.ChatRequest;
@@ -59,6 +60,7 @@ public final class ModerationService {
     public static final long MAX_MUTE_SECONDS = TimeUnit.DAYS.toSeconds(30);
     /** The longest reason a moderation request may give. */
     public static final int MAX_REASON = 256;
+    private static final String API_ROLE = "api";
     private static final String BUSY = "the server is busy or its database unreachable; try again shortly";
 
     /** The requesting connection: a room member that is an online player (the session). */
@@ -77,15 +79,17 @@ public final class ModerationService {
     private final Presence presence;
     private final Stores stores;
     private final Executor blocking;
+    private final ServerMetrics metrics;
     /** The last queued store write: each next one runs after it (guarded by this). */
     private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
     /**
      * @param grants   the roles given through the server API: the ones {@code permissions} consults
      * @param blocking where the database is used (look-ups, writes)
+     * @param metrics  counts every action by source and result
      */
     public ModerationService(Permissions permissions, RoleGrants grants, Bans bans, Mutes mutes, RoomService rooms,
-                             Presence presence, Stores stores, Executor blocking) {
+                             Presence presence, Stores stores, Executor blocking, ServerMetrics metrics) {
         this.permissions = permissions;
         this.grants = grants;
         this.bans = bans;
@@ -94,6 +98,7 @@ public final class ModerationService {
         this.presence = presence;
         this.stores = stores;
         this.blocking = blocking;
+        this.metrics = metrics;
     }
 
     /** Whether {@code type} is a request of this service. */
@@ -151,9 +156,11 @@ public final class ModerationService {
      * Any thread; what it returns runs on a room's queue and does not block.
      */
     public RoomService.DeleteAudit deleteAudit(Actor a) {
-        return (roomId, seq, author, reason) -> audit(moderator(a), "message.delete",
-                "room " + Long.toUnsignedString(roomId) + " seq " + Long.toUnsignedString(seq) + " (author " + author + ")",
-                reason);
+        return (roomId, seq, author, reason) -> {
+            metrics.moderationAction("delete", ServerMetrics.SOURCE_PROTOCOL, Result.OK);
+            audit(moderator(a), "message.delete", "room " + Long.toUnsignedString(roomId) + " seq "
+                    + Long.toUnsignedString(seq) + " (author " + author + ")", reason);
+        };
     }
 
     /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
@@ -166,7 +173,12 @@ public final class ModerationService {
     public record Moderator(String name, String role, long playerId, boolean staff, boolean admin) {
         /** The server API, acting with the key {@code keyId}; audited with role "api". */
         public static Moderator api(String keyId) {
-            return new Moderator(keyId, "api", 0, true, true);
+            return new Moderator(keyId, API_ROLE, 0, true, true);
+        }
+
+        /** Where the action came from, as {@code parley.moderation.actions} tags it. */
+        String source() {
+            return API_ROLE.equals(role) ? ServerMetrics.SOURCE_API : ServerMetrics.SOURCE_PROTOCOL;
         }
     }
 
@@ -204,6 +216,10 @@ public final class ModerationService {
      * @return completes with the outcome (on the room's queue, or at once when refused early)
      */
     public CompletableFuture<Outcome> kick(Moderator by, long roomId, String name, String reason) {
+        return counted("kick", by, kicking(by, roomId, name, reason));
+    }
+
+    private CompletableFuture<Outcome> kicking(Moderator by, long roomId, String name, String reason) {
         String target = Names.normalise(name);
         String invalid = invalid(target, reason);
         if (invalid != null) {
@@ -239,6 +255,10 @@ public final class ModerationService {
      * {@code seconds}, 0 lifting that mute. Any thread.
      */
     public CompletableFuture<Outcome> mute(Moderator by, long roomId, String name, long seconds, String reason) {
+        return counted(seconds == 0 ? "unmute" : "mute", by, muting(by, roomId, name, seconds, reason));
+    }
+
+    private CompletableFuture<Outcome> muting(Moderator by, long roomId, String name, long seconds, String reason) {
         if (!permissions.mayMute(by.staff())) {
             return done(Result.NOT_ALLOWED, "muting needs the moderator or admin role");
         }
@@ -272,6 +292,10 @@ public final class ModerationService {
      * connection closes, its logins are refused until the ban ends. Any thread.
      */
     public CompletableFuture<Outcome> ban(Moderator by, String name, long seconds, String reason) {
+        return counted("ban", by, banning(by, name, seconds, reason));
+    }
+
+    private CompletableFuture<Outcome> banning(Moderator by, String name, long seconds, String reason) {
         if (!permissions.mayBan(by.admin())) {
             return done(Result.NOT_ALLOWED, "banning needs the admin role");
         }
@@ -305,6 +329,10 @@ public final class ModerationService {
 
     /** Lifts the ban of the player {@code name} (fine if it has none). Any thread. */
     public CompletableFuture<Outcome> unban(Moderator by, String name) {
+        return counted("unban", by, unbanning(by, name));
+    }
+
+    private CompletableFuture<Outcome> unbanning(Moderator by, String name) {
         if (!permissions.mayBan(by.admin())) {
             return done(Result.NOT_ALLOWED, "unbanning needs the admin role");
         }
@@ -392,6 +420,12 @@ public final class ModerationService {
             outcome.complete(new Outcome(Result.SERVER_BUSY, BUSY));
         }
         return outcome;
+    }
+
+    /** Counts {@code outcome} in {@code parley.moderation.actions} when it completes. */
+    private CompletableFuture<Outcome> counted(String action, Moderator by, CompletableFuture<Outcome> outcome) {
+        return outcome.whenComplete((o, e) -> metrics.moderationAction(action, by.source(),
+                o == null ? Result.SERVER_BUSY : o.result()));
     }
 
     private static CompletableFuture<Outcome> done(Result result, String reason) {

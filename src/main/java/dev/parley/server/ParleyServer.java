@@ -315,7 +315,7 @@ public final class ParleyServer implements AutoCloseable {
         RoleGrants grants = new RoleGrants();
         grants.load(store.playerRoles());
         return new ModerationService(new Permissions(config.admins(), config.creatorModerates(), grants), grants, bans,
-                mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit), blocking);
+                mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit), blocking, metrics);
     }
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */
@@ -335,7 +335,7 @@ public final class ParleyServer implements AutoCloseable {
         Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
                 audit, roomStore,
                 (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max, true),
-                blocking, r.roomMaxMembers(), r.maxRooms(), moderation));
+                blocking, r.roomMaxMembers(), r.maxRooms(), moderation, metrics));
         return new ApiServer(keys, endpoints.routes(), meterRegistry);
     }
 

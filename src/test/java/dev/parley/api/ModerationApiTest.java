@@ -16,6 +16,7 @@ import dev.parley.protocol.pb.MemberLeftNotify;
 import dev.parley.protocol.pb.MuteRequest;
 import dev.parley.protocol.pb.MuteResponse;
 import dev.parley.protocol.pb.Result;
+import dev.parley.testing.AdminHttp;
 import dev.parley.testing.LeakCheckExtension;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
@@ -84,7 +85,23 @@ class ModerationApiTest {
                 assertThat(e.get("role").asText()).isEqualTo("api");
             }
             assertThat(actions).containsExactly("unban", "ban", "mute", "kick");
+
+            assertThat(actions(s, "kick", "ok")).isEqualTo(1);
+            assertThat(actions(s, "kick", "not_in_room")).isEqualTo(1);
+            assertThat(actions(s, "mute", "ok")).isEqualTo(1);
+            assertThat(actions(s, "ban", "ok")).isEqualTo(1);
+            assertThat(actions(s, "ban", "player_not_found")).isEqualTo(1);
+            assertThat(actions(s, "unban", "ok")).isEqualTo(1);
+            assertThat(actions(s, "kick", "not_allowed")).isZero();
+            String scrape = AdminHttp.get(s, "/metrics").body();
+            assertThat(scrape).contains("parley_moderation_actions_total{action=\"ban\",result=\"ok\",source=\"api\"} 1.0");
         }
+    }
+
+    /** {@code parley.moderation.actions} of the server API's calls. */
+    private static double actions(TestServer s, String action, String result) {
+        return s.server().meterRegistry().get("parley.moderation.actions").tag("action", action).tag("source", "api")
+                .tag("result", result).counter().count();
     }
 
     private static Result kick(TestClient by, long room, String name) {
