@@ -31,13 +31,15 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongFunction;
 
 /**
  * The moderation requests {@code KickRequest}, {@code MuteRequest}, {@code BanRequest} and
@@ -270,8 +272,8 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        return withPlayer(target, playerId -> {
-            Mutes.Mute mute = mutes.set(playerId, roomId, TimeUnit.SECONDS.toMillis(seconds), reason);
+        return withPlayer(target, (playerId, player) -> {
+            Mutes.Mute mute = mutes.set(playerId, player, roomId, TimeUnit.SECONDS.toMillis(seconds), reason, by.name());
             store(mute == null
                     ? s -> s.unmute(playerId, roomId)
                     : s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), reason, by.name()),
@@ -307,11 +309,11 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        return withPlayer(target, playerId -> {
+        return withPlayer(target, (playerId, player) -> {
             if (playerId == by.playerId()) {
                 return new Outcome(Result.INVALID_REQUEST, "you cannot ban yourself");
             }
-            Bans.Ban ban = bans.set(playerId, TimeUnit.SECONDS.toMillis(seconds), reason);
+            Bans.Ban ban = bans.set(playerId, player, TimeUnit.SECONDS.toMillis(seconds), reason, by.name());
             store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), reason,
                     by.name()), bans.now()));
             audit(by, "ban", target + (ban.permanent() ? " permanently" : " for " + seconds + " s"), reason);
@@ -341,7 +343,7 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        return withPlayer(target, playerId -> {
+        return withPlayer(target, (playerId, player) -> {
             bans.lift(playerId);
             store(s -> s.unban(playerId));
             audit(by, "unban", target, "");
@@ -349,8 +351,16 @@ public final class ModerationService {
         });
     }
 
-    /** A player's roles given through the server API (sorted), or why they cannot be told. */
-    public record Roles(Outcome outcome, List<String> roles) {
+    /**
+     * A player's roles, or why they cannot be told: those given through the server API (sorted),
+     * whether it is online, and every role it holds now with where it comes from (see
+     * {@link Permissions#sources}; its token's roles only while it is online).
+     */
+    public record Roles(Outcome outcome, List<String> granted, boolean online,
+                        SortedMap<String, SortedSet<String>> effective) {
+        static Roles refused(Outcome outcome) {
+            return new Roles(outcome, List.of(), false, new TreeMap<>());
+        }
     }
 
     /**
@@ -371,7 +381,7 @@ public final class ModerationService {
             return done(Result.INVALID_REQUEST, invalid);
         }
         List<String> sorted = List.copyOf(new TreeSet<>(roles));
-        return withPlayer(target, playerId -> {
+        return withPlayer(target, (playerId, player) -> {
             grants.set(playerId, sorted);
             store(s -> s.setRoles(playerId, sorted));
             audit(by, "roles", target, sorted.isEmpty() ? "none" : String.join(",", sorted));
@@ -379,18 +389,42 @@ public final class ModerationService {
         });
     }
 
-    /** The roles given to the player {@code name} through the server API. Any thread. */
+    /** The roles of the player {@code name} (online or not), see {@link Roles}. Any thread. */
     public CompletableFuture<Roles> roles(String name) {
         String target = Names.normalise(name);
         String invalid = invalid(target, "");
         if (invalid != null) {
-            return CompletableFuture.completedFuture(new Roles(new Outcome(Result.INVALID_REQUEST, invalid), List.of()));
+            return CompletableFuture.completedFuture(Roles.refused(new Outcome(Result.INVALID_REQUEST, invalid)));
         }
-        AtomicReference<List<String>> found = new AtomicReference<>(List.of());
-        return withPlayer(target, playerId -> {
-            found.set(List.copyOf(new TreeSet<>(grants.of(playerId))));
+        AtomicReference<Roles> found = new AtomicReference<>();
+        return withPlayer(target, (playerId, player) -> {
+            OnlinePlayer online = presence.find(target);
+            boolean isOnline = online != null && online.playerId() == playerId;
+            List<String> tokenRoles = isOnline ? online.roles() : List.of();
+            found.set(new Roles(Outcome.OK, List.copyOf(new TreeSet<>(grants.of(playerId))), isOnline,
+                    permissions.sources(player, playerId, tokenRoles)));
             return Outcome.OK;
-        }).thenApply(o -> new Roles(o, found.get()));
+        }).thenApply(o -> o.ok() ? found.get() : Roles.refused(o));
+    }
+
+    /**
+     * The bans in force now, by player id: what logins are checked against (held in memory, so
+     * no database is asked and a ban whose store failed is listed too); expired ones are not.
+     * Any thread.
+     */
+    public List<Bans.Listed> bans() {
+        return bans.list();
+    }
+
+    /** The mutes in force now, by player id and room, as {@link #bans()} (chat is checked against them). Any thread. */
+    public List<Mutes.Listed> mutes() {
+        return mutes.list();
+    }
+
+    /** What is done with a player found by name: its id and its name as its account spells it. */
+    @FunctionalInterface
+    private interface Found {
+        Outcome apply(long playerId, String name);
     }
 
     /**
@@ -398,10 +432,10 @@ public final class ModerationService {
      * else after looking its account up on the blocking pool (and then on that thread). A name
      * without an account is {@code PLAYER_NOT_FOUND}, an unreachable database SERVER_BUSY.
      */
-    private CompletableFuture<Outcome> withPlayer(String name, LongFunction<Outcome> found) {
+    private CompletableFuture<Outcome> withPlayer(String name, Found found) {
         OnlinePlayer online = presence.find(name);
         if (online != null) {
-            return CompletableFuture.completedFuture(found.apply(online.playerId()));
+            return CompletableFuture.completedFuture(found.apply(online.playerId(), online.name()));
         }
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         try {
@@ -414,7 +448,7 @@ public final class ModerationService {
                     return;
                 }
                 outcome.complete(account.isEmpty() ? new Outcome(Result.PLAYER_NOT_FOUND, "no player " + name)
-                        : found.apply(account.get().id()));
+                        : found.apply(account.get().id(), account.get().name()));
             });
         } catch (RejectedExecutionException e) {
             outcome.complete(new Outcome(Result.SERVER_BUSY, BUSY));

@@ -103,7 +103,7 @@ class ServerApiTest {
 
     static List<String> routes(TestServer s) {
         List<String> routes = s.server().api().describe();
-        assertEquals(15, routes.size(), routes.toString());
+        assertEquals(17, routes.size(), routes.toString());
         return routes;
     }
 
