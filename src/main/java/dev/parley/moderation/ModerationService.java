@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -36,9 +37,11 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,7 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * connection's event loop and never touch the database: bans and mutes are held in memory
  * ({@link Bans}, {@link Mutes}, loaded at start) and take effect at once; they are stored
  * afterwards on the blocking pool, one write after the other in the order they were made (a
- * failed write is logged; the action stays in force until a restart). A kick is decided and done
+ * failed write is logged; the action stays in force until a restart); a shutdown waits for them,
+ * bounded ({@link #awaitWrites}). A kick is decided and done
  * on the room's queue; a player who is offline is found by name on the blocking pool. Answers go
  * back through the requester's thread-safe {@link RoomMember#send}. Every action taken is
  * written to the {@link AuditLog}.
@@ -484,6 +488,33 @@ public final class ModerationService {
             log.warn("A ban, mute or role was not stored (in force until a restart): {}", e.toString());
             return null;
         });
+    }
+
+    /**
+     * Waits at most {@code timeout} for the stores queued so far (bans, mutes, roles): the
+     * shutdown calls it once nothing can ask for more (listeners and connections closed, the API
+     * refusing) and before the blocking pool stops, which would refuse the writes still queued
+     * behind a running one.
+     *
+     * @return whether every queued write finished (stored, or failed and logged) in time
+     */
+    public boolean awaitWrites(Duration timeout) {
+        CompletableFuture<Void> last;
+        synchronized (this) {
+            last = writes;
+        }
+        try {
+            last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            log.warn("Bans, mutes or roles still unstored after {} ms at shutdown: they are lost", timeout.toMillis());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true; // cannot happen: each write logs its own failure
+        }
     }
 
     private void audit(Moderator by, String action, String target, String reason) {

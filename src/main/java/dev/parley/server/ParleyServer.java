@@ -112,6 +112,11 @@ public final class ParleyServer implements AutoCloseable {
      * (about 2.5 million messages), and new players are better served elsewhere.
      */
     static final long SPILL_READY_LIMIT = 256L << 20;
+    /**
+     * How long a shutdown waits for the bans, mutes and roles still being stored; the blocking
+     * pool's own stop waits 10 s after it, so a hung database cannot hold a shutdown for long.
+     */
+    static final Duration MODERATION_WRITES_WAIT = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final Transport transport;
@@ -225,7 +230,10 @@ public final class ParleyServer implements AutoCloseable {
                     DirectService.Stores.on(database.interactive()), presence, history, roomConfig.maxChatBytes(),
                     metrics, directWriter, blocking);
             AuditLog audit = new AuditLog(database, blocking, System::currentTimeMillis);
-            ModerationService moderation = moderation(config.moderation(), accounts, audit, presence, blocking);
+            // released before the blocking threads: bans and mutes answered just before a shutdown get stored
+            ModerationService moderation = resources.add("moderation writes",
+                    moderation(config.moderation(), accounts, audit, presence, blocking),
+                    m -> m.awaitWrites(MODERATION_WRITES_WAIT));
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct,
                     moderation),
                     rooms, direct, moderation, metrics, sessionPolicies(connections), goingAway);

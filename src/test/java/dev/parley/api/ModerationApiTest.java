@@ -207,6 +207,24 @@ class ModerationApiTest {
         }
     }
 
+    @Test
+    void mutesAnsweredJustBeforeAShutdownAreStoredBeforeItEnds() throws Exception {
+        int n = 20;
+        try (TestServer s = ServerApiTest.startIn(dir, c -> c.rateLimit(0).admins(List.of("boss")));
+             TestClient boss = s.login("boss"); TestClient bob = s.login("bob")) {
+            for (int room = 1; room <= n; room++) {
+                boss.send(MuteRequest.newBuilder().setName("bob").setRoomId(room).setDurationS(3600).build());
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(boss.expect(MuteResponse.class).getResult()).isEqualTo(Result.OK);
+            }
+            // every mute is in force and its store queued, one after the other: the close comes now
+        }
+        try (TestServer s = ServerApiTest.startIn(dir, c -> c.rateLimit(0))) {
+            assertThat(json(call(s, "GET", "/api/v1/mutes", KEY, null)).get("count").asInt()).isEqualTo(n);
+        }
+    }
+
     /** Waits until the server no longer lists {@code name} online (a closed client is released on the server's loop). */
     private static void awaitOffline(TestServer s, String name) throws Exception {
         long end = System.nanoTime() + TestClient.TIMEOUT.toNanos();
