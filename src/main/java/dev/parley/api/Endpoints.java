@@ -8,7 +8,10 @@ import dev.parley.api.ApiServer.Reply;
 import dev.parley.api.ApiServer.Route;
 import dev.parley.content.BlockedWords;
 import dev.parley.content.Names;
+import dev.parley.metrics.ServerMetrics;
+import dev.parley.moderation.Bans;
 import dev.parley.moderation.ModerationService;
+import dev.parley.moderation.Mutes;
 import dev.parley.protocol.pb.Member;
 import dev.parley.protocol.pb.Result;
 import dev.parley.protocol.pb.RoomInfo;
@@ -33,7 +36,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The server API's endpoints (docs/api.md): rooms, their members, online players, system
  * messages, permanent rooms, the blocked-words reload, the audit log, and moderation (kick, mute,
- * ban, unban, players' roles through moderation.ModerationService). Each state change is
+ * ban, unban, players' roles, the bans and mutes in force, through moderation.ModerationService). Each state change is
  * written to the {@link AuditLog} as role "api" with the key's id.
  *
  * <p>Thread: the admin port's handler threads. Room state is read and changed on the room's job
@@ -58,7 +61,8 @@ public final class Endpoints {
     /** What the endpoints work with, wired by the server. */
     public record Backend(RoomService rooms, Presence presence, BlockedWords blockedWords, AuditLog audit,
                           RoomStore roomStore, PermanentRoomOpener opener, Executor blocking,
-                          int defaultMaxMembers, int maxRooms, ModerationService moderation) {
+                          int defaultMaxMembers, int maxRooms, ModerationService moderation,
+                          ServerMetrics metrics) {
     }
 
     private final Backend b;
@@ -84,6 +88,8 @@ public final class Endpoints {
                 new Route("POST", "/api/v1/players/{name}/ban", this::ban),
                 new Route("DELETE", "/api/v1/players/{name}/ban", this::unban),
                 new Route("GET", "/api/v1/players/{name}/roles", this::roles),
+                new Route("GET", "/api/v1/bans", this::listBans),
+                new Route("GET", "/api/v1/mutes", this::listMutes),
                 new Route("PUT", "/api/v1/players/{name}/roles", this::setRoles));
     }
 
@@ -167,7 +173,15 @@ public final class Endpoints {
             throw ApiException.badRequest("seq '" + raw + "' is not a message seq");
         }
         String reason = call.query().getOrDefault("reason", ""); // the audit log cuts a long one
-        Room.Published p = await(b.rooms().deleteAsServer(id, seq, ROLE), id);
+        Room.Published p;
+        try {
+            p = await(b.rooms().deleteAsServer(id, seq, ROLE), id);
+        } catch (ApiException e) {
+            b.metrics().moderationAction("delete", ServerMetrics.SOURCE_API,
+                    e.status() == 404 ? Result.ROOM_NOT_FOUND : Result.SERVER_BUSY);
+            throw e;
+        }
+        b.metrics().moderationAction("delete", ServerMetrics.SOURCE_API, p.result());
         if (p.result() == Result.ROOM_NOT_FOUND || p.result() == Result.MESSAGE_NOT_FOUND) {
             throw ApiException.notFound(p.reason());
         }
@@ -301,10 +315,56 @@ public final class Endpoints {
         return moderated(b.moderation().unban(ModerationService.Moderator.api(call.keyId()), name(call)));
     }
 
+    /**
+     * A player's roles: {@code roles} those given through this API (what PUT sets), {@code effective}
+     * every role it holds now with its sources; token roles are known only while it is online.
+     */
     private Reply roles(Call call) throws Exception {
         ModerationService.Roles r = get(b.moderation().roles(name(call)));
         succeeded(r.outcome());
-        return Reply.ok(Map.of("name", Names.normalise(name(call)), "roles", r.roles()));
+        List<Map<String, Object>> effective = new ArrayList<>();
+        r.effective().forEach((role, sources) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("role", role);
+            e.put("sources", List.copyOf(sources));
+            effective.add(e);
+        });
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", Names.normalise(name(call)));
+        doc.put("roles", r.granted());
+        doc.put("online", r.online());
+        doc.put("effective", effective);
+        return Reply.ok(doc);
+    }
+
+    /** The bans in force (from memory: no database), by player id; {@code until_ms} null = permanent. */
+    private Reply listBans(Call call) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Bans.Listed l : b.moderation().bans()) {
+            Bans.Ban ban = l.ban();
+            Map<String, Object> m = player(l.playerId(), ban.player());
+            m.put("until_ms", ban.permanent() ? null : ban.untilMs());
+            m.put("permanent", ban.permanent());
+            m.put("reason", ban.reason());
+            m.put("by", ban.by());
+            out.add(m);
+        }
+        return Reply.ok(Map.of("count", out.size(), "bans", out));
+    }
+
+    /** The mutes in force (from memory: no database), by player id and room; {@code room_id} 0 = everywhere. */
+    private Reply listMutes(Call call) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Mutes.Listed l : b.moderation().mutes()) {
+            Mutes.Mute mute = l.mute();
+            Map<String, Object> m = player(l.playerId(), mute.player());
+            m.put("room_id", mute.roomId());
+            m.put("until_ms", mute.untilMs());
+            m.put("reason", mute.reason());
+            m.put("by", mute.by());
+            out.add(m);
+        }
+        return Reply.ok(Map.of("count", out.size(), "mutes", out));
     }
 
     /** Gives a player exactly the roles of {@code {"roles": [...]}} (moderator, admin; [] = none). */

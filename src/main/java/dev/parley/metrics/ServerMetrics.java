@@ -92,6 +92,14 @@ public final class ServerMetrics {
     private final Map<String, Counter> directRefusals;
     /** Edits and deletes by kind and result (see {@link #messageChange}); other results are registered when first seen. */
     private final Map<String, Counter> messageChanges = new ConcurrentHashMap<>();
+    /** Moderation actions by action, source and result (see {@link #moderationAction}); other results registered when first seen. */
+    private final Map<String, Counter> moderationActions = new ConcurrentHashMap<>();
+
+    /** The moderation actions {@link #moderationAction} counts. */
+    public static final String[] MODERATION_ACTIONS = {"kick", "mute", "unmute", "ban", "unban", "delete"};
+    /** Where a moderation action came from: a player's request, or the server API. */
+    public static final String SOURCE_PROTOCOL = "protocol";
+    public static final String SOURCE_API = "api";
 
     /** Create this before any other meter of {@code registry}: it installs the latency histograms' filter. */
     public ServerMetrics(MeterRegistry registry) {
@@ -205,6 +213,13 @@ public final class ServerMetrics {
                 messageChange(kind, r, 0);
             }
         }
+        for (String action : MODERATION_ACTIONS) {
+            for (String source : new String[]{SOURCE_PROTOCOL, SOURCE_API}) {
+                for (Result r : new Result[]{Result.OK, Result.NOT_ALLOWED}) {
+                    moderationAction(action, source, r, 0);
+                }
+            }
+        }
         breakerRejections = Counter.builder("parley.db.breaker.rejections")
                 .description("Database calls (logins, history reads, readiness checks) refused by the open breaker")
                 .register(registry);
@@ -260,6 +275,25 @@ public final class ServerMetrics {
         messageChanges.computeIfAbsent(kind + "/" + tag, k -> Counter.builder("parley.chat.changes")
                 .tag("kind", kind).tag("result", tag)
                 .description("Message edits and deletes (players and the server API), by result").register(registry))
+                .increment(n);
+    }
+
+    /**
+     * A moderation action ({@link #MODERATION_ACTIONS}; {@code delete} is a delete of another
+     * player's message) from {@code source} ({@link #SOURCE_PROTOCOL} or {@link #SOURCE_API})
+     * was answered with {@code result}: {@code parley.moderation.actions{action, source, result}}.
+     * Any thread.
+     */
+    public void moderationAction(String action, String source, Result result) {
+        moderationAction(action, source, result, 1);
+    }
+
+    private void moderationAction(String action, String source, Result result, int n) {
+        String tag = result.name().toLowerCase(Locale.ROOT);
+        moderationActions.computeIfAbsent(action + "/" + source + "/" + tag, k -> Counter.builder("parley.moderation.actions")
+                .tag("action", action).tag("source", source).tag("result", tag)
+                .description("Moderation actions (kick, mute, unmute, ban, unban, delete of another's message) by"
+                        + " source (protocol, api) and result").register(registry))
                 .increment(n);
     }
 

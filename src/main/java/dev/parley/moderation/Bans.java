@@ -3,7 +3,10 @@ package dev.parley.moderation;
 import dev.parley.store.ModerationStore;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -14,8 +17,11 @@ import java.util.function.LongSupplier;
  */
 public final class Bans {
 
-    /** One ban: until when (epoch ms, {@link Long#MAX_VALUE} = permanent) and why. */
-    public record Ban(long untilMs, String reason) {
+    /**
+     * One ban: until when (epoch ms, {@link Long#MAX_VALUE} = permanent), why, and for listings the
+     * banned player's name (null when its account is gone) and who banned it.
+     */
+    public record Ban(long untilMs, String reason, String player, String by) {
         public boolean permanent() {
             return untilMs == Long.MAX_VALUE;
         }
@@ -25,6 +31,10 @@ public final class Bans {
             return "banned " + (permanent() ? "permanently" : "until " + Instant.ofEpochMilli(untilMs))
                     + (reason.isEmpty() ? "" : ": " + reason);
         }
+    }
+
+    /** A ban in force, as {@link #list} gives it. */
+    public record Listed(long playerId, Ban ban) {
     }
 
     private final ConcurrentHashMap<Long, Ban> byPlayer = new ConcurrentHashMap<>();
@@ -38,17 +48,19 @@ public final class Bans {
     /** The bans read from the database at start. */
     public void load(Collection<ModerationStore.Ban> stored) {
         for (ModerationStore.Ban b : stored) {
-            byPlayer.put(b.playerId(), new Ban(b.untilMs() == null ? Long.MAX_VALUE : b.untilMs(), b.reason()));
+            byPlayer.put(b.playerId(), new Ban(b.untilMs() == null ? Long.MAX_VALUE : b.untilMs(), b.reason(),
+                    b.player(), b.by()));
         }
     }
 
     /**
-     * Bans {@code playerId} for {@code durationMs} (0 = permanently), replacing its ban.
+     * Bans {@code playerId} (named {@code player}) for {@code durationMs} (0 = permanently),
+     * replacing its ban; {@code by} names who did.
      *
      * @return the ban
      */
-    public Ban set(long playerId, long durationMs, String reason) {
-        Ban ban = new Ban(durationMs == 0 ? Long.MAX_VALUE : clock.getAsLong() + durationMs, reason);
+    public Ban set(long playerId, String player, long durationMs, String reason, String by) {
+        Ban ban = new Ban(durationMs == 0 ? Long.MAX_VALUE : clock.getAsLong() + durationMs, reason, player, by);
         byPlayer.put(playerId, ban);
         return ban;
     }
@@ -66,6 +78,19 @@ public final class Bans {
             return null;
         }
         return b;
+    }
+
+    /** The bans in force now, by player id; expired ones are dropped, not listed. */
+    public List<Listed> list() {
+        List<Listed> out = new ArrayList<>();
+        for (Long playerId : byPlayer.keySet()) {
+            Ban b = active(playerId);
+            if (b != null) {
+                out.add(new Listed(playerId, b));
+            }
+        }
+        out.sort(Comparator.comparingLong(Listed::playerId));
+        return out;
     }
 
     /** The clock's time now, epoch ms. */

@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.parley.account.OnlinePlayer;
 import dev.parley.account.Presence;
 import dev.parley.content.Names;
+import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.pb.BanRequest;
 import dev.parley.protocol.pb.BanResponse;
 import dev.parley.protocol.pb.ChatRequest;
@@ -27,16 +28,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongFunction;
 
 /**
  * The moderation requests {@code KickRequest}, {@code MuteRequest}, {@code BanRequest} and
@@ -47,7 +53,8 @@ import java.util.function.LongFunction;
  * connection's event loop and never touch the database: bans and mutes are held in memory
  * ({@link Bans}, {@link Mutes}, loaded at start) and take effect at once; they are stored
  * afterwards on the blocking pool, one write after the other in the order they were made (a
- * failed write is logged; the action stays in force until a restart). A kick is decided and done
+ * failed write is logged; the action stays in force until a restart); a shutdown waits for them,
+ * bounded ({@link #awaitWrites}). A kick is decided and done
  * on the room's queue; a player who is offline is found by name on the blocking pool. Answers go
  * back through the requester's thread-safe {@link RoomMember#send}. Every action taken is
  * written to the {@link AuditLog}.
@@ -59,6 +66,7 @@ public final class ModerationService {
     public static final long MAX_MUTE_SECONDS = TimeUnit.DAYS.toSeconds(30);
     /** The longest reason a moderation request may give. */
     public static final int MAX_REASON = 256;
+    private static final String API_ROLE = "api";
     private static final String BUSY = "the server is busy or its database unreachable; try again shortly";
 
     /** The requesting connection: a room member that is an online player (the session). */
@@ -77,15 +85,17 @@ public final class ModerationService {
     private final Presence presence;
     private final Stores stores;
     private final Executor blocking;
+    private final ServerMetrics metrics;
     /** The last queued store write: each next one runs after it (guarded by this). */
     private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
     /**
      * @param grants   the roles given through the server API: the ones {@code permissions} consults
      * @param blocking where the database is used (look-ups, writes)
+     * @param metrics  counts every action by source and result
      */
     public ModerationService(Permissions permissions, RoleGrants grants, Bans bans, Mutes mutes, RoomService rooms,
-                             Presence presence, Stores stores, Executor blocking) {
+                             Presence presence, Stores stores, Executor blocking, ServerMetrics metrics) {
         this.permissions = permissions;
         this.grants = grants;
         this.bans = bans;
@@ -94,6 +104,7 @@ public final class ModerationService {
         this.presence = presence;
         this.stores = stores;
         this.blocking = blocking;
+        this.metrics = metrics;
     }
 
     /** Whether {@code type} is a request of this service. */
@@ -151,9 +162,11 @@ public final class ModerationService {
      * Any thread; what it returns runs on a room's queue and does not block.
      */
     public RoomService.DeleteAudit deleteAudit(Actor a) {
-        return (roomId, seq, author, reason) -> audit(moderator(a), "message.delete",
-                "room " + Long.toUnsignedString(roomId) + " seq " + Long.toUnsignedString(seq) + " (author " + author + ")",
-                reason);
+        return (roomId, seq, author, reason) -> {
+            metrics.moderationAction("delete", ServerMetrics.SOURCE_PROTOCOL, Result.OK);
+            audit(moderator(a), "message.delete", "room " + Long.toUnsignedString(roomId) + " seq "
+                    + Long.toUnsignedString(seq) + " (author " + author + ")", reason);
+        };
     }
 
     /** What a login of {@code playerId} is told when the player is banned (until when, why), or null. Any thread. */
@@ -166,7 +179,12 @@ public final class ModerationService {
     public record Moderator(String name, String role, long playerId, boolean staff, boolean admin) {
         /** The server API, acting with the key {@code keyId}; audited with role "api". */
         public static Moderator api(String keyId) {
-            return new Moderator(keyId, "api", 0, true, true);
+            return new Moderator(keyId, API_ROLE, 0, true, true);
+        }
+
+        /** Where the action came from, as {@code parley.moderation.actions} tags it. */
+        String source() {
+            return API_ROLE.equals(role) ? ServerMetrics.SOURCE_API : ServerMetrics.SOURCE_PROTOCOL;
         }
     }
 
@@ -204,6 +222,10 @@ public final class ModerationService {
      * @return completes with the outcome (on the room's queue, or at once when refused early)
      */
     public CompletableFuture<Outcome> kick(Moderator by, long roomId, String name, String reason) {
+        return counted("kick", by, kicking(by, roomId, name, reason));
+    }
+
+    private CompletableFuture<Outcome> kicking(Moderator by, long roomId, String name, String reason) {
         String target = Names.normalise(name);
         String invalid = invalid(target, reason);
         if (invalid != null) {
@@ -239,6 +261,10 @@ public final class ModerationService {
      * {@code seconds}, 0 lifting that mute. Any thread.
      */
     public CompletableFuture<Outcome> mute(Moderator by, long roomId, String name, long seconds, String reason) {
+        return counted(seconds == 0 ? "unmute" : "mute", by, muting(by, roomId, name, seconds, reason));
+    }
+
+    private CompletableFuture<Outcome> muting(Moderator by, long roomId, String name, long seconds, String reason) {
         if (!permissions.mayMute(by.staff())) {
             return done(Result.NOT_ALLOWED, "muting needs the moderator or admin role");
         }
@@ -250,8 +276,8 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        return withPlayer(target, playerId -> {
-            Mutes.Mute mute = mutes.set(playerId, roomId, TimeUnit.SECONDS.toMillis(seconds), reason);
+        return withPlayer(target, (playerId, player) -> {
+            Mutes.Mute mute = mutes.set(playerId, player, roomId, TimeUnit.SECONDS.toMillis(seconds), reason, by.name());
             store(mute == null
                     ? s -> s.unmute(playerId, roomId)
                     : s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), reason, by.name()),
@@ -272,6 +298,10 @@ public final class ModerationService {
      * connection closes, its logins are refused until the ban ends. Any thread.
      */
     public CompletableFuture<Outcome> ban(Moderator by, String name, long seconds, String reason) {
+        return counted("ban", by, banning(by, name, seconds, reason));
+    }
+
+    private CompletableFuture<Outcome> banning(Moderator by, String name, long seconds, String reason) {
         if (!permissions.mayBan(by.admin())) {
             return done(Result.NOT_ALLOWED, "banning needs the admin role");
         }
@@ -283,11 +313,11 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        return withPlayer(target, playerId -> {
+        return withPlayer(target, (playerId, player) -> {
             if (playerId == by.playerId()) {
                 return new Outcome(Result.INVALID_REQUEST, "you cannot ban yourself");
             }
-            Bans.Ban ban = bans.set(playerId, TimeUnit.SECONDS.toMillis(seconds), reason);
+            Bans.Ban ban = bans.set(playerId, player, TimeUnit.SECONDS.toMillis(seconds), reason, by.name());
             store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), reason,
                     by.name()), bans.now()));
             audit(by, "ban", target + (ban.permanent() ? " permanently" : " for " + seconds + " s"), reason);
@@ -307,6 +337,10 @@ public final class ModerationService {
 
     /** Lifts the ban of the player {@code name} (fine if it has none). Any thread. */
     public CompletableFuture<Outcome> unban(Moderator by, String name) {
+        return counted("unban", by, unbanning(by, name));
+    }
+
+    private CompletableFuture<Outcome> unbanning(Moderator by, String name) {
         if (!permissions.mayBan(by.admin())) {
             return done(Result.NOT_ALLOWED, "unbanning needs the admin role");
         }
@@ -315,7 +349,7 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        return withPlayer(target, playerId -> {
+        return withPlayer(target, (playerId, player) -> {
             bans.lift(playerId);
             store(s -> s.unban(playerId));
             audit(by, "unban", target, "");
@@ -323,8 +357,16 @@ public final class ModerationService {
         });
     }
 
-    /** A player's roles given through the server API (sorted), or why they cannot be told. */
-    public record Roles(Outcome outcome, List<String> roles) {
+    /**
+     * A player's roles, or why they cannot be told: those given through the server API (sorted),
+     * whether it is online, and every role it holds now with where it comes from (see
+     * {@link Permissions#sources}; its token's roles only while it is online).
+     */
+    public record Roles(Outcome outcome, List<String> granted, boolean online,
+                        SortedMap<String, SortedSet<String>> effective) {
+        static Roles refused(Outcome outcome) {
+            return new Roles(outcome, List.of(), false, new TreeMap<>());
+        }
     }
 
     /**
@@ -345,7 +387,7 @@ public final class ModerationService {
             return done(Result.INVALID_REQUEST, invalid);
         }
         List<String> sorted = List.copyOf(new TreeSet<>(roles));
-        return withPlayer(target, playerId -> {
+        return withPlayer(target, (playerId, player) -> {
             grants.set(playerId, sorted);
             store(s -> s.setRoles(playerId, sorted));
             audit(by, "roles", target, sorted.isEmpty() ? "none" : String.join(",", sorted));
@@ -353,18 +395,42 @@ public final class ModerationService {
         });
     }
 
-    /** The roles given to the player {@code name} through the server API. Any thread. */
+    /** The roles of the player {@code name} (online or not), see {@link Roles}. Any thread. */
     public CompletableFuture<Roles> roles(String name) {
         String target = Names.normalise(name);
         String invalid = invalid(target, "");
         if (invalid != null) {
-            return CompletableFuture.completedFuture(new Roles(new Outcome(Result.INVALID_REQUEST, invalid), List.of()));
+            return CompletableFuture.completedFuture(Roles.refused(new Outcome(Result.INVALID_REQUEST, invalid)));
         }
-        AtomicReference<List<String>> found = new AtomicReference<>(List.of());
-        return withPlayer(target, playerId -> {
-            found.set(List.copyOf(new TreeSet<>(grants.of(playerId))));
+        AtomicReference<Roles> found = new AtomicReference<>();
+        return withPlayer(target, (playerId, player) -> {
+            OnlinePlayer online = presence.find(target);
+            boolean isOnline = online != null && online.playerId() == playerId;
+            List<String> tokenRoles = isOnline ? online.roles() : List.of();
+            found.set(new Roles(Outcome.OK, List.copyOf(new TreeSet<>(grants.of(playerId))), isOnline,
+                    permissions.sources(player, playerId, tokenRoles)));
             return Outcome.OK;
-        }).thenApply(o -> new Roles(o, found.get()));
+        }).thenApply(o -> o.ok() ? found.get() : Roles.refused(o));
+    }
+
+    /**
+     * The bans in force now, by player id: what logins are checked against (held in memory, so
+     * no database is asked and a ban whose store failed is listed too); expired ones are not.
+     * Any thread.
+     */
+    public List<Bans.Listed> bans() {
+        return bans.list();
+    }
+
+    /** The mutes in force now, by player id and room, as {@link #bans()} (chat is checked against them). Any thread. */
+    public List<Mutes.Listed> mutes() {
+        return mutes.list();
+    }
+
+    /** What is done with a player found by name: its id and its name as its account spells it. */
+    @FunctionalInterface
+    private interface Found {
+        Outcome apply(long playerId, String name);
     }
 
     /**
@@ -372,10 +438,10 @@ public final class ModerationService {
      * else after looking its account up on the blocking pool (and then on that thread). A name
      * without an account is {@code PLAYER_NOT_FOUND}, an unreachable database SERVER_BUSY.
      */
-    private CompletableFuture<Outcome> withPlayer(String name, LongFunction<Outcome> found) {
+    private CompletableFuture<Outcome> withPlayer(String name, Found found) {
         OnlinePlayer online = presence.find(name);
         if (online != null) {
-            return CompletableFuture.completedFuture(found.apply(online.playerId()));
+            return CompletableFuture.completedFuture(found.apply(online.playerId(), online.name()));
         }
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         try {
@@ -388,12 +454,18 @@ public final class ModerationService {
                     return;
                 }
                 outcome.complete(account.isEmpty() ? new Outcome(Result.PLAYER_NOT_FOUND, "no player " + name)
-                        : found.apply(account.get().id()));
+                        : found.apply(account.get().id(), account.get().name()));
             });
         } catch (RejectedExecutionException e) {
             outcome.complete(new Outcome(Result.SERVER_BUSY, BUSY));
         }
         return outcome;
+    }
+
+    /** Counts {@code outcome} in {@code parley.moderation.actions} when it completes. */
+    private CompletableFuture<Outcome> counted(String action, Moderator by, CompletableFuture<Outcome> outcome) {
+        return outcome.whenComplete((o, e) -> metrics.moderationAction(action, by.source(),
+                o == null ? Result.SERVER_BUSY : o.result()));
     }
 
     private static CompletableFuture<Outcome> done(Result result, String reason) {
@@ -418,6 +490,33 @@ public final class ModerationService {
             log.warn("A ban, mute or role was not stored (in force until a restart): {}", e.toString());
             return null;
         });
+    }
+
+    /**
+     * Waits at most {@code timeout} for the stores queued so far (bans, mutes, roles): the
+     * shutdown calls it once nothing can ask for more (listeners and connections closed, the API
+     * refusing) and before the blocking pool stops, which would refuse the writes still queued
+     * behind a running one.
+     *
+     * @return whether every queued write finished (stored, or failed and logged) in time
+     */
+    public boolean awaitWrites(Duration timeout) {
+        CompletableFuture<Void> last;
+        synchronized (this) {
+            last = writes;
+        }
+        try {
+            last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            log.warn("Bans, mutes or roles still unstored after {} ms at shutdown: they are lost", timeout.toMillis());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true; // cannot happen: each write logs its own failure
+        }
     }
 
     private void audit(Moderator by, String action, String target, String reason) {

@@ -2,7 +2,10 @@ package dev.parley.moderation;
 
 import dev.parley.store.ModerationStore;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -15,8 +18,15 @@ import java.util.function.LongSupplier;
  */
 public final class Mutes {
 
-    /** One mute: where ({@code roomId}, 0 = everywhere), until when (epoch ms), and why. */
-    public record Mute(long roomId, long untilMs, String reason) {
+    /**
+     * One mute: where ({@code roomId}, 0 = everywhere), until when (epoch ms), why, and for
+     * listings the muted player's name (null when its account is gone) and who muted it.
+     */
+    public record Mute(long roomId, long untilMs, String reason, String player, String by) {
+    }
+
+    /** A mute in force, as {@link #list} gives it. */
+    public record Listed(long playerId, Mute mute) {
     }
 
     private final ConcurrentHashMap<Long, Map<Long, Mute>> byPlayer = new ConcurrentHashMap<>();
@@ -31,16 +41,17 @@ public final class Mutes {
     public void load(Collection<ModerationStore.Mute> stored) {
         for (ModerationStore.Mute m : stored) {
             byPlayer.computeIfAbsent(m.playerId(), k -> new ConcurrentHashMap<>())
-                    .put(m.roomId(), new Mute(m.roomId(), m.untilMs(), m.reason()));
+                    .put(m.roomId(), new Mute(m.roomId(), m.untilMs(), m.reason(), m.player(), m.by()));
         }
     }
 
     /**
-     * Mutes {@code playerId} in {@code roomId} (0 = everywhere) for {@code durationMs}; 0 lifts that mute.
+     * Mutes {@code playerId} (named {@code player}) in {@code roomId} (0 = everywhere) for
+     * {@code durationMs}; 0 lifts that mute. {@code by} names who did.
      *
      * @return the mute, or null when lifted
      */
-    public Mute set(long playerId, long roomId, long durationMs, String reason) {
+    public Mute set(long playerId, String player, long roomId, long durationMs, String reason, String by) {
         if (durationMs <= 0) {
             byPlayer.computeIfPresent(playerId, (k, rooms) -> {
                 rooms.remove(roomId);
@@ -48,7 +59,7 @@ public final class Mutes {
             });
             return null;
         }
-        Mute mute = new Mute(roomId, clock.getAsLong() + durationMs, reason);
+        Mute mute = new Mute(roomId, clock.getAsLong() + durationMs, reason, player, by);
         byPlayer.computeIfAbsent(playerId, k -> new ConcurrentHashMap<>()).put(roomId, mute);
         return mute;
     }
@@ -69,6 +80,22 @@ public final class Mutes {
             return everywhere;
         }
         return everywhere == null || here.untilMs() >= everywhere.untilMs() ? here : everywhere;
+    }
+
+    /** The mutes in force now, by player id and room; expired ones are dropped, not listed. */
+    public List<Listed> list() {
+        long now = clock.getAsLong();
+        List<Listed> out = new ArrayList<>();
+        byPlayer.forEach((playerId, rooms) -> {
+            for (Long roomId : rooms.keySet()) {
+                Mute m = live(rooms, roomId, now);
+                if (m != null) {
+                    out.add(new Listed(playerId, m));
+                }
+            }
+        });
+        out.sort(Comparator.comparingLong(Listed::playerId).thenComparing(l -> l.mute().roomId(), Long::compareUnsigned));
+        return out;
     }
 
     /** Milliseconds until {@code mute} ends, at least 1 while it lasts. */

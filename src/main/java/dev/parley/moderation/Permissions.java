@@ -4,6 +4,9 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -62,6 +65,35 @@ public final class Permissions {
         Set<String> all = new HashSet<>(tokenRoles);
         all.addAll(granted);
         return all;
+    }
+
+    /** Where a role comes from, as {@link #sources} tells it. */
+    public static final String FROM_GRANT = "granted";
+    public static final String FROM_TOKEN = "token";
+    public static final String FROM_ADMINS = "admins";
+
+    /**
+     * The roles the player named {@code name} holds now and where each comes from
+     * ({@link #FROM_GRANT}: the server API, {@link #FROM_TOKEN}: its login token,
+     * {@link #FROM_ADMINS}: {@code --admins}), sorted. Only the roles this class knows
+     * ({@link #GRANTABLE}) are listed: other token roles decide nothing here.
+     *
+     * @param tokenRoles its token's roles; empty when it is not online (they are known only then)
+     */
+    public SortedMap<String, SortedSet<String>> sources(String name, long playerId, Collection<String> tokenRoles) {
+        SortedMap<String, SortedSet<String>> out = new TreeMap<>();
+        for (String r : grants.of(playerId)) {
+            out.computeIfAbsent(r, k -> new TreeSet<>()).add(FROM_GRANT);
+        }
+        for (String r : tokenRoles) {
+            if (GRANTABLE.contains(r)) {
+                out.computeIfAbsent(r, k -> new TreeSet<>()).add(FROM_TOKEN);
+            }
+        }
+        if (isNamedAdmin(name)) {
+            out.computeIfAbsent(ADMIN, k -> new TreeSet<>()).add(FROM_ADMINS);
+        }
+        return out;
     }
 
     /** Why {@code roles} cannot be given through the server API, or null. */

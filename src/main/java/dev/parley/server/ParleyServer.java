@@ -114,6 +114,11 @@ public final class ParleyServer implements AutoCloseable {
      * (about 2.5 million messages), and new players are better served elsewhere.
      */
     static final long SPILL_READY_LIMIT = 256L << 20;
+    /**
+     * How long a shutdown waits for the bans, mutes and roles still being stored; the blocking
+     * pool's own stop waits 10 s after it, so a hung database cannot hold a shutdown for long.
+     */
+    static final Duration MODERATION_WRITES_WAIT = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final Transport transport;
@@ -242,7 +247,10 @@ public final class ParleyServer implements AutoCloseable {
                             roomContext.clockMs()),
                     metrics, directWriter, blocking);
             AuditLog audit = new AuditLog(database, blocking, System::currentTimeMillis);
-            ModerationService moderation = moderation(config.moderation(), accounts, audit, presence, blocking);
+            // released before the blocking threads: bans and mutes answered just before a shutdown get stored
+            ModerationService moderation = resources.add("moderation writes",
+                    moderation(config.moderation(), accounts, audit, presence, blocking),
+                    m -> m.awaitWrites(MODERATION_WRITES_WAIT));
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct,
                     moderation),
                     rooms, direct, moderation, metrics, sessionPolicies(connections), goingAway);
@@ -332,7 +340,7 @@ public final class ParleyServer implements AutoCloseable {
         RoleGrants grants = new RoleGrants();
         grants.load(store.playerRoles());
         return new ModerationService(new Permissions(config.admins(), config.creatorModerates(), grants), grants, bans,
-                mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit), blocking);
+                mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit), blocking, metrics);
     }
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */
@@ -352,7 +360,7 @@ public final class ParleyServer implements AutoCloseable {
         Endpoints endpoints = new Endpoints(new Endpoints.Backend(rooms, presence, blockedWords,
                 audit, roomStore,
                 (name, max) -> PermanentRooms.openOne(name, roomStore, messageStore, roomContext, ioGroup, max, true),
-                blocking, r.roomMaxMembers(), r.maxRooms(), moderation));
+                blocking, r.roomMaxMembers(), r.maxRooms(), moderation, metrics));
         return new ApiServer(keys, endpoints.routes(), meterRegistry);
     }
 

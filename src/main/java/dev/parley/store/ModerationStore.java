@@ -20,12 +20,24 @@ public final class ModerationStore {
     private static final int REASON = 256;
     private static final int BY = 64;
 
-    /** A ban; {@code untilMs} null = permanent. */
-    public record Ban(long playerId, Long untilMs, String reason, String by) {
+    /**
+     * A ban; {@code untilMs} null = permanent. {@code player} is the banned player's name as read
+     * (null when written, or when its account is gone).
+     */
+    public record Ban(long playerId, Long untilMs, String reason, String by, String player) {
+        public Ban(long playerId, Long untilMs, String reason, String by) {
+            this(playerId, untilMs, reason, by, null);
+        }
     }
 
-    /** A mute of a player in a room (0 = everywhere) until {@code untilMs}. */
-    public record Mute(long playerId, long roomId, long untilMs, String reason, String by) {
+    /**
+     * A mute of a player in a room (0 = everywhere) until {@code untilMs}. {@code player} is the
+     * muted player's name as read (null when written, or when its account is gone).
+     */
+    public record Mute(long playerId, long roomId, long untilMs, String reason, String by, String player) {
+        public Mute(long playerId, long roomId, long untilMs, String reason, String by) {
+            this(playerId, roomId, untilMs, reason, by, null);
+        }
     }
 
     /** A role given to a player through the server API. */
@@ -61,18 +73,19 @@ public final class ModerationStore {
         }
     }
 
-    /** The bans in force at {@code nowMs}. */
+    /** The bans in force at {@code nowMs}, with the players' names. */
     public List<Ban> activeBans(long nowMs) throws SQLException {
         List<Ban> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT player_id, until_ms, reason, by_name FROM ban WHERE until_ms IS NULL OR until_ms > ?")) {
+                     "SELECT b.player_id, b.until_ms, b.reason, b.by_name, a.name FROM ban b"
+                             + " LEFT JOIN account a ON a.id = b.player_id WHERE b.until_ms IS NULL OR b.until_ms > ?")) {
             ps.setLong(1, nowMs);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long until = rs.getLong(2);
                     Long untilMs = rs.wasNull() ? null : until; // before any other column is read
-                    out.add(new Ban(rs.getLong(1), untilMs, rs.getString(3), rs.getString(4)));
+                    out.add(new Ban(rs.getLong(1), untilMs, rs.getString(3), rs.getString(4), rs.getString(5)));
                 }
             }
         }
@@ -99,16 +112,18 @@ public final class ModerationStore {
         }
     }
 
-    /** The mutes in force at {@code nowMs}. */
+    /** The mutes in force at {@code nowMs}, with the players' names. */
     public List<Mute> activeMutes(long nowMs) throws SQLException {
         List<Mute> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT player_id, room_id, until_ms, reason, by_name FROM mute WHERE until_ms > ?")) {
+                     "SELECT m.player_id, m.room_id, m.until_ms, m.reason, m.by_name, a.name FROM mute m"
+                             + " LEFT JOIN account a ON a.id = m.player_id WHERE m.until_ms > ?")) {
             ps.setLong(1, nowMs);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Mute(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5)));
+                    out.add(new Mute(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6)));
                 }
             }
         }

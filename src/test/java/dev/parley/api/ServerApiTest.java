@@ -103,7 +103,7 @@ class ServerApiTest {
 
     static List<String> routes(TestServer s) {
         List<String> routes = s.server().api().describe();
-        assertEquals(15, routes.size(), routes.toString());
+        assertEquals(17, routes.size(), routes.toString());
         return routes;
     }
 
@@ -167,7 +167,16 @@ class ServerApiTest {
             assertError(call(s, "DELETE", "/api/v1/rooms/" + room + "/messages/999", KEY, null), 404, "not_found");
             assertError(call(s, "DELETE", "/api/v1/rooms/" + room + "/messages/abc", KEY, null), 400, "bad_request");
             assertError(call(s, "DELETE", "/api/v1/rooms/999/messages/1", KEY, null), 404, "not_found");
+            assertEquals(1.0, deletes(s, "ok"));
+            assertEquals(2.0, deletes(s, "message_not_found"));
+            assertEquals(1.0, deletes(s, "room_not_found"));
         }
+    }
+
+    /** {@code parley.moderation.actions} of the API's deletes. */
+    private static double deletes(TestServer s, String result) {
+        return s.server().meterRegistry().get("parley.moderation.actions").tag("action", "delete").tag("source", "api")
+                .tag("result", result).counter().count();
     }
 
     @Test

@@ -71,7 +71,7 @@ class LayeringTest {
                 .whereLayer("direct").mayOnlyAccessLayers("direct", "account", "history", "store", "content",
                         "metrics", "protocol")
                 .whereLayer("moderation").mayOnlyAccessLayers("moderation", "room", "account", "store", "content",
-                        "protocol")
+                        "metrics", "protocol")
                 .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "history", "account", "store", "metrics", "protocol")
                 .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "moderation", "account", "store",
                         "metrics", "protocol")

@@ -15,8 +15,8 @@ class BansTest {
 
     @Test
     void aTimedBanEndsOnTimeAPermanentOneNever() {
-        bans.set(1, 60_000, "spam");
-        bans.set(2, 0, "cheat");
+        bans.set(1, "p1", 60_000, "spam", "boss");
+        bans.set(2, "p2", 0, "cheat", "boss");
         now.addAndGet(59_999);
         assertThat(bans.active(1)).isNotNull();
         now.addAndGet(1);
@@ -34,5 +34,22 @@ class BansTest {
         bans.lift(3);
         assertThat(bans.active(3)).isNull();
         assertThat(bans.active(5)).isNull();
+    }
+
+    @Test
+    void theListShowsTheBansInForceWithWhoAndWhyAndDropsExpiredOnes() {
+        bans.load(List.of(new ModerationStore.Ban(9, null, "old", "boss", "ivy")));
+        bans.set(2, "bob", 60_000, "spam", "mod");
+        bans.set(1, "al", 10_000, "", "key:abc");
+        assertThat(bans.list()).extracting(Bans.Listed::playerId).containsExactly(1L, 2L, 9L);
+        Bans.Ban bob = bans.list().get(1).ban();
+        assertThat(bob).isEqualTo(new Bans.Ban(1_060_000, "spam", "bob", "mod"));
+        assertThat(bans.list().get(2).ban().player()).isEqualTo("ivy");
+        assertThat(bans.list().get(2).ban().permanent()).isTrue();
+        now.addAndGet(10_000);
+        assertThat(bans.list()).extracting(Bans.Listed::playerId).containsExactly(2L, 9L);
+        bans.lift(9);
+        now.addAndGet(50_000);
+        assertThat(bans.list()).isEmpty();
     }
 }

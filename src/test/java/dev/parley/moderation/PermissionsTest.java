@@ -68,4 +68,15 @@ class PermissionsTest {
         assertThat(Permissions.invalidGrant(List.of("moderator", "admin"))).isNull();
         assertThat(Permissions.invalidGrant(List.of("moderator", "owner"))).contains("owner");
     }
+
+    @Test
+    void sourcesTellWhereEachKnownRoleComesFrom() {
+        RoleGrants grants = new RoleGrants();
+        Permissions p = new Permissions(List.of("Boss"), true, grants);
+        grants.set(7, List.of("moderator"));
+        assertThat(p.sources("carol", 7, List.of("moderator", "admin", "vip")).toString())
+                .isEqualTo("{admin=[token], moderator=[granted, token]}");
+        assertThat(p.sources("boss", 8, List.of()).toString()).isEqualTo("{admin=[admins]}");
+        assertThat(p.sources("dave", 9, List.of("vip"))).isEmpty();
+    }
 }

@@ -105,6 +105,10 @@ class ModerationFlowTest {
             assertThat(kick(boss, room, "bob").getResult()).isEqualTo(Result.NOT_IN_ROOM);
             assertThat(kick(boss, room, "nobody").getResult()).isEqualTo(Result.PLAYER_NOT_FOUND);
             assertThat(kick(boss, room + 1000, "alice").getResult()).isEqualTo(Result.ROOM_NOT_FOUND);
+            assertThat(actions("kick", "ok")).isEqualTo(2);
+            assertThat(actions("kick", "not_in_room")).isEqualTo(1);
+            assertThat(actions("kick", "player_not_found")).isEqualTo(1);
+            assertThat(actions("kick", "room_not_found")).isEqualTo(1);
         }
         List<AuditLog.Entry> entries = auditEntries(2);
         assertThat(entries).extracting(AuditLog.Entry::action).containsExactly("kick", "kick");
@@ -112,6 +116,12 @@ class ModerationFlowTest {
         assertThat(entries.get(0).actor()).isEqualTo("boss");
         assertThat(entries.get(0).role()).isEqualTo("admin");
         assertThat(entries.get(0).reason()).isEqualTo("be nice");
+    }
+
+    /** {@code parley.moderation.actions} of players' requests (counted before the response is sent). */
+    private double actions(String action, String result) {
+        return server.server().meterRegistry().get("parley.moderation.actions").tag("action", action)
+                .tag("source", "protocol").tag("result", result).counter().count();
     }
 
     /** The audit log once it holds {@code count} entries (they are stored off the event loop), newest first. */
@@ -136,6 +146,8 @@ class ModerationFlowTest {
             assertThat(refused.getReason()).isNotEmpty();
             assertThat(kick(alice, 0, "bob").getResult()).as("room 0: the creator's only room").isEqualTo(Result.OK);
             assertThat(bob.expect(MemberLeftNotify.class).getRoomId()).isEqualTo(room);
+            assertThat(actions("kick", "not_allowed")).isEqualTo(1);
+            assertThat(actions("kick", "ok")).isEqualTo(1);
         }
     }
 
@@ -331,6 +343,7 @@ class ModerationFlowTest {
             } while (!oops.getText().equals("oops"));
             boss.send(DeleteMessageRequest.newBuilder().setRoomId(room).setSeq(oops.getSeq()).build());
             assertThat(boss.expectSkipping(DeleteMessageResponse.class).getResult()).isEqualTo(Result.OK);
+            assertThat(actions("delete", "ok")).as("deletes of others' messages only").isEqualTo(2);
         }
         List<AuditLog.Entry> entries = auditEntries(2);
         assertThat(entries).extracting(AuditLog.Entry::action).containsExactly("message.delete", "message.delete");

@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.content.Names;
 import dev.parley.testing.BackendContract;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,22 @@ abstract class ModerationStoreContract extends BackendContract {
                     new ModerationStore.Mute(1, 7, 8_000, "longer", "boss"));
             store.unmute(1, 0);
             assertThat(store.activeMutes(1_000)).extracting(ModerationStore.Mute::roomId).containsExactly(7L);
+        }
+    }
+
+    @Test
+    void bansAndMutesAreReadWithThePlayersNames() throws SQLException {
+        try (Database db = openDatabase()) {
+            ModerationStore store = new ModerationStore(db);
+            Account bob = new AccountStore(db).createOrGet("Bob", Names.skeleton("Bob"), "hash");
+            store.ban(new ModerationStore.Ban(bob.id(), null, "cheat", "boss"), 100);
+            store.mute(new ModerationStore.Mute(bob.id(), 0, 5_000, "spam", "mod"), 100);
+            store.mute(new ModerationStore.Mute(bob.id() + 1000, 0, 5_000, "gone", "mod"), 100);
+            assertThat(store.activeBans(1_000)).containsExactly(
+                    new ModerationStore.Ban(bob.id(), null, "cheat", "boss", "Bob"));
+            assertThat(store.activeMutes(1_000)).containsExactlyInAnyOrder(
+                    new ModerationStore.Mute(bob.id(), 0, 5_000, "spam", "mod", "Bob"),
+                    new ModerationStore.Mute(bob.id() + 1000, 0, 5_000, "gone", "mod", null));
         }
     }
 

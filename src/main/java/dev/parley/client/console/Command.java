@@ -51,8 +51,11 @@ sealed interface Command {
     record Kick(String name, String reason) implements Command {
     }
 
-    /** {@code /mute NAME SECONDS [REASON]}: silence a player everywhere for a while; 0 lifts it (moderators). */
-    record Mute(String name, long seconds, String reason) implements Command {
+    /**
+     * {@code /mute NAME SECONDS [here|everywhere] [REASON]}: silence a player for a while, everywhere
+     * or ({@code here}) in the current room only; 0 lifts that mute (moderators).
+     */
+    record Mute(String name, long seconds, boolean here, String reason) implements Command {
     }
 
     /** {@code /ban NAME [SECONDS] [REASON]}: ban a player, for good without SECONDS (admins). */

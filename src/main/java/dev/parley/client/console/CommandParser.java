@@ -34,6 +34,7 @@ final class CommandParser {
             "  /unblock NAME  see NAME's messages again",
             "  /kick NAME [REASON]          remove NAME from the current room (moderators; a room's creator)",
             "  /mute NAME SECONDS [REASON]  silence NAME everywhere for SECONDS; 0 lifts it (moderators)",
+            "  /mute NAME SECONDS here [REASON]  the same in the current room only",
             "  /ban NAME [SECONDS] [REASON] ban NAME for SECONDS, or for good (admins)",
             "  /unban NAME                  lift NAME's ban (admins)",
             "  /edit SEQ TEXT replace the text of your message SEQ in the current room (soon after sending it)",
@@ -179,13 +180,19 @@ final class CommandParser {
                 : new Command.Kick(w[0], w[1]);
     }
 
+    /** {@code NAME SECONDS [here|everywhere] [REASON]}: everywhere unless the word after SECONDS says here. */
     private static Command mute(String rest) {
         String[] w = firstWord(rest);
         String[] s = firstWord(w[1]);
         long seconds = seconds(s[0]);
-        return w[0].isEmpty() || seconds < 0
-                ? new Command.Invalid("usage: /mute NAME SECONDS [REASON] (SECONDS 0 lifts the mute)")
-                : new Command.Mute(w[0], seconds, s[1]);
+        if (w[0].isEmpty() || seconds < 0) {
+            return new Command.Invalid("usage: /mute NAME SECONDS [here|everywhere] [REASON] (SECONDS 0 lifts the mute;"
+                    + " everywhere unless here)");
+        }
+        String[] where = firstWord(s[1]);
+        boolean here = where[0].equalsIgnoreCase("here");
+        return here || where[0].equalsIgnoreCase("everywhere") ? new Command.Mute(w[0], seconds, here, where[1])
+                : new Command.Mute(w[0], seconds, false, s[1]);
     }
 
     /** {@code NAME [SECONDS] [REASON]}: a first word after the name that is a number is the duration. */

@@ -205,9 +205,16 @@ public final class ConsoleClient implements ParleyListener {
                         ok -> List.of("* kicked " + MessageFormatter.printable(k.name()) + " from " + room.getName()));
             }
         } else if (command instanceof Command.Mute m) {
-            request(() -> client.mute(0, m.name(), Duration.ofSeconds(m.seconds()), m.reason()),
-                    ok -> List.of(m.seconds() == 0 ? "* unmuted " + MessageFormatter.printable(m.name())
-                            : "* muted " + MessageFormatter.printable(m.name()) + " everywhere for " + m.seconds() + " s"));
+            RoomInfo room = m.here() ? currentRoom() : null;
+            if (m.here() && room == null) {
+                console.println("! not in a room: /mute NAME SECONDS here mutes in your current room");
+            } else {
+                String where = room == null ? " everywhere" : " in " + room.getName();
+                request(() -> client.mute(room == null ? 0 : room.getRoomId(), m.name(), Duration.ofSeconds(m.seconds()),
+                                m.reason()),
+                        ok -> List.of((m.seconds() == 0 ? "* unmuted " : "* muted ") + MessageFormatter.printable(m.name())
+                                + where + (m.seconds() == 0 ? "" : " for " + m.seconds() + " s")));
+            }
         } else if (command instanceof Command.Ban b) {
             request(() -> client.ban(b.name(), Duration.ofSeconds(b.seconds()), b.reason()),
                     ok -> List.of("* banned " + MessageFormatter.printable(b.name())

@@ -46,8 +46,13 @@ class CommandParserTest {
     void moderationCommandsTakeANameADurationAndAReason() {
         assertThat(CommandParser.parse("/kick Bob")).isEqualTo(new Command.Kick("Bob", ""));
         assertThat(CommandParser.parse("/kick Bob  stop spamming")).isEqualTo(new Command.Kick("Bob", "stop spamming"));
-        assertThat(CommandParser.parse("/mute Bob 60 too loud")).isEqualTo(new Command.Mute("Bob", 60, "too loud"));
-        assertThat(CommandParser.parse("/mute Bob 0")).isEqualTo(new Command.Mute("Bob", 0, ""));
+        assertThat(CommandParser.parse("/mute Bob 60 too loud")).isEqualTo(new Command.Mute("Bob", 60, false, "too loud"));
+        assertThat(CommandParser.parse("/mute Bob 0")).isEqualTo(new Command.Mute("Bob", 0, false, ""));
+        assertThat(CommandParser.parse("/mute Bob 60 here too loud")).isEqualTo(new Command.Mute("Bob", 60, true, "too loud"));
+        assertThat(CommandParser.parse("/mute Bob 0 HERE")).isEqualTo(new Command.Mute("Bob", 0, true, ""));
+        assertThat(CommandParser.parse("/mute Bob 60 everywhere spam")).isEqualTo(new Command.Mute("Bob", 60, false, "spam"));
+        assertThat(CommandParser.parse("/mute Bob 60 hereafter quiet"))
+                .isEqualTo(new Command.Mute("Bob", 60, false, "hereafter quiet"));
         assertThat(CommandParser.parse("/ban Bob")).isEqualTo(new Command.Ban("Bob", 0, ""));
         assertThat(CommandParser.parse("/ban Bob 3600 cheating")).isEqualTo(new Command.Ban("Bob", 3600, "cheating"));
         assertThat(CommandParser.parse("/ban Bob cheating again")).isEqualTo(new Command.Ban("Bob", 0, "cheating again"));
@@ -136,7 +141,7 @@ class CommandParserTest {
         String help = String.join("\n", CommandParser.HELP);
         for (String command : new String[]{"/list", "/create NAME", "/join ID", "/rooms", "/switch ID", "/leave [ID]",
                 "/history [N]", "/edit SEQ TEXT", "/delete SEQ", "/reconnect", "/quit", "/help", "/kick NAME",
-                "/mute NAME SECONDS", "/ban NAME", "/unban NAME"}) {
+                "/mute NAME SECONDS", "/mute NAME SECONDS here", "/ban NAME", "/unban NAME"}) {
             assertThat(help).contains("  " + command + " ");
         }
     }
