@@ -116,7 +116,7 @@ final class ClusterRoomLink implements RoomLink {
     }
 
     @Override
-    public void left(Member member, boolean lastHere) {
+    public void left(Member member) {
         NodeIdentity node = directory.node();
         Room r = room;
         boolean adHoc = r != null && !r.isPermanent();

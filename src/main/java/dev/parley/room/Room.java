@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -78,8 +77,8 @@ public final class Room {
     // job queue only
     /** The seq of the last message delivered to members (behind {@link #lastSeq} while --log-sync waits). */
     private long deliveredSeq;
-    /** Cluster: the highest seq accepted in order (delivered, or with --log-sync being stored). */
-    private long seen;
+    /** Cluster: the messages as they arrive, put in seq order; its seen() is the highest accepted. */
+    private final ArrivalOrder arrivals;
     private final ArrayList<RoomMember> members = new ArrayList<>();
     private final Set<RoomMember> memberSet = new HashSet<>();
     private LoopGroup[] groups = new LoopGroup[0];
@@ -88,9 +87,6 @@ public final class Room {
     private long creatorId;
     /** Cluster: the members on other nodes, by player id, in join order. */
     private final Map<Long, Member> remote = new LinkedHashMap<>();
-    /** Cluster: messages that arrived ahead of a missing seq, until it is filled. */
-    private final TreeMap<Long, ChatNotify> ahead = new TreeMap<>();
-    private boolean filling;
     /** Cluster: requests that wait for the replica to load. */
     private List<Runnable> waiting;
     /** Cluster: why the replica could not load, for the requests that waited for it. */
@@ -129,7 +125,7 @@ public final class Room {
         long windowMs = context.dedupWindow().toMillis();
         this.resends = windowMs > 0 ? new ResendMemory(windowMs) : null;
         this.deliveredSeq = sequence.last();
-        this.seen = sequence.last();
+        this.arrivals = link == null ? null : new ArrivalOrder(sequence.last());
     }
 
     public long id() {
@@ -194,13 +190,14 @@ public final class Room {
             context.chatLog().append(loaded.stored(), m, null);
         }
         deliveredSeq = lastSeq;
-        seen = lastSeq;
+        arrivals.startAt(lastSeq);
         remote.clear();
         remote.putAll(others);
         memberCount = members.size() + remote.size();
         List<Runnable> queued = waiting;
         waiting = null;
-        drainAhead();
+        acceptInOrder(arrivals.drain());
+        fillGap(arrivals.nextGap());
         for (Runnable job : queued) {
             job.run();
         }
@@ -231,12 +228,9 @@ public final class Room {
      */
     public void resync(long clusterLast) {
         assert onQueue();
-        if (closed || filling || clusterLast <= seen) {
-            return;
+        if (!closed) {
+            fillGap(arrivals.catchUpTo(clusterLast));
         }
-        filling = true;
-        long before = clusterLast + 1;
-        link.fill(seen, before).whenComplete((found, failure) -> submit(() -> filled(before, found, failure)));
     }
 
     /** Job queue. A replica nobody here uses (it answered a read or a server call) stops listening. */
@@ -311,7 +305,7 @@ public final class Room {
             m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).setRoomId(id).build());
         }
         if (link != null) {
-            link.left(m.member(), members.isEmpty() && remote.isEmpty() && !permanent);
+            link.left(m.member());
             if (members.isEmpty()) {
                 close(); // this node's replica; the room lives on while other nodes have members
                 return;
@@ -414,7 +408,7 @@ public final class Room {
     private CompletionStage<Long> publishToCluster(ChatNotify.Builder b, long nowMs) {
         ChatNotify message = b.setRoomId(id).setServerTimeMs(nowMs).build();
         CompletableFuture<Long> done = new CompletableFuture<>();
-        link.publish(message, seen).whenComplete((seq, failure) -> {
+        link.publish(message, arrivals.seen()).whenComplete((seq, failure) -> {
             if (!submit(() -> {
                 if (failure != null) {
                     context.metrics().clusterMessages("refused", 1);
@@ -605,7 +599,7 @@ public final class Room {
     private void kickHere(RoomMember kicked) {
         remove(kicked);
         if (link != null) {
-            link.left(kicked.member(), members.isEmpty() && remote.isEmpty() && !permanent);
+            link.left(kicked.member());
         }
         MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(id).setMember(kicked.member()).build();
         kicked.loop().execute(() -> {
@@ -704,7 +698,7 @@ public final class Room {
         closed = true;
         if (link != null) {
             link.closed();
-            ahead.clear();
+            arrivals.clear();
         }
         context.directory().remove(this);
         context.history().closed(id);
@@ -715,7 +709,7 @@ public final class Room {
     /** Job queue only. The seq of the last accepted message. */
     public long lastSeq() {
         assert onQueue();
-        return link != null ? seen : sequence.last();
+        return link != null ? arrivals.seen() : sequence.last();
     }
 
     /**
@@ -729,75 +723,51 @@ public final class Room {
         if (closed) {
             return;
         }
-        long seq = message.getSeq();
         context.metrics().clusterMessages("received", 1);
-        if (history != null && seq == seen + 1 && ahead.isEmpty()) {
-            accept(message);
+        if (history == null) {
+            arrivals.hold(message); // loading: delivered once the replica is loaded
             return;
         }
-        if (seq > seen) {
-            ahead.put(seq, message);
-        }
-        if (history != null) {
-            drainAhead();
+        acceptInOrder(arrivals.arrived(message));
+        fillGap(arrivals.nextGap());
+    }
+
+    private void acceptInOrder(List<ChatNotify> inOrder) {
+        for (ChatNotify m : inOrder) {
+            accept(m);
         }
     }
 
-    /** Job queue. Delivers what follows {@link #seen} without a gap, and asks for what is missing. */
-    private void drainAhead() {
-        while (!ahead.isEmpty()) {
-            long first = ahead.firstKey();
-            if (first <= seen) {
-                ahead.pollFirstEntry();
-            } else if (first == seen + 1) {
-                accept(ahead.pollFirstEntry().getValue());
-            } else {
-                break;
+    /** Job queue. Asks the link for the messages of {@code gap} (null = none missing), then accepts them in order. */
+    private void fillGap(ArrivalOrder.Gap gap) {
+        if (gap == null || closed) {
+            return;
+        }
+        link.fill(gap.after(), gap.before()).whenComplete((found, failure) -> submit(() -> {
+            if (closed) {
+                return;
             }
-        }
-        if (ahead.isEmpty() || filling || closed) {
-            return;
-        }
-        filling = true;
-        long after = seen;
-        long before = ahead.firstKey();
-        link.fill(after, before).whenComplete((found, failure) -> submit(() -> filled(before, found, failure)));
-    }
-
-    /** Job queue. The link's answer for the messages below {@code before}. */
-    private void filled(long before, List<ChatNotify> found, Throwable failure) {
-        filling = false;
-        if (closed) {
-            return;
-        }
-        if (failure != null) {
-            // the cluster is unreachable: try again shortly (a reconnect also resyncs)
-            log.debug("{} could not fill up to seq {}: {}", this, before, failure.toString());
-            executor.schedule(() -> {
-                if (!filling) {
-                    drainAhead();
-                }
-            }, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-            return;
-        }
-        for (ChatNotify m : found) {
-            if (m.getSeq() > seen && m.getSeq() < before) {
-                accept(m);
-                context.metrics().clusterMessages("filled", 1);
+            if (failure != null) {
+                // the cluster is unreachable: try again shortly (a reconnect also resyncs)
+                log.debug("{} could not fill seqs {}..{}: {}", this, gap.after() + 1, gap.before() - 1, failure.toString());
+                arrivals.fillFailed();
+                executor.schedule(() -> fillGap(arrivals.nextGap()), 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
             }
-        }
-        if (seen < before - 1) {
-            context.metrics().clusterMessages("skipped", before - 1 - seen);
-            log.info("{} passes over seqs {}..{}: no node has them (numbering skipped them after a Redis restart)",
-                    this, seen + 1, before - 1);
-            seen = before - 1;
-        }
-        drainAhead();
+            ArrivalOrder.Filled filled = arrivals.filled(gap, found);
+            context.metrics().clusterMessages("filled", found.size());
+            if (filled.skipped() > 0) {
+                context.metrics().clusterMessages("skipped", filled.skipped());
+                log.info("{} passes over {} seqs below {}: no node has them (numbering skipped them after a Redis restart)",
+                        this, filled.skipped(), gap.before());
+            }
+            acceptInOrder(filled.accept());
+            fillGap(arrivals.nextGap());
+        }));
     }
 
     /** Job queue. Accepts the cluster's next message: stored by this node's chat log too (idempotent), then delivered. */
     private void accept(ChatNotify message) {
-        seen = message.getSeq();
         ChatLog chatLog = context.chatLog();
         Runnable onStored = chatLog.sync() ? () -> submit(() -> deliver(message, ByteBufAllocator.DEFAULT, 0)) : null;
         if (!chatLog.append(history.stored(), message, onStored)) {

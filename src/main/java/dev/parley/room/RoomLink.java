@@ -35,12 +35,8 @@ public interface RoomLink {
     /** A member of this node entered the room. */
     void joined(Member member);
 
-    /**
-     * A member of this node left it.
-     *
-     * @param lastHere no member of any node is known to remain: an ad-hoc room is removed from the cluster
-     */
-    void left(Member member, boolean lastHere);
+    /** A member of this node left it (an ad-hoc room no node has members in any more is removed). */
+    void left(Member member);
 
     /** Removes player {@code playerId} (a member on another node) as a kick the caller has allowed. */
     void kick(long playerId);
