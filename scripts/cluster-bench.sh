@@ -161,7 +161,11 @@ start_nodes() {
         local args=(server --host 127.0.0.1 --port "$port" --ws-port -1 --admin-port "$admin"
             --data-dir "$dir/n$i" --db-url "jdbc:postgresql://127.0.0.1:5432/$DB" --db-user postgres
             --rate-limit 0 --password-iterations 1000 --logins-in-flight-per-address 0
-            --registrations-per-address-per-hour 0 --room-max-members 1000)
+            --registrations-per-address-per-hour 0 --room-max-members 1000
+            # the loadgen connects every client first and then logs them in a few at a time: a
+            # cluster login (account row, presence claim in Redis) on a busy box can take longer
+            # than the default 10 s after connecting; setup is not measured
+            --login-timeout 120s)
         if [ "$cluster" = 1 ]; then
             args+=(--cluster-redis "redis://127.0.0.1:$REDIS_PORT" --node-id "n$i")
         fi
@@ -264,24 +268,24 @@ if [ "$FIND_MAX" = 1 ]; then
 else
     echo "== comparison: $CLIENTS clients, $ROOMS rooms, $RPS msg/s each, $WARMUP warmup + $DURATION, split $SPLIT =="
 fi
-printf '%-30s %7s %13s %9s %9s %7s  %-19s %-19s %9s %9s %17s  %s\n' "configuration" "msg/s" "deliveries/s" "p50 ms" "p99 ms" \
-    "lost" "node cores" "node CPU-s/M" "nodes s/M" "redis cpu" "redis in/out MB/s" "node to/from redis MB/s"
+printf '%-30s %7s %13s %9s %9s %7s %7s  %-19s %-19s %9s %9s %17s  %s\n' "configuration" "msg/s" "deliveries/s" "p50 ms" "p99 ms" \
+    "lost" "errors" "node cores" "node CPU-s/M" "nodes s/M" "redis cpu" "redis in/out MB/s" "node to/from redis MB/s"
 for entry in "${REPORTS[@]}"; do
     label=${entry%%|*}
     report=${entry#*|}
-    jq -r --arg label "$label" '
+    jq -r --arg name "$label" '
         def f(n; p): if n == null then "-" else (n * pow(10; p) | round / pow(10; p) | tostring) end;
         def mb(n): if n == null then "-" else f(n / 1e6; 2) end;
-        [ $label, f(.rps; 2), (.deliveries_per_sec | floor | tostring), f(.latency_us.p50 / 1000; 3),
-          f(.latency_us.p99 / 1000; 3), (.lost | tostring),
+        [ $name, f(.rps; 2), (.deliveries_per_sec | floor | tostring), f(.latency_us.p50 / 1000; 3),
+          f(.latency_us.p99 / 1000; 3), (.lost | tostring), (.errors | tostring),
           ([.cluster.nodes[]? | f(.cpu_cores; 2)] | join("/")),
           ([.cluster.nodes[]? | f(.cpu_seconds_per_million_deliveries; 2)] | join("/")),
           f(.cluster.nodes_cpu_seconds_per_million_deliveries; 2),
           f(.cluster.redis.cpu_cores; 3),
           (mb(.cluster.redis.net_input_per_sec) + "/" + mb(.cluster.redis.net_output_per_sec)),
           ([.cluster.nodes[]? | mb(.bytes_to_redis_per_sec) + "/" + mb(.bytes_from_redis_per_sec)] | join("  ")) ]
-        | @tsv' "$report" | while IFS=$'\t' read -r l rps d p50 p99 lost cores spm all rcpu rio nio; do
-        printf '%-30s %7s %13s %9s %9s %7s  %-19s %-19s %9s %9s %17s  %s\n' "$l" "$rps" "$d" "$p50" "$p99" "$lost" \
+        | @tsv' "$report" | while IFS=$'\t' read -r l rps d p50 p99 lost errors cores spm all rcpu rio nio; do
+        printf '%-30s %7s %13s %9s %9s %7s %7s  %-19s %-19s %9s %9s %17s  %s\n' "$l" "$rps" "$d" "$p50" "$p99" "$lost" "$errors" \
             "$cores" "$spm" "$all" "$rcpu" "$rio" "$nio"
     done
 done

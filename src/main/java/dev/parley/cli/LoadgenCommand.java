@@ -59,7 +59,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     Integer port;
 
     @Option(names = "--servers", paramLabel = "HOST:PORT,...",
-            description = "Several servers (cluster nodes) to spread the clients over, instead of --host/--port; "
+            description = "Several servers (cluster nodes) to spread the clients over, instead of --host/--port "
+                    + "(their WebSocket ports with --protocol ws); "
                     + "each room is created on its first member's server and joined on the others once listed.")
     String servers;
 

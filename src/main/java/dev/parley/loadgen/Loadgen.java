@@ -27,6 +27,7 @@ import org.HdrHistogram.Histogram;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -218,7 +219,7 @@ public final class Loadgen implements AutoCloseable {
     }
 
     private void connect() throws InterruptedException {
-        Map<ServerAddress, InetSocketAddress> remotes = new java.util.HashMap<>();
+        Map<ServerAddress, InetSocketAddress> remotes = new HashMap<>();
         for (ServerAddress a : cfg.targets()) {
             InetSocketAddress remote = new InetSocketAddress(a.host(), a.port());
             if (remote.isUnresolved()) {
