@@ -2,16 +2,19 @@ package dev.parley.cli;
 
 import dev.parley.account.DevTokens;
 import dev.parley.account.SecretFile;
+import dev.parley.loadgen.ClusterProbe;
 import dev.parley.loadgen.Durations;
 import dev.parley.loadgen.HtmlChart;
 import dev.parley.loadgen.LoadReport;
 import dev.parley.loadgen.Loadgen;
 import dev.parley.loadgen.LoadgenConfig;
+import dev.parley.loadgen.NodeSplit;
 import dev.parley.loadgen.PhaseListener;
 import dev.parley.loadgen.PhaseResult;
 import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.ReconnectStorm;
 import dev.parley.loadgen.ResultPrinter;
+import dev.parley.loadgen.ServerAddress;
 import dev.parley.loadgen.SourceAddresses;
 import dev.parley.loadgen.Verdict;
 import dev.parley.loadgen.WireProtocol;
@@ -22,11 +25,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** {@code parley loadgen}: drives a running server with chat traffic and measures every delivery. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
@@ -50,6 +57,38 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Server port (default: the server's default for --protocol: "
             + ServerConfig.Network.DEFAULT_PORT + " for tcp, " + ServerConfig.WebSocket.DEFAULT_PORT + " for ws).")
     Integer port;
+
+    @Option(names = "--servers", paramLabel = "HOST:PORT,...",
+            description = "Several servers (cluster nodes) to spread the clients over, instead of --host/--port "
+                    + "(their WebSocket ports with --protocol ws); "
+                    + "each room is created on its first member's server and joined on the others once listed.")
+    String servers;
+
+    @Option(names = "--node-split", defaultValue = "members", paramLabel = "members|rooms|round-robin",
+            description = "With --servers: members = each room's members spread over all servers (member k on "
+                    + "server k mod n; every message crosses nodes: the worst case); rooms = each room wholly on one "
+                    + "server (room r on server r mod n); round-robin = client i on server i mod n "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String nodeSplit;
+
+    @Option(names = "--admin-urls", paramLabel = "URL,...",
+            description = "Each server's admin base URL, in --servers order, e.g. http://127.0.0.1:9090: its /metrics "
+                    + "is read when the measured window starts and ends for per-node CPU and deliveries.")
+    String adminUrls;
+
+    @Option(names = "--node-pids", paramLabel = "PID,...",
+            description = "Each server's process id on this machine, in --servers order: with --redis-uri, each node's "
+                    + "traffic with Redis (from the kernel's socket counters, ss); without --admin-urls, its CPU.")
+    String nodePids;
+
+    @Option(names = "--redis-uri", paramLabel = "redis://HOST:PORT",
+            description = "The cluster's Redis: its CPU time and network totals (INFO) are sampled around the measured window.")
+    String redisUri;
+
+    @Option(names = "--room-listed-timeout", defaultValue = "10s",
+            description = "How long a join retries ROOM_NOT_FOUND while a room created on another node is not yet "
+                    + "listed (default: ${DEFAULT-VALUE}).")
+    String roomListedTimeout;
 
     @Option(names = "--drain", defaultValue = "5s",
             description = "Wait after the last send for outstanding deliveries before counting them lost (default: ${DEFAULT-VALUE}).")
@@ -97,6 +136,17 @@ public final class LoadgenCommand implements Callable<Integer> {
         workload.applyTo(c);
         c.port = port != null ? port
                 : c.protocol == WireProtocol.WS ? ServerConfig.WebSocket.DEFAULT_PORT : ServerConfig.Network.DEFAULT_PORT;
+        c.servers = ServerAddress.parseList(servers);
+        if (!c.servers.isEmpty()) {
+            // the hostile extras and the report's host/port name the first server
+            c.host = c.servers.get(0).host();
+            c.port = c.servers.get(0).port();
+        }
+        c.nodeSplit = NodeSplit.parse(nodeSplit);
+        c.adminUrls = list(adminUrls, LoadgenCommand::adminUrl);
+        c.nodePids = list(nodePids, LoadgenCommand::pid);
+        c.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri.trim();
+        c.roomListedTimeout = Durations.parse(roomListedTimeout);
         c.drain = Durations.parse(drain);
         c.setupTimeout = Durations.parse(setupTimeout);
         c.sourceAddresses = SourceAddresses.parse(sourceAddresses);
@@ -112,9 +162,47 @@ public final class LoadgenCommand implements Callable<Integer> {
         return c;
     }
 
+    private static <T> List<T> list(String csv, Function<String, T> parse) {
+        if (csv == null || csv.isBlank()) {
+            return new ArrayList<>();
+        }
+        List<T> l = new ArrayList<>();
+        for (String part : csv.split(",")) {
+            l.add(parse.apply(part.trim()));
+        }
+        return l;
+    }
+
+    static URI adminUrl(String s) {
+        try {
+            URI u = new URI(s);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException("--admin-urls: '" + s + "' is not an http(s)://host:port URL");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--admin-urls: '" + s + "' is not a URL");
+        }
+    }
+
+    static Long pid(String s) {
+        try {
+            long pid = Long.parseLong(s);
+            if (pid > 0) {
+                return pid;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--node-pids: '" + s + "' is not a process id");
+    }
+
     @Override
     public Integer call() throws Exception {
         LoadgenConfig cfg = toConfig();
+        if (reconnectStorm && cfg.targets().size() > 1) {
+            throw new IllegalArgumentException("--reconnect-storm drives one server: use --host/--port, not --servers");
+        }
         return reconnectStorm ? storm(cfg, stormTokenSecretFile, System.out) : run(cfg, System.out);
     }
 
@@ -142,19 +230,29 @@ public final class LoadgenCommand implements Callable<Integer> {
     static int run(LoadgenConfig cfg, PrintStream out) throws Exception {
         try (Loadgen lg = new Loadgen(cfg, out, Progress.forStderr())) {
             lg.setup();
+            ClusterProbe probe = ClusterProbe.wanted(cfg) ? new ClusterProbe(cfg) : null;
+            if (probe != null) {
+                probe.prime();
+            }
             PhaseResult r = lg.runPhase(cfg.rps, Durations.wholeSeconds(cfg.warmup, "--warmup"),
-                    Durations.wholeSeconds(cfg.duration, "--duration"), PhaseListener.NONE, true, "loadgen");
+                    Durations.wholeSeconds(cfg.duration, "--duration"), probe != null ? probe : PhaseListener.NONE,
+                    true, "loadgen");
             ResultPrinter.summary(out, r, cfg, lg.layout());
             ResultPrinter.hostile(out, lg.hostileReport());
+            ClusterProbe.Figures cluster = probe == null ? null : probe.figures(r.delivered());
+            if (cluster != null) {
+                ClusterProbe.print(out, cluster);
+            }
             Verdict verdict = Verdict.of(r);
             if (cfg.report != null) {
-                LoadReport.write(cfg.report, LoadReport.of(cfg, lg, r, verdict, null));
+                LoadReport.write(cfg.report, LoadReport.of(cfg, lg, r, verdict, null, cluster));
                 out.println("  report          " + cfg.report);
             }
             if (cfg.chart != null) {
                 HtmlChart.write(cfg.chart, "parley loadgen " + cfg.runId, String.format(
-                        "%,d clients, %d rooms, %s msg/s each against %s:%d", cfg.clients, cfg.rooms,
-                        cfg.rps, cfg.host, cfg.port), verdict, r.samples());
+                        "%,d clients, %d rooms, %s msg/s each against %s", cfg.clients, cfg.rooms,
+                        cfg.rps, cfg.targets().stream().map(Object::toString).collect(Collectors.joining(", "))),
+                        verdict, r.samples());
                 out.println("  chart           " + cfg.chart);
             }
             return r.clean() ? 0 : 1;

@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code hostile} says what the server did to the hostile extras ({@code --flooders},
  * {@code --silent-connections}); {@code verdict} is the run's pass or fail with the reason, as
  * on the chart; {@code server} is filled by {@code parley bench} (CPU, memory, /health and
- * disconnects by reason of the server process).
+ * disconnects by reason of the server process); {@code cluster} by {@code loadgen --servers} with
+ * per-node or Redis sources (per-node deliveries, CPU and Redis traffic; Redis CPU and traffic).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadReport(String tool, String runId, String host, int port, String protocol, String transport, int threads,
@@ -27,7 +28,8 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
                          long disconnects, boolean drained, double drainS, double deliveriesPerSec,
                          double sentPerSec, double expectedPerSec, double bytesInPerSec, LatencySummary latencyUs,
                          Map<String, Long> buckets, Warmup warmup, List<Interval> intervals, List<Sample> samples,
-                         Hostile.HostileReport hostile, Verdict verdict, Map<String, Object> server) {
+                         Hostile.HostileReport hostile, Verdict verdict, Map<String, Object> server,
+                         ClusterProbe.Figures cluster) {
 
     /** What the warmup sent and delivered; excluded from the figures above, included in the loss check. */
     public record Warmup(long sent, long expected, long delivered) {
@@ -36,6 +38,12 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
     /** The report of phase {@code r}, judged by {@code verdict} (e.g. {@link Verdict#of}). */
     public static LoadReport of(LoadgenConfig cfg, Loadgen loadgen, PhaseResult r, Verdict verdict,
                                 Map<String, Object> server) {
+        return of(cfg, loadgen, r, verdict, server, null);
+    }
+
+    /** As above, with the per-node and Redis figures of a run against several servers (or null). */
+    public static LoadReport of(LoadgenConfig cfg, Loadgen loadgen, PhaseResult r, Verdict verdict,
+                                Map<String, Object> server, ClusterProbe.Figures cluster) {
         Counts c = r.counts();
         return new LoadReport("parley loadgen", cfg.runId, cfg.host, cfg.port, cfg.protocol.cliName(), loadgen.transport().cliName(),
                 loadgen.threads(), r.clients(), r.rooms(), r.rps(), cfg.payloadMix.toString(), loadgen.layout().fanOut(),
@@ -45,7 +53,7 @@ public record LoadReport(String tool, String runId, String host, int port, Strin
                 new Warmup(c.get(Counts.SENT) - c.get(Counts.SENT_MEASURED),
                         c.get(Counts.EXPECTED) - c.get(Counts.EXPECTED_MEASURED),
                         c.get(Counts.DISTINCT) - c.get(Counts.DELIVERED_MEASURED)),
-                r.intervals(), r.samples(), loadgen.hostileReport(), verdict, server);
+                r.intervals(), r.samples(), loadgen.hostileReport(), verdict, server, cluster);
     }
 
     public static ObjectMapper mapper() {

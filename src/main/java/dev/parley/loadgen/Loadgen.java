@@ -27,6 +27,7 @@ import org.HdrHistogram.Histogram;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +60,7 @@ public final class Loadgen implements AutoCloseable {
     private static final int LOGINS_IN_FLIGHT = 32;
     private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int REPORTED_DISCONNECTS = 5;
+    private static final long JOIN_RETRY_MILLIS = 50;
 
     private final LoadgenConfig cfg;
     private final PrintStream out;
@@ -151,7 +153,7 @@ public final class Loadgen implements AutoCloseable {
                 transport.cliName(), tls == null ? "" : " over TLS", loops.length);
         long t0 = System.nanoTime();
         connect();
-        out.printf("  connected %,d clients to %s:%d (%s) in %.2f s%n", cfg.clients, cfg.host, cfg.port,
+        out.printf("  connected %,d clients to %s (%s) in %.2f s%n", cfg.clients, serversText(),
                 cfg.protocol == WireProtocol.WS ? "WebSocket " + WebSocketLink.SUBPROTOCOL : "TCP", secondsSince(t0));
         t0 = System.nanoTime();
         List<LoadClient> all = List.of(clients);
@@ -169,8 +171,8 @@ public final class Loadgen implements AutoCloseable {
                     check(r.getResult(), r.getReason());
                     c.roomId = r.getRoom().getRoomId();
                 }));
-        step("join a room", joiners, REQUESTS_IN_FLIGHT, c -> c.request(JoinRoomRequest.newBuilder().setRoomId(clients[c.room].roomId).build(),
-                JoinRoomResponse.class).thenAccept(r -> {
+        long listedBy = System.nanoTime() + cfg.roomListedTimeout.toNanos();
+        step("join a room", joiners, REQUESTS_IN_FLIGHT, c -> join(c, clients[c.room].roomId, listedBy).thenAccept(r -> {
                     if (r.getResult() == Result.ROOM_FULL) {
                         throw new SetupFailure(r.getResult(), r.getReason() + " (rooms of " + layout.size(c.room)
                                 + " need the server's --room-max-members at least that high)");
@@ -182,6 +184,34 @@ public final class Loadgen implements AutoCloseable {
                 joiners.size(), secondsSince(t0), layout.fanOut());
     }
 
+    /**
+     * Joins {@code roomId}, asking again every {@value #JOIN_RETRY_MILLIS} ms while the answer is
+     * ROOM_NOT_FOUND and {@code listedBy} (nanoTime) has not passed: on a cluster a room created on
+     * another node is joinable once this node lists it, a moment after its creation.
+     */
+    private CompletableFuture<JoinRoomResponse> join(LoadClient c, long roomId, long listedBy) {
+        JoinRoomRequest req = JoinRoomRequest.newBuilder().setRoomId(roomId).build();
+        return c.request(req, JoinRoomResponse.class).thenCompose(r -> {
+            if (r.getResult() != Result.ROOM_NOT_FOUND || System.nanoTime() >= listedBy) {
+                return CompletableFuture.completedFuture(r);
+            }
+            CompletableFuture<JoinRoomResponse> again = new CompletableFuture<>();
+            c.channel.eventLoop().schedule(() -> join(c, roomId, listedBy).whenComplete((x, e) -> {
+                if (e != null) {
+                    again.completeExceptionally(e);
+                } else {
+                    again.complete(x);
+                }
+            }), JOIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return again;
+        });
+    }
+
+    private String serversText() {
+        List<ServerAddress> t = cfg.targets();
+        return t.size() == 1 ? t.get(0).toString() : t.size() + " servers " + t + " (split: " + cfg.nodeSplit.cliName() + ")";
+    }
+
     private static void check(Result result, String reason) {
         if (result != Result.OK) {
             throw new SetupFailure(result, reason);
@@ -189,9 +219,13 @@ public final class Loadgen implements AutoCloseable {
     }
 
     private void connect() throws InterruptedException {
-        InetSocketAddress remote = new InetSocketAddress(cfg.host, cfg.port);
-        if (remote.isUnresolved()) {
-            throw new LoadgenSetupException("cannot resolve --host " + cfg.host);
+        Map<ServerAddress, InetSocketAddress> remotes = new HashMap<>();
+        for (ServerAddress a : cfg.targets()) {
+            InetSocketAddress remote = new InetSocketAddress(a.host(), a.port());
+            if (remote.isUnresolved()) {
+                throw new LoadgenSetupException("cannot resolve server host " + a.host());
+            }
+            remotes.put(a, remote);
         }
         Bootstrap[] boots = new Bootstrap[loops.length];
         for (int i = 0; i < loops.length; i++) {
@@ -209,16 +243,18 @@ public final class Loadgen implements AutoCloseable {
                 throw new LoadgenSetupException("connecting timed out after " + cfg.setupTimeout.toSeconds()
                         + " s: " + (clients.length - finished.getCount()) + " of " + clients.length + " connections done");
             }
+            ServerAddress server = cfg.serverFor(layout, c.index);
+            InetSocketAddress remote = remotes.get(server);
             LoadClientHandler handler = new LoadClientHandler(c, phases, stats[c.loop], events);
             WebSocketLink[] link = new WebSocketLink[1];
             Bootstrap b = boots[c.loop].clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (tls != null) {
-                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), cfg.host, cfg.port));
+                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), server.host(), server.port()));
                     }
                     if (cfg.protocol == WireProtocol.WS) {
-                        link[0] = WebSocketLink.install(ch.pipeline(), cfg.host, cfg.port, cfg.setupTimeout);
+                        link[0] = WebSocketLink.install(ch.pipeline(), server.host(), server.port(), cfg.setupTimeout);
                         ch.pipeline().addLast(handler);
                         // last, so its pings pass the WebSocket framing
                         Heartbeat.installLast(ch.pipeline(), Heartbeat.DEFAULT_INTERVAL);
@@ -246,7 +282,7 @@ public final class Loadgen implements AutoCloseable {
         }
         if (!failures.isEmpty()) {
             throw new LoadgenSetupException(failures.size() + " of " + clients.length + " connections to "
-                    + cfg.host + ":" + cfg.port + " failed, e.g. " + failures.peek());
+                    + serversText() + " failed, e.g. " + failures.peek());
         }
     }
 

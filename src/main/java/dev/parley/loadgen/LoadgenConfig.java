@@ -24,6 +24,23 @@ public final class LoadgenConfig {
 
     public String host = "127.0.0.1";
     public int port = 7777;
+    /**
+     * Several servers (cluster nodes) to spread the clients over by {@link #nodeSplit}; empty =
+     * {@link #host}:{@link #port} alone. Rooms are created where their first member connects.
+     */
+    public List<ServerAddress> servers = new ArrayList<>();
+    public NodeSplit nodeSplit = NodeSplit.MEMBERS;
+    /** Each server's admin base URL, in {@link #servers} order, for per-node CPU and deliveries; may be empty. */
+    public List<java.net.URI> adminUrls = new ArrayList<>();
+    /** Each server's pid on this machine, in {@link #servers} order, for its Redis traffic (and CPU without admin URLs). */
+    public List<Long> nodePids = new ArrayList<>();
+    /** The cluster's Redis, whose CPU and traffic are sampled around the measured window; null = not sampled. */
+    public String redisUri;
+    /**
+     * How long a join retries ROOM_NOT_FOUND: a room created on another node is joinable once
+     * the cluster lists it, shortly after its creation.
+     */
+    public Duration roomListedTimeout = Duration.ofSeconds(10);
     public int clients = 500;
     public int rooms = 10;
     /** Messages per second per client. */
@@ -68,6 +85,17 @@ public final class LoadgenConfig {
         return Transport.EPOLL.isAvailable() ? Transport.EPOLL : Transport.NIO;
     }
 
+    /** The servers the clients connect to: {@link #servers}, or {@link #host}:{@link #port} alone. */
+    public List<ServerAddress> targets() {
+        return servers.isEmpty() ? List.of(new ServerAddress(host, port)) : List.copyOf(servers);
+    }
+
+    /** The server of {@code client} by {@link #nodeSplit}. */
+    public ServerAddress serverFor(RoomLayout layout, int client) {
+        List<ServerAddress> t = targets();
+        return t.get(nodeSplit.node(layout, client, t.size()));
+    }
+
     public String playerName(int client) {
         return "lg-" + runId + "-" + client;
     }
@@ -100,6 +128,12 @@ public final class LoadgenConfig {
         require(!password.isEmpty(), "--password must not be empty");
         require(flooders >= 0 && flooders <= 10_000, "--flooders must be within 0..10000");
         require(silentConnections >= 0 && silentConnections <= 1_000_000, "--silent-connections must be within 0..1000000");
+        int nodes = targets().size();
+        require(adminUrls.isEmpty() || adminUrls.size() == nodes,
+                "--admin-urls needs one URL per server (" + nodes + "), not " + adminUrls.size());
+        require(nodePids.isEmpty() || nodePids.size() == nodes,
+                "--node-pids needs one pid per server (" + nodes + "), not " + nodePids.size());
+        require(!roomListedTimeout.isNegative(), "the room listing wait must not be negative");
         require(protocol == WireProtocol.TCP || !hasHostile(),
                 "--flooders and --silent-connections speak TCP: use them with --protocol tcp");
     }
