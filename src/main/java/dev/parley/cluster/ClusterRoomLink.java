@@ -71,6 +71,13 @@ final class ClusterRoomLink implements RoomLink {
                 message.toByteArray(), ascii(Long.toString(LOG_LENGTH)))
                 .exceptionally(failure -> {
                     String why = RedisLink.rootMessage(failure);
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                        // sent, but unanswered: Redis may have run it
+                        throw new java.util.concurrent.CompletionException(
+                                new RoomLink.OutcomeUnknownException("the cluster's Redis is slow", failure));
+                    }
                     throw new java.util.concurrent.CompletionException(new IllegalStateException(
                             why.startsWith("FENCED") ? "this node lost its cluster lease"
                                     : "the cluster's Redis is unreachable (" + why + ")", failure));

@@ -344,12 +344,10 @@ public final class Room {
         }
         ChatNotify.Builder b = ChatNotify.newBuilder().setSender(m.member()).setText(text).setClientMsgId(cmid);
         if (link != null) {
-            int textHash = text.hashCode();
+            // remembered when it arrives (accept), on every node: a resend to any node is recognised
             publishToCluster(b, now).whenComplete((seq, failure) -> {
                 if (failure != null) {
                     m.send(Replies.error(Result.SERVER_BUSY, refusal(failure), MsgType.CHAT_REQUEST, cmid));
-                } else if (remembered) {
-                    resends.remember(playerId, cmid, seq, now, textHash);
                 }
             });
             return;
@@ -424,11 +422,19 @@ public final class Room {
         return done;
     }
 
-    /** What a client is told when the cluster could not number its message. */
+    /**
+     * What a client is told when the cluster did not number its message: a clear refusal, or,
+     * when the link could not tell (a timeout: it may have been numbered all the same), how to
+     * find out without a duplicate.
+     */
     private static String refusal(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof RoomLink.OutcomeUnknownException) {
+            return "the message was not confirmed in time (" + why + "): it may still arrive; if it does not, "
+                    + "resend it with the same client_msg_id, a duplicate is recognised";
+        }
         return "the message was not sent: " + why + "; try again shortly";
     }
 
@@ -768,6 +774,10 @@ public final class Room {
 
     /** Job queue. Accepts the cluster's next message: stored by this node's chat log too (idempotent), then delivered. */
     private void accept(ChatNotify message) {
+        if (resends != null && message.getClientMsgId() != 0 && message.getKind() == ChatKind.CHAT_KIND_MESSAGE) {
+            resends.remember(message.getSender().getPlayerId(), message.getClientMsgId(), message.getSeq(),
+                    context.clockMs().getAsLong(), message.getText().hashCode());
+        }
         ChatLog chatLog = context.chatLog();
         Runnable onStored = chatLog.sync() ? () -> submit(() -> deliver(message, ByteBufAllocator.DEFAULT, 0)) : null;
         if (!chatLog.append(history.stored(), message, onStored)) {

@@ -21,8 +21,9 @@ public interface RoomLink {
     /**
      * Numbers {@code message} (its seq unset) as the room's next message and publishes it to every
      * node with members here, this one included: the room delivers it when it arrives
-     * ({@link Room#received}), in seq order. Completes with the seq, or fails (the cluster is
-     * unreachable, or this node lost its lease) without using one.
+     * ({@link Room#received}), in seq order. Completes with the seq, or fails: without using one
+     * (the cluster is unreachable, or this node lost its lease), or with
+     * {@link OutcomeUnknownException} when the link cannot tell (the answer timed out).
      *
      * @param lastSeen the highest seq this replica has seen: if the cluster lost the room's counter
      *                 (a Redis restart), numbering continues beyond it with a safety skip
@@ -46,4 +47,11 @@ public interface RoomLink {
 
     /** This node's replica is gone (no member here): stop receiving the room's traffic. */
     void closed();
+
+    /** The cluster did not answer in time: the message may have been numbered and published all the same. */
+    final class OutcomeUnknownException extends RuntimeException {
+        public OutcomeUnknownException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }
