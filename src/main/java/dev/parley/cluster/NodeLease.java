@@ -1,5 +1,6 @@
 package dev.parley.cluster;
 
+import dev.parley.logging.LogLimiter;
 import io.lettuce.core.ScriptOutputType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ import java.util.function.LongSupplier;
 public final class NodeLease implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
+    /** While Redis is away every renewal fails: one line per 10 s says so. */
+    private static final LogLimiter renewFailures = new LogLimiter(log, Duration.ofSeconds(10));
 
     /** How long a lease lives in Redis without renewal: a killed node is swept this long (plus a sweep period) after it stopped. */
     public static final Duration TTL = Duration.ofSeconds(5);
@@ -290,7 +293,7 @@ public final class NodeLease implements AutoCloseable {
             log.info("cluster node {} registered with epoch {}", nodeId, registered);
             return true;
         } catch (RuntimeException failure) {
-            log.warn("cluster node {} cannot register: {}", nodeId, RedisLink.rootMessage(failure));
+            renewFailures.warn("cluster node {} cannot register: {}", nodeId, RedisLink.rootMessage(failure));
             return false;
         }
     }
@@ -308,7 +311,7 @@ public final class NodeLease implements AutoCloseable {
             answer = call(RENEW, new String[] {ClusterKeys.nodes(), ClusterKeys.presence()}, nodeId,
                     Long.toString(TTL.toMillis()), current);
         } catch (RuntimeException failure) {
-            log.warn("cluster lease of {} not renewed: {}", nodeId, RedisLink.rootMessage(failure));
+            renewFailures.warn("cluster lease of {} not renewed: {}", nodeId, RedisLink.rootMessage(failure));
             return Renewal.UNREACHABLE;
         }
         String found = new String(answer, StandardCharsets.UTF_8);
