@@ -41,7 +41,7 @@ import java.util.function.LongSupplier;
  * listeners run on it and must only hand their work on. {@link #held()}, {@link #nodeId()} and
  * {@link #epoch()} may be called from any thread.
  */
-public final class NodeLease implements AutoCloseable {
+public final class NodeLease implements NodeIdentity, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
     /** While Redis is away every renewal fails: one line per 10 s says so. */

@@ -4,7 +4,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -187,27 +186,13 @@ public final class RedisLink implements AutoCloseable {
         return commands.async().publish(channel, message);
     }
 
-    /** Runs {@code script} (by its SHA-1, loading it when Redis does not know it, e.g. after a restart). */
+    /**
+     * Runs {@code script}. Always by EVAL, not EVALSHA: a NOSCRIPT retry (after a Redis restart)
+     * would let a later script overtake an earlier one of the same connection, and a join must
+     * not overtake its own leave. Redis caches the compiled script by its body either way.
+     */
     public <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, byte[]... args) {
-        RedisAsyncCommands<String, byte[]> c = commands.async();
-        CompletableFuture<T> done = new CompletableFuture<>();
-        c.<T>evalsha(script.sha1(), type, keys, args).whenComplete((value, failure) -> {
-            if (failure == null) {
-                done.complete(value);
-            } else if (failure instanceof RedisNoScriptException
-                    || String.valueOf(failure.getMessage()).startsWith("NOSCRIPT")) {
-                c.<T>eval(script.body(), type, keys, args).whenComplete((v, f) -> {
-                    if (f == null) {
-                        done.complete(v);
-                    } else {
-                        done.completeExceptionally(f);
-                    }
-                });
-            } else {
-                done.completeExceptionally(failure);
-            }
-        });
-        return done;
+        return commands.async().<T>eval(script.body(), type, keys, args).toCompletableFuture();
     }
 
     /** The innermost message of a Redis failure, for one-line logs and client reasons. */

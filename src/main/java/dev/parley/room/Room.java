@@ -5,6 +5,7 @@ import dev.parley.chatlog.ChatLog;
 import dev.parley.history.HistoryPager;
 import dev.parley.history.HistoryService;
 import dev.parley.history.RoomHistory;
+import dev.parley.logging.LogLimiter;
 import dev.parley.metrics.ServerMetrics;
 import dev.parley.protocol.ChatEvents;
 import dev.parley.protocol.Frames;
@@ -31,8 +32,13 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -43,10 +49,17 @@ import java.util.concurrent.RejectedExecutionException;
  * the room's job queue ({@link #submit}), so every member sees one message order and the hot
  * path takes no locks. Those methods assert it. Identity ({@link #id()}, {@link #name()} ...)
  * and {@link #info()} may be read from any thread.
+ *
+ * <p>In a cluster the room is this node's replica of a room that every node shares: it has a
+ * {@link RoomLink}, serves only this node's members, knows the others' members from the link's
+ * events, and delivers the messages the link numbers in seq order as they arrive
+ * ({@link #received}), filling from the link what it missed. A replica opens empty
+ * ({@link #activate}) and runs requests queued with {@link #submitWhenReady} once it is loaded.
  */
 public final class Room {
 
     private static final Logger log = LoggerFactory.getLogger(Room.class);
+    private static final LogLimiter UNSTORED = new LogLimiter(log, java.time.Duration.ofMinutes(1));
 
     private final long id;
     private final String name;
@@ -54,20 +67,34 @@ public final class Room {
     private final EventExecutor executor;
     private final boolean permanent;
     private final RoomSequence sequence;
-    private final RoomHistory history;
+    /** Null until a cluster replica is loaded ({@link #activate}). */
+    private RoomHistory history;
     private final RoomContext context;
+    /** Null on a single node. */
+    private final RoomLink link;
     /** Null when the dedup window is off. */
     private final ResendMemory resends;
 
     // job queue only
     /** The seq of the last message delivered to members (behind {@link #lastSeq} while --log-sync waits). */
     private long deliveredSeq;
+    /** Cluster: the highest seq accepted in order (delivered, or with --log-sync being stored). */
+    private long seen;
     private final ArrayList<RoomMember> members = new ArrayList<>();
     private final Set<RoomMember> memberSet = new HashSet<>();
     private LoopGroup[] groups = new LoopGroup[0];
     private boolean closed;
     /** The player who created this ad-hoc room (0 for a permanent room), for {@link #kick}. */
     private long creatorId;
+    /** Cluster: the members on other nodes, by player id, in join order. */
+    private final Map<Long, Member> remote = new LinkedHashMap<>();
+    /** Cluster: messages that arrived ahead of a missing seq, until it is filled. */
+    private final TreeMap<Long, ChatNotify> ahead = new TreeMap<>();
+    private boolean filling;
+    /** Cluster: requests that wait for the replica to load. */
+    private List<Runnable> waiting;
+    /** Cluster: why the replica could not load, for the requests that waited for it. */
+    private String loadFailure;
 
     /** Written on the job queue, read by room listings on any thread. */
     private volatile int memberCount;
@@ -79,6 +106,18 @@ public final class Room {
      */
     public Room(long id, String name, int maxMembers, EventExecutor executor, boolean permanent,
                 RoomSequence sequence, RoomHistory history, RoomContext context) {
+        this(id, name, maxMembers, executor, permanent, sequence, history, context, null);
+    }
+
+    /**
+     * A cluster replica, loaded later by {@link #activate} when {@code history} is null.
+     *
+     * @param link the room's tie to the other nodes; null = a single node
+     */
+    public Room(long id, String name, int maxMembers, EventExecutor executor, boolean permanent,
+                RoomSequence sequence, RoomHistory history, RoomContext context, RoomLink link) {
+        this.link = link;
+        this.waiting = history == null ? new ArrayList<>() : null;
         this.id = id;
         this.name = name;
         this.maxMembers = maxMembers;
@@ -90,6 +129,7 @@ public final class Room {
         long windowMs = context.dedupWindow().toMillis();
         this.resends = windowMs > 0 ? new ResendMemory(windowMs) : null;
         this.deliveredSeq = sequence.last();
+        this.seen = sequence.last();
     }
 
     public long id() {
@@ -127,6 +167,85 @@ public final class Room {
         }
     }
 
+    /**
+     * Runs {@code job} on this room's queue once the room is loaded (at once on a single node);
+     * false when the server is shutting down. Any thread.
+     */
+    public boolean submitWhenReady(Runnable job) {
+        return submit(() -> {
+            if (waiting != null) {
+                waiting.add(job);
+            } else {
+                job.run();
+            }
+        });
+    }
+
+    /**
+     * Job queue. A cluster replica is loaded: its tail ({@code history}, up to {@code lastSeq},
+     * the room's seq when this node subscribed), and the members of the other nodes. Messages
+     * that arrived meanwhile are delivered, then the waiting requests run.
+     */
+    public void activate(RoomHistory loaded, long lastSeq, Map<Long, Member> others, List<ChatNotify> unstored) {
+        assert onQueue();
+        history = loaded;
+        for (ChatNotify m : unstored) {
+            // numbered by a node that may have died before storing them: stored here too (idempotent)
+            context.chatLog().append(loaded.stored(), m, null);
+        }
+        deliveredSeq = lastSeq;
+        seen = lastSeq;
+        remote.clear();
+        remote.putAll(others);
+        memberCount = members.size() + remote.size();
+        List<Runnable> queued = waiting;
+        waiting = null;
+        drainAhead();
+        for (Runnable job : queued) {
+            job.run();
+        }
+        closeIfUnused();
+    }
+
+    /**
+     * Job queue. A replica could not load (Redis or the database unreachable): the waiting
+     * requests are refused with {@code reason}, and the next request makes a new replica.
+     */
+    public void loadFailed(String reason) {
+        assert onQueue();
+        closed = true;
+        loadFailure = reason;
+        link.closed();
+        context.directory().remove(this);
+        context.metrics().roomRemoved();
+        List<Runnable> queued = waiting;
+        waiting = null;
+        for (Runnable job : queued) {
+            job.run();
+        }
+    }
+
+    /**
+     * Job queue. The cluster numbers this room up to {@code clusterLast} (read after Redis came
+     * back): what this replica missed meanwhile is filled.
+     */
+    public void resync(long clusterLast) {
+        assert onQueue();
+        if (closed || filling || clusterLast <= seen) {
+            return;
+        }
+        filling = true;
+        long before = clusterLast + 1;
+        link.fill(seen, before).whenComplete((found, failure) -> submit(() -> filled(before, found, failure)));
+    }
+
+    /** Job queue. A replica nobody here uses (it answered a read or a server call) stops listening. */
+    private void closeIfUnused() {
+        if (link != null && members.isEmpty() && !closed && waiting == null) {
+            close();
+        }
+    }
+
     private boolean onQueue() {
         return executor.inEventLoop();
     }
@@ -136,6 +255,9 @@ public final class Room {
         assert onQueue();
         creatorId = creator.member().getPlayerId();
         add(creator);
+        if (link != null) {
+            link.joined(creator.member());
+        }
         creator.send(CreateRoomResponse.newBuilder().setResult(Result.OK)
                 .setRoom(info()).addMembers(creator.member()).build());
     }
@@ -147,9 +269,11 @@ public final class Room {
      */
     void join(RoomMember m, JoinRoomRequest req) {
         assert onQueue();
-        Result refusal = closed ? Result.ROOM_NOT_FOUND : members.size() >= maxMembers ? Result.ROOM_FULL : null;
+        Result refusal = loadFailure != null ? Result.SERVER_BUSY : closed ? Result.ROOM_NOT_FOUND
+                : members.size() + remote.size() >= maxMembers ? Result.ROOM_FULL : null;
         if (refusal != null) {
-            String why = refusal == Result.ROOM_FULL ? this + " is full (" + maxMembers + ")" : "no room " + id;
+            String why = refusal == Result.ROOM_FULL ? this + " is full (" + maxMembers + ")"
+                    : loadFailure != null ? loadFailure : "no room " + id;
             m.loop().execute(() -> {
                 m.rooms().left(this);
                 m.send(RoomService.joinFailed(refusal, why));
@@ -157,6 +281,11 @@ public final class Room {
             return;
         }
         add(m);
+        if (link != null) {
+            remote.remove(m.member().getPlayerId()); // it moved here from another node
+            memberCount = members.size() + remote.size();
+            link.joined(m.member());
+        }
         JoinRoomResponse.Builder ok = JoinRoomResponse.newBuilder().setResult(Result.OK).setRoom(info());
         addMembersWithinFrame(ok);
         history.addRecent(ok, req);
@@ -181,7 +310,13 @@ public final class Room {
         if (respond) {
             m.send(LeaveRoomResponse.newBuilder().setResult(Result.OK).setRoomId(id).build());
         }
-        if (members.isEmpty() && !permanent) {
+        if (link != null) {
+            link.left(m.member(), members.isEmpty() && remote.isEmpty() && !permanent);
+            if (members.isEmpty()) {
+                close(); // this node's replica; the room lives on while other nodes have members
+                return;
+            }
+        } else if (members.isEmpty() && !permanent) {
             close();
             return;
         }
@@ -213,8 +348,19 @@ public final class Room {
                 return;
             }
         }
-        String refusal = publish(ChatNotify.newBuilder().setSender(m.member()).setText(text).setClientMsgId(cmid),
-                m.alloc(), now, decodedNanos);
+        ChatNotify.Builder b = ChatNotify.newBuilder().setSender(m.member()).setText(text).setClientMsgId(cmid);
+        if (link != null) {
+            int textHash = text.hashCode();
+            publishToCluster(b, now).whenComplete((seq, failure) -> {
+                if (failure != null) {
+                    m.send(Replies.error(Result.SERVER_BUSY, refusal(failure), MsgType.CHAT_REQUEST, cmid));
+                } else if (remembered) {
+                    resends.remember(playerId, cmid, seq, now, textHash);
+                }
+            });
+            return;
+        }
+        String refusal = publish(b, m.alloc(), now, decodedNanos);
         if (refusal != null) {
             m.send(Replies.error(Result.SERVER_BUSY, refusal, MsgType.CHAT_REQUEST, cmid));
             return;
@@ -230,15 +376,65 @@ public final class Room {
      *
      * @return the outcome: its seq, or why it was refused
      */
-    Published system(String label, String text, ByteBufAllocator alloc) {
+    CompletionStage<Published> system(String label, String text, ByteBufAllocator alloc) {
         assert onQueue();
         if (closed) {
-            return new Published(0, Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));
+            return done(new Published(0, Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id)));
         }
         ChatNotify.Builder b = ChatNotify.newBuilder().setKind(ChatKind.CHAT_KIND_SYSTEM)
                 .setSender(Member.newBuilder().setPlayerId(0).setName(label)).setText(text);
-        String refusal = publish(b, alloc, context.clockMs().getAsLong(), 0);
-        return refusal != null ? new Published(0, Result.SERVER_BUSY, refusal) : new Published(sequence.last(), Result.OK, null);
+        return published(b, alloc, context.clockMs().getAsLong(), null);
+    }
+
+    /**
+     * Job queue. Numbers {@code b} here or through the cluster; completes on the job queue.
+     *
+     * @param othersAuthor see {@link Published#othersAuthor}
+     */
+    private CompletionStage<Published> published(ChatNotify.Builder b, ByteBufAllocator alloc, long nowMs,
+                                                 String othersAuthor) {
+        if (link != null) {
+            return publishToCluster(b, nowMs).handle((seq, failure) -> failure != null
+                    ? new Published(0, Result.SERVER_BUSY, refusal(failure))
+                    : new Published(seq, Result.OK, null, othersAuthor));
+        }
+        String refusal = publish(b, alloc, nowMs, 0);
+        return done(refusal != null ? new Published(0, Result.SERVER_BUSY, refusal)
+                : new Published(sequence.last(), Result.OK, null, othersAuthor));
+    }
+
+    private static CompletionStage<Published> done(Published p) {
+        return CompletableFuture.completedFuture(p);
+    }
+
+    /**
+     * Job queue. Has the cluster number and publish {@code b}; completes on the job queue with the
+     * seq. The message is delivered here when it arrives ({@link #received}), like everyone else's.
+     */
+    private CompletionStage<Long> publishToCluster(ChatNotify.Builder b, long nowMs) {
+        ChatNotify message = b.setRoomId(id).setServerTimeMs(nowMs).build();
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        link.publish(message, seen).whenComplete((seq, failure) -> {
+            if (!submit(() -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                } else {
+                    context.metrics().chatMessage();
+                    done.complete(seq);
+                }
+            })) {
+                done.completeExceptionally(new RejectedExecutionException("the server is shutting down"));
+            }
+        });
+        return done;
+    }
+
+    /** What a client is told when the cluster could not number its message. */
+    private static String refusal(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return "the message was not sent: " + why + "; try again shortly";
     }
 
     /**
@@ -254,9 +450,28 @@ public final class Room {
      *                  (never edit it)
      * @return the outcome: the event's seq, or why it was refused
      */
-    Published change(ChatKind kind, long targetSeq, String text, Member by, ModeratorRule moderates,
-                     ByteBufAllocator alloc) {
+    CompletionStage<Published> change(ChatKind kind, long targetSeq, String text, Member by, ModeratorRule moderates,
+                                      ByteBufAllocator alloc) {
         assert onQueue();
+        Published refused = changeRefusal(kind, targetSeq, by, moderates);
+        if (refused != null) {
+            return done(refused);
+        }
+        ChatNotify target = history.find(targetSeq);
+        boolean author = isAuthor(target, by);
+        ChatNotify.Builder b = ChatNotify.newBuilder().setKind(kind).setTargetSeq(targetSeq).setSender(by)
+                .setText(kind == ChatKind.CHAT_KIND_EDIT ? text : "");
+        // another's message deleted is a moderation action: the caller audits it, naming the author
+        return published(b, alloc, context.clockMs().getAsLong(), author ? null : target.getSender().getName());
+    }
+
+    /** Whether {@code by} wrote {@code message} (nobody writes a system message). */
+    private static boolean isAuthor(ChatNotify message, Member by) {
+        return message.getKind() != ChatKind.CHAT_KIND_SYSTEM && message.getSender().getPlayerId() == by.getPlayerId();
+    }
+
+    /** Job queue. Why {@code by} may not make this edit or delete now, or null. */
+    private Published changeRefusal(ChatKind kind, long targetSeq, Member by, ModeratorRule moderates) {
         if (closed) {
             return new Published(0, Result.ROOM_NOT_FOUND, "no room " + Long.toUnsignedString(id));
         }
@@ -265,7 +480,7 @@ public final class Room {
         String what = "message " + Long.toUnsignedString(targetSeq) + " of " + this;
         ChatNotify target = history.find(targetSeq);
         if (target == null) {
-            return new Published(0, Result.MESSAGE_NOT_FOUND, targetSeq == 0 || targetSeq > sequence.last()
+            return new Published(0, Result.MESSAGE_NOT_FOUND, targetSeq == 0 || targetSeq > lastSeq()
                     ? "no " + what : what + " is too old to change (only the room's recent messages can be)");
         }
         if (ChatEvents.isEvent(target)) {
@@ -274,8 +489,7 @@ public final class Room {
         if (ChatEvents.isDeleted(target)) {
             return new Published(0, Result.MESSAGE_NOT_FOUND, what + " is deleted");
         }
-        boolean author = target.getKind() != ChatKind.CHAT_KIND_SYSTEM
-                && target.getSender().getPlayerId() == by.getPlayerId();
+        boolean author = isAuthor(target, by);
         if (edit && !author) {
             return new Published(0, Result.NOT_ALLOWED, "only its author may edit " + what);
         }
@@ -286,14 +500,7 @@ public final class Room {
             return new Published(0, Result.EDIT_WINDOW_PASSED, what + " is older than the edit window ("
                     + context.editWindow() + ")");
         }
-        ChatNotify.Builder b = ChatNotify.newBuilder().setKind(kind).setTargetSeq(targetSeq).setSender(by)
-                .setText(edit ? text : "");
-        String refusal = publish(b, alloc, now, 0);
-        if (refusal != null) {
-            return new Published(0, Result.SERVER_BUSY, refusal);
-        }
-        // another's message deleted is a moderation action: the caller audits it, naming the author
-        return new Published(sequence.last(), Result.OK, null, author ? null : target.getSender().getName());
+        return null;
     }
 
     /**
@@ -373,30 +580,56 @@ public final class Room {
             }
         }
         if (target == null) {
+            if (link != null && remote.containsKey(targetId)) {
+                link.kick(targetId); // its node removes it, and every node hears it left
+                return new Kicked(Result.OK, "");
+            }
             return new Kicked(Result.NOT_IN_ROOM, "that player is not in " + this);
         }
-        RoomMember kicked = target;
+        kickHere(target);
+        return new Kicked(Result.OK, "");
+    }
+
+    /**
+     * Job queue. A kick from another node, allowed there, of a member of this node; nothing
+     * when it is not here (any more).
+     */
+    public void remoteKicked(long targetId) {
+        assert onQueue();
+        for (RoomMember m : members) {
+            if (m.member().getPlayerId() == targetId) {
+                kickHere(m);
+                return;
+            }
+        }
+    }
+
+    /** Job queue. Removes {@code kicked}, a member of this node, telling it and the others. */
+    private void kickHere(RoomMember kicked) {
         remove(kicked);
+        if (link != null) {
+            link.left(kicked.member(), members.isEmpty() && remote.isEmpty() && !permanent);
+        }
         MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(id).setMember(kicked.member()).build();
         kicked.loop().execute(() -> {
             kicked.rooms().left(this);
             kicked.send(notice);
         });
-        if (members.isEmpty() && !permanent) {
+        if (members.isEmpty() && (!permanent || link != null)) {
             close();
         } else {
             broadcast(Frames.encode(kicked.alloc(), notice), null, 0);
         }
-        return new Kicked(Result.OK, "");
     }
 
-    /** Job queue. The members now, in join order. */
+    /** Job queue. The members now: this node's in join order, then (in a cluster) the other nodes'. */
     List<Member> memberList() {
         assert onQueue();
-        List<Member> out = new ArrayList<>(members.size());
+        List<Member> out = new ArrayList<>(members.size() + remote.size());
         for (RoomMember rm : members) {
             out.add(rm.member());
         }
+        out.addAll(remote.values());
         return out;
     }
 
@@ -412,6 +645,21 @@ public final class Room {
         if (closed) {
             return false;
         }
+        if (link != null) {
+            link.removed(reason);
+        }
+        return removeHere(reason);
+    }
+
+    /** Job queue. Another node removed the room (server API): this node's members are told. */
+    public void remoteRemoved(String reason) {
+        assert onQueue();
+        if (!closed) {
+            removeHere(reason);
+        }
+    }
+
+    private boolean removeHere(String reason) {
         ErrorNotify notice = ErrorNotify.newBuilder().setResult(Result.ROOM_NOT_FOUND).setReason(reason).build();
         for (RoomMember m : new ArrayList<>(members)) {
             remove(m);
@@ -457,6 +705,10 @@ public final class Room {
     /** Job queue. The room is gone: later joins find it closed; queued messages are stored all the same. */
     private void close() {
         closed = true;
+        if (link != null) {
+            link.closed();
+            ahead.clear();
+        }
         context.directory().remove(this);
         context.history().closed(id);
         context.metrics().roomRemoved();
@@ -464,9 +716,156 @@ public final class Room {
     }
 
     /** Job queue only. The seq of the last accepted message. */
-    long lastSeq() {
+    public long lastSeq() {
         assert onQueue();
-        return sequence.last();
+        return link != null ? seen : sequence.last();
+    }
+
+    /**
+     * Job queue. A message the cluster numbered for this room (another node's, or this node's
+     * own coming back): delivered in seq order, once. One that arrives ahead of a missing seq
+     * waits while the link fills the gap; seqs no node can fill (skipped after a Redis restart)
+     * are passed over.
+     */
+    public void received(ChatNotify message) {
+        assert onQueue();
+        if (closed) {
+            return;
+        }
+        long seq = message.getSeq();
+        if (history != null && seq == seen + 1 && ahead.isEmpty()) {
+            accept(message);
+            return;
+        }
+        if (seq > seen) {
+            ahead.put(seq, message);
+        }
+        if (history != null) {
+            drainAhead();
+        }
+    }
+
+    /** Job queue. Delivers what follows {@link #seen} without a gap, and asks for what is missing. */
+    private void drainAhead() {
+        while (!ahead.isEmpty()) {
+            long first = ahead.firstKey();
+            if (first <= seen) {
+                ahead.pollFirstEntry();
+            } else if (first == seen + 1) {
+                accept(ahead.pollFirstEntry().getValue());
+            } else {
+                break;
+            }
+        }
+        if (ahead.isEmpty() || filling || closed) {
+            return;
+        }
+        filling = true;
+        long after = seen;
+        long before = ahead.firstKey();
+        link.fill(after, before).whenComplete((found, failure) -> submit(() -> filled(before, found, failure)));
+    }
+
+    /** Job queue. The link's answer for the messages below {@code before}. */
+    private void filled(long before, List<ChatNotify> found, Throwable failure) {
+        filling = false;
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            // the cluster is unreachable: try again shortly (a reconnect also resyncs)
+            log.debug("{} could not fill up to seq {}: {}", this, before, failure.toString());
+            executor.schedule(() -> {
+                if (!filling) {
+                    drainAhead();
+                }
+            }, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        for (ChatNotify m : found) {
+            if (m.getSeq() > seen && m.getSeq() < before) {
+                accept(m);
+            }
+        }
+        if (seen < before - 1) {
+            log.info("{} passes over seqs {}..{}: no node has them (numbering skipped them after a Redis restart)",
+                    this, seen + 1, before - 1);
+            seen = before - 1;
+        }
+        drainAhead();
+    }
+
+    /** Job queue. Accepts the cluster's next message: stored by this node's chat log too (idempotent), then delivered. */
+    private void accept(ChatNotify message) {
+        seen = message.getSeq();
+        ChatLog chatLog = context.chatLog();
+        Runnable onStored = chatLog.sync() ? () -> submit(() -> deliver(message, ByteBufAllocator.DEFAULT, 0)) : null;
+        if (!chatLog.append(history.stored(), message, onStored)) {
+            // numbered and published already: deliver it all the same; the other nodes store it
+            UNSTORED.warn("{} could not queue seq {} for storage (chat log full); delivered all the same, the other "
+                    + "nodes store it", this, message.getSeq());
+            onStored = null;
+        }
+        if (onStored == null) {
+            deliver(message, ByteBufAllocator.DEFAULT, 0);
+        }
+    }
+
+    /** Job queue. A member of another node entered: this node's members see it join. */
+    public void remoteJoined(Member member) {
+        assert onQueue();
+        if (closed) {
+            return;
+        }
+        long playerId = member.getPlayerId();
+        for (RoomMember m : members) {
+            if (m.member().getPlayerId() == playerId) {
+                return; // the same player is here (it moved between nodes): this node's view wins
+            }
+        }
+        boolean isNew = remote.put(playerId, member) == null;
+        memberCount = members.size() + remote.size();
+        if (isNew && history != null) {
+            MemberJoinedNotify notice = MemberJoinedNotify.newBuilder().setRoomId(id).setMember(member).build();
+            broadcast(Frames.encode(ByteBufAllocator.DEFAULT, notice), null, 0);
+        }
+    }
+
+    /** Job queue. A member of another node left (or its node died): this node's members see it leave. */
+    public void remoteLeft(long playerId) {
+        assert onQueue();
+        Member gone = remote.remove(playerId);
+        if (gone == null || closed) {
+            return;
+        }
+        memberCount = members.size() + remote.size();
+        if (history != null) {
+            MemberLeftNotify notice = MemberLeftNotify.newBuilder().setRoomId(id).setMember(gone).build();
+            broadcast(Frames.encode(ByteBufAllocator.DEFAULT, notice), null, 0);
+        }
+    }
+
+    /** Job queue. The other nodes' members as the cluster lists them now (after a reconnect). */
+    public void remoteMembers(Map<Long, Member> others) {
+        assert onQueue();
+        for (Long gone : new ArrayList<>(remote.keySet())) {
+            if (!others.containsKey(gone)) {
+                remoteLeft(gone);
+            }
+        }
+        for (Member m : others.values()) {
+            remoteJoined(m);
+        }
+    }
+
+    /** Job queue. This node's members, as the cluster must list them (re-announced after Redis lost them). */
+    public List<Member> localMembers() {
+        assert onQueue();
+        List<Member> out = new ArrayList<>(members.size());
+        for (RoomMember m : members) {
+            out.add(m.member());
+        }
+        return out;
     }
 
     private void add(RoomMember m) {
@@ -490,8 +889,7 @@ public final class Room {
     /** A room of 1000 members with long non-ASCII names could outgrow one frame: list what fits. */
     private void addMembersWithinFrame(JoinRoomResponse.Builder b) {
         int budget = Frames.MAX_BODY_BYTES - b.build().getSerializedSize();
-        for (RoomMember rm : members) {
-            Member m = rm.member();
+        for (Member m : memberList()) {
             budget -= CodedOutputStream.computeMessageSize(JoinRoomResponse.MEMBERS_FIELD_NUMBER, m);
             if (budget < 0) {
                 return;

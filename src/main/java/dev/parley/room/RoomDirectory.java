@@ -15,10 +15,22 @@ public interface RoomDirectory {
     /** A room id never used before, or 0 when none is available right now (the database is down). */
     long newRoomId();
 
+    /**
+     * The tie to the other nodes for a new room with id {@code roomId}, made before the room so
+     * the room can hold it; null on a single node. The cluster directory loads the room when it
+     * is {@link #add added}, once it listens to the other nodes.
+     */
+    default RoomLink newLink(long roomId) {
+        return null;
+    }
+
     /** Makes a room findable and listed. */
     void add(Room room);
 
-    /** The room with this id, or null. */
+    /**
+     * The room with this id, or null. In a cluster, a room of another node gets a replica here,
+     * which loads while requests wait for it ({@link Room#submitWhenReady}).
+     */
     Room find(long roomId);
 
     /** The room is gone (empty and not permanent); it is no longer found or listed. */

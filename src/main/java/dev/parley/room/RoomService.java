@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -126,13 +127,15 @@ public final class RoomService {
             m.send(createFailed(Result.SERVER_BUSY, "no room id is available: the database is unreachable"));
             return;
         }
-        RoomHistory history = context.history().open(id);
+        RoomLink link = directory.newLink(id);
+        // a cluster replica is loaded once it listens to the other nodes (RoomDirectory.add)
+        RoomHistory history = link == null ? context.history().open(id) : null;
         Room room = new Room(id, name, max, roomExecutors.next(), false, RoomSequence.startingAfter(0),
-                history, context);
+                history, context, link);
         m.rooms().enter(room);
         // Queued before the room is listed: the creator is its first member, and its response
         // precedes every notice of the room.
-        if (!room.submit(() -> room.create(m))) {
+        if (!room.submitWhenReady(() -> room.create(m))) {
             m.rooms().left(room);
             context.history().closed(id);
             m.send(createFailed(Result.SERVER_BUSY, "the server is shutting down"));
@@ -159,7 +162,7 @@ public final class RoomService {
             return;
         }
         m.rooms().enter(room);
-        if (!room.submit(() -> room.join(m, req))) {
+        if (!room.submitWhenReady(() -> room.join(m, req))) {
             m.rooms().left(room);
             m.send(joinFailed(Result.SERVER_BUSY, "the server is shutting down"));
         }
@@ -270,11 +273,11 @@ public final class RoomService {
             reply(m, kind, answer, why == null ? Result.NOT_IN_ROOM : Result.INVALID_REQUEST, why == null ? notIn(roomId) : why, 0);
             return;
         }
-        boolean queued = room.submit(() -> {
-            Room.Published p = room.change(kind, seq, text, m.member(), moderates, m.alloc());
-            reply(m, kind, answer, p.result(), p.reason() == null ? "" : p.reason(), p.seq());
-            done.accept(p);
-        });
+        boolean queued = room.submitWhenReady(() -> room.change(kind, seq, text, m.member(), moderates, m.alloc())
+                .thenAccept(p -> {
+                    reply(m, kind, answer, p.result(), p.reason() == null ? "" : p.reason(), p.seq());
+                    done.accept(p);
+                }));
         if (!queued) {
             reply(m, kind, answer, Result.SERVER_BUSY, "the server is shutting down", 0);
         }
@@ -298,12 +301,11 @@ public final class RoomService {
      */
     public CompletableFuture<Room.Published> deleteAsServer(long roomId, long seq, String label) {
         Member by = Member.newBuilder().setPlayerId(0).setName(label).build();
-        return onRoom(roomId, room -> {
-            Room.Published p = room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by, Room.ModeratorRule.SERVER,
-                    ByteBufAllocator.DEFAULT);
-            context.metrics().messageChange(kindTag(ChatKind.CHAT_KIND_DELETE), p.result());
-            return p;
-        });
+        return onRoomAsync(roomId, room -> room.change(ChatKind.CHAT_KIND_DELETE, seq, "", by,
+                Room.ModeratorRule.SERVER, ByteBufAllocator.DEFAULT).thenApply(p -> {
+                    context.metrics().messageChange(kindTag(ChatKind.CHAT_KIND_DELETE), p.result());
+                    return p;
+                }));
     }
 
     /** A page of a room's stored messages, for its members (anyone, in a permanent room). */
@@ -319,7 +321,7 @@ public final class RoomService {
             m.send(HistoryService.failure(Result.ROOM_NOT_FOUND, roomId, "no room " + Long.toUnsignedString(roomId)));
             return;
         }
-        if (!room.submit(() -> room.readHistory(m, q))) {
+        if (!room.submitWhenReady(() -> room.readHistory(m, q))) {
             m.send(HistoryService.failure(Result.SERVER_BUSY, roomId, "the server is shutting down"));
         }
     }
@@ -337,7 +339,7 @@ public final class RoomService {
      * @return completes on the room's queue with the seq or the refusal; null when there is no such room
      */
     public CompletableFuture<Room.Published> postSystem(long roomId, String label, String text) {
-        return onRoom(roomId, room -> room.system(label, text, ByteBufAllocator.DEFAULT));
+        return onRoomAsync(roomId, room -> room.system(label, text, ByteBufAllocator.DEFAULT));
     }
 
     /** The members of room {@code roomId}, in join order; null when there is no such room. Any thread. */
@@ -366,14 +368,25 @@ public final class RoomService {
      * {@link RejectedExecutionException} when the server is shutting down.
      */
     private <T> CompletableFuture<T> onRoom(long roomId, Function<Room, T> job) {
+        return onRoomAsync(roomId, room -> CompletableFuture.completedFuture(job.apply(room)));
+    }
+
+    /** {@link #onRoom} of a job that completes later (the cluster numbers its message). */
+    private <T> CompletableFuture<T> onRoomAsync(long roomId, Function<Room, CompletionStage<T>> job) {
         Room room = context.directory().find(roomId);
         if (room == null) {
             return null;
         }
         CompletableFuture<T> done = new CompletableFuture<>();
-        if (!room.submit(() -> {
+        if (!room.submitWhenReady(() -> {
             try {
-                done.complete(job.apply(room));
+                job.apply(room).whenComplete((value, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        done.complete(value);
+                    }
+                });
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }

@@ -18,6 +18,7 @@ import dev.parley.chatlog.ChatLogSettings;
 import dev.parley.cluster.ClusterNode;
 import dev.parley.cluster.LocalPresence;
 import dev.parley.cluster.LocalRoomDirectory;
+import dev.parley.cluster.ClusterRoomDirectory;
 import dev.parley.content.BlockedWords;
 import dev.parley.direct.DirectService;
 import dev.parley.history.HistoryService;
@@ -203,13 +204,19 @@ public final class ParleyServer implements AutoCloseable {
             ServerConfig.Rooms roomConfig = config.rooms();
             ServerConfig.Connections connections = config.connections();
             RoomStore roomStore = new RoomStore(database);
-            RoomDirectory directory = new LocalRoomDirectory(
-                    new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK));
+            RoomIdAllocator roomIds = new RoomIdAllocator(roomStore, blocking, RoomIdAllocator.DEFAULT_BLOCK);
+            RoomDirectory directory = cluster == null ? new LocalRoomDirectory(roomIds)
+                    : new ClusterRoomDirectory(cluster.link(), cluster.lease(), roomIds);
             MessageStore interactiveReads = new MessageStore(database.interactive());
             HistoryService history = new HistoryService(chatLog, interactiveReads::range, blocking,
                     config.history().joinHistory(), config.history().historyMax(), breaker.breaker());
             RoomContext roomContext = new RoomContext(chatLog, history, directory, metrics,
                     roomConfig.dedupWindow(), System::currentTimeMillis, roomConfig.editWindow());
+            if (directory instanceof ClusterRoomDirectory shared) {
+                resources.add("cluster rooms", shared, ClusterRoomDirectory::close)
+                        .start(roomContext, ioGroup, interactiveReads, blocking);
+                log.info("cluster node {} on {}", cluster.nodeId(), config.cluster().redisUri());
+            }
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
             // member served by the same loop gets its delivery without a thread hop.
             BlockedWords blockedWords = blockedWords(config.content());

@@ -104,4 +104,10 @@ public final class Chat {
         }
         return out;
     }
+
+    /** The room list. */
+    public static List<RoomInfo> listRooms(ChatClient c) {
+        c.send(RoomListRequest.newBuilder().build());
+        return c.expectSkipping(RoomListResponse.class).getRoomsList();
+    }
 }
