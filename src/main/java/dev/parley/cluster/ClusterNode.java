@@ -2,6 +2,9 @@ package dev.parley.cluster;
 
 import java.io.IOException;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -73,9 +76,20 @@ public final class ClusterNode implements AutoCloseable {
         return null;
     }
 
-    /** Gives up the lease (the node's players and memberships leave the cluster at once), then the Redis link. */
+    /**
+     * Lets the presence steps in flight finish (the releases of the sessions just closed), gives
+     * up the lease (the node's players and memberships leave the cluster at once), then closes
+     * the Redis link.
+     */
     @Override
     public void close() {
+        try {
+            presence.settled().get(RedisLink.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the deregistration below removes this node's presence entries anyway
+        }
         try {
             lease.close();
         } finally {

@@ -208,6 +208,11 @@ public final class ClusterPresence implements Presence {
         });
     }
 
+    /** Completes once every Redis step queued so far has run (a stopping node waits for its last releases). */
+    public CompletableFuture<Void> settled() {
+        return CompletableFuture.allOf(queues.values().toArray(CompletableFuture[]::new));
+    }
+
     /** Completes once the Redis steps queued so far for {@code name} have run (tests). */
     CompletableFuture<Void> settled(String name) {
         CompletableFuture<Void> tail = queues.get(AccountStore.nameKey(name));

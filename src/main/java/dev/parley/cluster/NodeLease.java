@@ -1,5 +1,6 @@
 package dev.parley.cluster;
 
+import dev.parley.logging.LogLimiter;
 import io.lettuce.core.ScriptOutputType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ import java.util.function.LongSupplier;
 public final class NodeLease implements NodeIdentity, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
+    /** While Redis is away every renewal fails: one line per 10 s says so. */
+    private static final LogLimiter renewFailures = new LogLimiter(log, Duration.ofSeconds(10));
 
     /** How long a lease lives in Redis without renewal: a killed node is swept this long (plus a sweep period) after it stopped. */
     public static final Duration TTL = Duration.ofSeconds(5);
@@ -164,8 +167,10 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
     private final List<Runnable> lostListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> registeredListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> deadListeners = new CopyOnWriteArrayList<>();
-    /** The current epoch; null while not registered. */
+    /** The epoch of the last registration; null before the first. */
     private volatile String epoch;
+    /** Whether the node is registered under {@link #epoch} (false from a fence or loss until it registers again). */
+    private volatile boolean registered;
     /** The highest epoch this node ever held: a new one is always above it. */
     private volatile long highestEpoch;
     /** {@link #nanoClock} when the last successful registration or renewal was sent. */
@@ -185,7 +190,10 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
         return nodeId;
     }
 
-    /** The epoch of the lease this node holds, as scripts take it (ARGV); null while it is not registered. */
+    /**
+     * The epoch of this node's lease, as scripts take it (ARGV); after a fence or loss the old one
+     * until the node registered again (scripts fenced on it then refuse). Null before {@link #start()}.
+     */
     public String epoch() {
         return epoch;
     }
@@ -196,7 +204,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
      * (a node paused or cut off from Redis learns this without asking Redis).
      */
     public boolean held() {
-        return epoch != null && nanoClock.getAsLong() - renewedAt < TTL.minus(SAFETY_MARGIN).toNanos();
+        return registered && nanoClock.getAsLong() - renewedAt < TTL.minus(SAFETY_MARGIN).toNanos();
     }
 
     /** Runs when the node finds it was declared dead while it lived; before it registers again. */
@@ -257,14 +265,14 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
     /** One period's work: register again if not registered, else renew; then sweep. */
     void tick() {
         try {
-            if (epoch == null) {
+            if (!registered) {
                 if (register()) {
                     fire(registeredListeners);
                 }
             } else {
                 renew();
             }
-            if (epoch != null) {
+            if (registered) {
                 sweep();
             }
         } catch (RuntimeException e) {
@@ -283,14 +291,15 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
         try {
             byte[] e = call(REGISTER, new String[] {ClusterKeys.nodes(), ClusterKeys.presence(), ClusterKeys.epoch()},
                     nodeId, Long.toString(TTL.toMillis()), Long.toString(highestEpoch));
-            String registered = new String(e, StandardCharsets.UTF_8);
-            highestEpoch = Math.max(highestEpoch, Long.parseLong(registered));
+            String next = new String(e, StandardCharsets.UTF_8);
+            highestEpoch = Math.max(highestEpoch, Long.parseLong(next));
             renewedAt = sent;
-            epoch = registered;
-            log.info("cluster node {} registered with epoch {}", nodeId, registered);
+            epoch = next;
+            this.registered = true;
+            log.info("cluster node {} registered with epoch {}", nodeId, next);
             return true;
         } catch (RuntimeException failure) {
-            log.warn("cluster node {} cannot register: {}", nodeId, RedisLink.rootMessage(failure));
+            renewFailures.warn("cluster node {} cannot register: {}", nodeId, RedisLink.rootMessage(failure));
             return false;
         }
     }
@@ -298,7 +307,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
     /** Renews the lease once, and handles a fence or a loss (see the class comment). */
     public Renewal renew() {
         String current = epoch;
-        if (current == null) {
+        if (!registered) {
             return Renewal.FENCED;
         }
         long sent = nanoClock.getAsLong();
@@ -308,7 +317,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
             answer = call(RENEW, new String[] {ClusterKeys.nodes(), ClusterKeys.presence()}, nodeId,
                     Long.toString(TTL.toMillis()), current);
         } catch (RuntimeException failure) {
-            log.warn("cluster lease of {} not renewed: {}", nodeId, RedisLink.rootMessage(failure));
+            renewFailures.warn("cluster lease of {} not renewed: {}", nodeId, RedisLink.rootMessage(failure));
             return Renewal.UNREACHABLE;
         }
         String found = new String(answer, StandardCharsets.UTF_8);
@@ -316,7 +325,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
             renewedAt = sent;
             return Renewal.OK;
         }
-        epoch = null;
+        registered = false;
         if (found.equals("GONE") && heldWhenSent) {
             log.warn("cluster node {}: Redis lost the cluster's state (restarted empty?); registering again and "
                     + "re-asserting this node's players", nodeId);
@@ -380,8 +389,9 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
             }
         }
         String current = epoch;
-        epoch = null;
-        if (current != null && link.reachable()) {
+        boolean wasRegistered = registered;
+        registered = false;
+        if (wasRegistered && link.reachable()) {
             try {
                 call(DEREGISTER, ScriptOutputType.INTEGER, new String[] {ClusterKeys.nodes(), ClusterKeys.presence()},
                         nodeId, "0", current);

@@ -61,7 +61,9 @@ class ClusterPresenceTest {
     }
 
     @AfterEach
-    void closeLinks() {
+    void closeLinks() throws Exception {
+        a.settled().get(5, TimeUnit.SECONDS);
+        b.settled().get(5, TimeUnit.SECONDS);
         linkA.close();
         linkB.close();
     }
