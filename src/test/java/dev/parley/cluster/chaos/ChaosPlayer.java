@@ -50,7 +50,9 @@ import java.util.function.Supplier;
  * {@code last_seen_seq}, pages the history a {@code has_gap} leaves out, and sends again, with
  * the same client_msg_id, what had no echo. Like a real client it shows a room's messages of a
  * resume only once the resume of that room is complete (a resume cut short is discarded and done
- * again), and takes {@code last_seen_seq} from what it has shown. (The client library,
+ * again), and takes {@code last_seen_seq} from what it has shown. The server's answer to a resend
+ * it had taken already (the original ChatNotify, same seq, to the sender alone) is an
+ * acknowledgement, not a delivery. (The client library,
  * {@code ParleyClient}, reconnects to one address and hides duplicates, so it cannot be the
  * witness here.) Other threads read its progress through the accessors.
  */
@@ -120,6 +122,10 @@ final class ChaosPlayer implements AutoCloseable {
     private final Set<Long> resuming = new HashSet<>();
     private final List<Receipt> held = new ArrayList<>();
     private final LinkedHashMap<Long, Pending> unacked = new LinkedHashMap<>();
+    /** Own messages shown: client_msg_id to seq, to recognise the server's answer to a resend. */
+    private final Map<Long, Long> ownSeq = new HashMap<>();
+    /** The client_msg_ids sent more than once. */
+    private final Set<Long> resent = new HashSet<>();
     private long nextCmid = 1 + ThreadLocalRandom.current().nextLong(1L << 40);
     private int said;
     private long lastSentNanos = System.nanoTime();
@@ -256,10 +262,18 @@ final class ChaosPlayer implements AutoCloseable {
         try {
             List<ClusterHarness.Node> nodes = reachable.get();
             ClusterHarness.Node first = nodes.get(index % nodes.size());
-            try {
-                session(first, false);
-            } catch (AttemptFailed | IOException e) {
-                throw new IllegalStateException("first login on " + first + " failed: " + e.getMessage(), e);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    session(first, false);
+                    break;
+                } catch (AttemptFailed | IOException e) {
+                    if (attempt == 5) {
+                        throw new IllegalStateException("first login on " + first + " failed: " + e.getMessage(), e);
+                    }
+                    note("first login on " + first.id + " failed: " + e.getMessage());
+                    conn.close();
+                    Thread.sleep(200L * attempt); // a busy node: back off, then the same node again
+                }
             }
             ready.countDown();
             loop();
@@ -402,6 +416,7 @@ final class ChaosPlayer implements AutoCloseable {
         if (!unacked.isEmpty()) {
             if (settings.resendUnacked()) {
                 note("sending again " + unacked.size() + " without an echo: cmids " + unacked.keySet());
+                resent.addAll(unacked.keySet());
                 for (Map.Entry<Long, Pending> p : unacked.entrySet()) {
                     p.setValue(new Pending(p.getValue().room(), p.getValue().text(), System.nanoTime()));
                     send(ChatRequest.newBuilder().setRoomId(p.getValue().room()).setText(p.getValue().text())
@@ -565,6 +580,16 @@ final class ChaosPlayer implements AutoCloseable {
 
     private void handle(MessageLite m) {
         if (m instanceof ChatNotify c) {
+            if (isDedupAnswer(c)) {
+                // the server's dedup window answered a resend with the original, which the resume showed
+                // already: an acknowledgement to this client alone, not a second delivery
+                if (unacked.remove(c.getClientMsgId()) != null) {
+                    acked.incrementAndGet();
+                    unackedCount.set(unacked.size());
+                }
+                note("resend of cmid " + c.getClientMsgId() + " answered with the original, seq " + c.getSeq());
+                return;
+            }
             Receipt r = receipt(c, Source.LIVE);
             if (resuming.contains(c.getRoomId())) {
                 held.add(r);
@@ -586,6 +611,12 @@ final class ChaosPlayer implements AutoCloseable {
         }
     }
 
+    /** An echo of a resent message of ours with the very seq it was shown with before. */
+    private boolean isDedupAnswer(ChatNotify c) {
+        return c.getSender().getName().equals(name) && resent.contains(c.getClientMsgId())
+                && Long.valueOf(c.getSeq()).equals(ownSeq.get(c.getClientMsgId()));
+    }
+
     private Receipt receipt(ChatNotify c, Source source) {
         return new Receipt(new Msg(c.getRoomId(), c.getSeq(), c.getKindValue(), c.getSender().getName(),
                 c.getClientMsgId(), c.getText()), source, connection);
@@ -598,8 +629,11 @@ final class ChaosPlayer implements AutoCloseable {
         }
         for (Receipt r : parts) {
             lastSeen.merge(room, r.msg().seq(), Math::max);
-            if (r.msg().sender().equals(name) && unacked.remove(r.msg().cmid()) != null) {
-                acked.incrementAndGet();
+            if (r.msg().sender().equals(name) && r.msg().cmid() != 0) {
+                ownSeq.putIfAbsent(r.msg().cmid(), r.msg().seq());
+                if (unacked.remove(r.msg().cmid()) != null) {
+                    acked.incrementAndGet();
+                }
             }
         }
         unackedCount.set(unacked.size());

@@ -158,7 +158,9 @@ final class ClusterHarness implements AutoCloseable {
                 "--cluster-redis", redis.uri(), "--node-id", id,
                 "--db-url", db.url(), "--db-user", PostgresTestDatabase.USER,
                 "--io-threads", "1", "--blocking-threads", "2", "--db-pool-size", "4",
-                "--password-iterations", "1000", "--drain", "0", "--stats-interval", "0"));
+                "--password-iterations", "1000", "--drain", "0", "--stats-interval", "0",
+                // every player comes from 127.0.0.1, and a dead node's players all log in elsewhere at once
+                "--logins-in-flight-per-address", "0", "--registrations-per-address-per-hour", "0"));
         if (!settings.rooms().isEmpty()) {
             args.addAll(List.of("--permanent-rooms", String.join(",", settings.rooms())));
         }
