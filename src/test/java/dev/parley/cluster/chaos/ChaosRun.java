@@ -91,10 +91,19 @@ final class ChaosRun implements AutoCloseable {
      * of {@code rooms}: the presence that a kill must then clear was there to begin with.
      */
     void awaitListedByAll(String who, List<Long> rooms, Duration within) throws InterruptedException {
-        if (!await(() -> missing(who, rooms).isEmpty(), within)) {
-            throw new AssertionError(who + " is not in the member lists of " + missing(who, rooms) + " after "
-                    + within.toSeconds() + " s: the room's members are not shared across nodes\n" + cluster.diagnostics(20));
+        String problem = listedByAll(who, rooms, within);
+        if (problem != null) {
+            throw new AssertionError(problem + "\n" + cluster.diagnostics(20));
         }
+    }
+
+    /** As {@link #awaitListedByAll}, but returns what is wrong (null: nothing) instead of failing. */
+    String listedByAll(String who, List<Long> rooms, Duration within) throws InterruptedException {
+        if (await(() -> missing(who, rooms).isEmpty(), within)) {
+            return null;
+        }
+        return who + " is not in the member lists of " + missing(who, rooms) + " after " + within.toSeconds()
+                + " s: the room's members are not shared across nodes";
     }
 
     private List<String> missing(String who, List<Long> rooms) {

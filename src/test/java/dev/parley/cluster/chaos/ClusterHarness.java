@@ -2,6 +2,8 @@ package dev.parley.cluster.chaos;
 
 import dev.parley.launch.ServerProcess;
 import dev.parley.testing.PostgresTestDatabase;
+import dev.parley.testing.RedisServer;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Parley cluster for the chaos suite: one fresh PostgreSQL database, one real
- * {@code redis-server} and N node processes ({@code parley server --cluster-redis ... --node-id nK}),
+ * {@code redis-server} ({@link RedisServer}) and N node processes ({@code parley server --cluster-redis ... --node-id nK}),
  * each on free loopback ports chosen once (so a restarted node comes back at the same address),
  * each with a data directory and a log file under {@code target/chaos/<run>/}. Injects the
  * failures: {@link #kill} (SIGKILL), {@link #pause}/{@link #resume} (SIGSTOP/SIGCONT),
@@ -92,10 +94,10 @@ final class ClusterHarness implements AutoCloseable {
     private final Settings settings;
     private final Path dir;
     private final PostgresTestDatabase db;
-    private final ChaosRedis redis;
+    private final RedisServer redis;
     private final List<Node> nodes = new ArrayList<>();
 
-    private ClusterHarness(Settings settings, Path dir, PostgresTestDatabase db, ChaosRedis redis) {
+    private ClusterHarness(Settings settings, Path dir, PostgresTestDatabase db, RedisServer redis) {
         this.settings = settings;
         this.dir = dir;
         this.db = db;
@@ -112,9 +114,14 @@ final class ClusterHarness implements AutoCloseable {
         Path dir = Path.of("target", "chaos", settings.run() + "-" + stamp).toAbsolutePath();
         Files.createDirectories(dir);
         PostgresTestDatabase db = PostgresTestDatabase.create();
-        ChaosRedis redis;
+        RedisServer redis;
         try {
-            redis = ChaosRedis.start(freePort(), dir);
+            redis = RedisServer.start();
+        } catch (TestAbortedException noBinary) {
+            db.close();
+            // the shared RedisServer skips a test without redis-server; the chaos suite must not pass that way
+            throw new AssertionError("the chaos suite needs a real Redis: " + noBinary.getMessage()
+                    + " (.ci/run installs Debian's redis-server)", noBinary);
         } catch (RuntimeException e) {
             db.close();
             throw e;
