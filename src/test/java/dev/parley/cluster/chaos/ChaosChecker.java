@@ -71,9 +71,11 @@ public final class ChaosChecker {
         return out;
     }
 
-    /** The first {@code max} violations, one a line, and how many more there were. */
+    /** How many of each invariant, then the first {@code max} violations, one a line, and how many more there were. */
     public static String describe(List<Violation> violations, int max) {
-        StringBuilder b = new StringBuilder();
+        Map<String, Long> counts = violations.stream()
+                .collect(Collectors.groupingBy(Violation::invariant, TreeMap::new, Collectors.counting()));
+        StringBuilder b = new StringBuilder("  by invariant: ").append(counts.toString()).append('\n');
         violations.stream().limit(max).forEach(v -> b.append("  ").append(v).append('\n'));
         if (violations.size() > max) {
             b.append("  ... and ").append(violations.size() - max).append(" more\n");

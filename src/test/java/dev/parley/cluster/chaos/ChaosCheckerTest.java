@@ -247,6 +247,15 @@ class ChaosCheckerTest {
     }
 
     @Test
+    void theDescriptionCountsEachInvariant() {
+        Map<Long, List<Msg>> h = Map.of(ROOM, history(1, 3));
+        Rec alice = new Rec("alice", 0).live(1, 2).got(Source.LIVE, 2);
+
+        assertThat(ChaosChecker.describe(check(h, alice), 1)).startsWith("  by invariant: {DUPLICATE=1, NO_GAP=1}\n")
+                .endsWith("... and 1 more\n");
+    }
+
+    @Test
     void rangesAreCompact() {
         assertThat(ChaosChecker.ranges(List.of(1L, 2L, 3L, 5L, 7L, 8L))).isEqualTo("1-3, 5, 7-8");
     }
