@@ -1,6 +1,5 @@
 package dev.parley.cluster.chaos;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,9 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every player's records.
  */
 @Tag("chaos")
-@Disabled("TODO(chaos): enable once cluster mode (issue 13) is merged; until then --cluster-redis starts "
-        + "independent nodes and the checker rightly fails. Run it anyway with "
-        + "-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 class ClusterChaosLongTest {
 
     private static final List<String> ROOMS = List.of("chaos-world", "chaos-guild");

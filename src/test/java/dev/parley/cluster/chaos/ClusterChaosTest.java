@@ -1,6 +1,5 @@
 package dev.parley.cluster.chaos;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,9 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Redis restart, repeated kills) are {@link ClusterChaosLongTest}, under {@code mvn -Pchaos verify}.
  * Needs /usr/bin/redis-server and PostgreSQL at 127.0.0.1:5432, as CI has; fails, saying so, without them.
  */
-@Disabled("TODO(chaos): enable once cluster mode (issue 13) is merged; until then --cluster-redis starts "
-        + "independent nodes and the checker rightly fails. Run it anyway with "
-        + "-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 class ClusterChaosTest {
 
     private static final String ROOM = "chaos-lobby";
