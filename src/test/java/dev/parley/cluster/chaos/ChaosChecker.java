@@ -71,15 +71,19 @@ public final class ChaosChecker {
         return out;
     }
 
-    /** How many of each invariant, then the first {@code max} violations, one a line, and how many more there were. */
+    /** How many of each invariant, then the first {@code max} violations of each, one a line, and how many more. */
     public static String describe(List<Violation> violations, int max) {
-        Map<String, Long> counts = violations.stream()
-                .collect(Collectors.groupingBy(Violation::invariant, TreeMap::new, Collectors.counting()));
-        StringBuilder b = new StringBuilder("  by invariant: ").append(counts.toString()).append('\n');
-        violations.stream().limit(max).forEach(v -> b.append("  ").append(v).append('\n'));
-        if (violations.size() > max) {
-            b.append("  ... and ").append(violations.size() - max).append(" more\n");
-        }
+        Map<String, List<Violation>> byInvariant = violations.stream()
+                .collect(Collectors.groupingBy(Violation::invariant, TreeMap::new, Collectors.toList()));
+        StringBuilder b = new StringBuilder("  by invariant:");
+        byInvariant.forEach((name, list) -> b.append(' ').append(name).append('=').append(list.size()));
+        b.append('\n');
+        byInvariant.forEach((name, list) -> {
+            list.stream().limit(max).forEach(v -> b.append("  ").append(v).append('\n'));
+            if (list.size() > max) {
+                b.append("  ... and ").append(list.size() - max).append(" more ").append(name).append('\n');
+            }
+        });
         return b.toString();
     }
 

@@ -251,8 +251,12 @@ class ChaosCheckerTest {
         Map<Long, List<Msg>> h = Map.of(ROOM, history(1, 3));
         Rec alice = new Rec("alice", 0).live(1, 2).got(Source.LIVE, 2);
 
-        assertThat(ChaosChecker.describe(check(h, alice), 1)).startsWith("  by invariant: {DUPLICATE=1, NO_GAP=1}\n")
-                .endsWith("... and 1 more\n");
+        Rec bob = new Rec("bob", 0).live(1, 1).live(1, 3);
+
+        String described = ChaosChecker.describe(check(h, alice, bob), 1);
+
+        assertThat(described).startsWith("  by invariant: DUPLICATE=2 NO_GAP=1\n")
+                .contains("DUPLICATE: alice", "... and 1 more DUPLICATE\n", "NO_GAP: alice");
     }
 
     @Test

@@ -200,7 +200,7 @@ final class ChaosRun implements AutoCloseable {
         }
         if (!violations.isEmpty()) {
             throw new AssertionError(violations.size() + " violations of the cluster's promises:\n"
-                    + ChaosChecker.describe(violations, 25) + "\nplayers: " + players + "\n"
+                    + ChaosChecker.describe(violations, 10) + "\nplayers: " + players + "\n"
                     + journalsOf(violations) + "\n" + cluster.diagnostics(25));
         }
         return new Outcome(records, history, violations);
@@ -213,7 +213,7 @@ final class ChaosRun implements AutoCloseable {
 
     private String journalsOf(List<Violation> violations) {
         Set<String> named = new HashSet<>();
-        for (Violation v : violations.subList(0, Math.min(25, violations.size()))) {
+        for (Violation v : violations) {
             players.stream().filter(p -> v.detail().contains(p.name())).forEach(p -> named.add(p.name()));
         }
         return players.stream().filter(p -> named.contains(p.name())).map(ChaosPlayer::journal)
