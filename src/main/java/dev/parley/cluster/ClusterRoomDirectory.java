@@ -54,6 +54,8 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
     private static final LogLimiter FAILURES = new LogLimiter(log, Duration.ofSeconds(30));
     /** How often the room list (and member counts) is read again from Redis. */
     static final Duration REFRESH = Duration.ofSeconds(2);
+    /** How long a fenced node waits for its rooms to drop their members before it registers again. */
+    static final Duration FENCE_WAIT = Duration.ofSeconds(3);
     /**
      * How long an ad-hoc room stays listed with no member on any node (its members died with
      * their node) before it is removed: long enough for them to reconnect to another node and
@@ -479,6 +481,35 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
                     room.resync(state.seq());
                 });
             });
+        }
+    }
+
+    /**
+     * This node was fenced (declared dead while paused or cut off): every replica drops its
+     * members and closes before the node registers again under a new epoch, so that no request
+     * read from an old session is numbered under the new lease. Waits (on the lease thread) for
+     * the rooms' queues, at most {@link #FENCE_WAIT}.
+     */
+    public void fenced() {
+        List<Room> all = new ArrayList<>(replicas.values());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(all.size());
+        for (Room room : all) {
+            if (!room.submit(() -> {
+                try {
+                    room.evictAll();
+                } finally {
+                    done.countDown();
+                }
+            })) {
+                done.countDown();
+            }
+        }
+        try {
+            if (!done.await(FENCE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("fenced: {} rooms did not drop their members within {}", done.getCount(), FENCE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -233,6 +233,23 @@ public final class Room {
         }
     }
 
+    /**
+     * Job queue. This node lost its cluster lease (it was paused or cut off, and declared dead):
+     * its members here are out of the room without a word (their sessions are being closed, and
+     * the cluster removed them already), so a request still queued from one of them finds no
+     * room, and the replica closes. Nothing is numbered for them under the node's next lease.
+     */
+    public void evictAll() {
+        assert onQueue();
+        for (RoomMember m : new ArrayList<>(members)) {
+            remove(m);
+            m.loop().execute(() -> m.rooms().left(this));
+        }
+        if (!closed && waiting == null) {
+            close();
+        }
+    }
+
     /** Job queue. A replica nobody here uses (it answered a read or a server call) stops listening. */
     private void closeIfUnused() {
         if (link != null && members.isEmpty() && !closed && waiting == null) {

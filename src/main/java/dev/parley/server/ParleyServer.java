@@ -220,6 +220,7 @@ public final class ParleyServer implements AutoCloseable {
             if (directory instanceof ClusterRoomDirectory shared) {
                 resources.add("cluster rooms", shared, ClusterRoomDirectory::close)
                         .start(roomContext, ioGroup, interactiveReads, blocking);
+                cluster.lease().onFenced(shared::fenced);
                 log.info("cluster node {} on {}", cluster.nodeId(), config.cluster().redisUri());
             }
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
