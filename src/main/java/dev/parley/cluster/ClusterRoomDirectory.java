@@ -459,10 +459,11 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
     }
 
     /**
-     * Redis is back: every replica reads where its room stands (messages it missed are filled,
-     * the other nodes' members replaced) and announces its own members again.
+     * Redis is back, or this node registered again (its registration first clears whatever the
+     * node held in Redis): every replica reads where its room stands (messages it missed are
+     * filled, the other nodes' members replaced) and announces its own members again.
      */
-    private void resyncAll() {
+    public void resyncAll() {
         refresh();
         for (Room room : replicas.values()) {
             ClusterRoomLink link = links.get(room.id());

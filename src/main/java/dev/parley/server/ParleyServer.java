@@ -221,6 +221,7 @@ public final class ParleyServer implements AutoCloseable {
                 resources.add("cluster rooms", shared, ClusterRoomDirectory::close)
                         .start(roomContext, ioGroup, interactiveReads, blocking);
                 cluster.lease().onFenced(shared::fenced);
+                cluster.lease().onRegistered(shared::resyncAll);
                 log.info("cluster node {} on {}", cluster.nodeId(), config.cluster().redisUri());
             }
             // Rooms run their job queues on the I/O event loops: room work never blocks, and a
