@@ -65,6 +65,7 @@ class ClusterModerationTest {
     static PostgresTestDatabase db;
     static TestServer a;
     static TestServer b;
+    static Path words;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -72,13 +73,15 @@ class ClusterModerationTest {
         db = PostgresTestDatabase.create();
         Path keys = dir.resolve("api.key");
         Files.writeString(keys, KEY + "\n");
+        words = dir.resolve("blocked-words.txt");
+        Files.writeString(words, "zyzzyva\n");
         a = node(dir.resolve("a"), "a", keys);
         b = node(dir.resolve("b"), "b", keys);
     }
 
     static TestServer node(Path dir, String id, Path keys) throws Exception {
         return TestServer.start(dir, c -> c.dbUrl(db.url()).dbUser(PostgresTestDatabase.USER)
-                .clusterRedis(redis.uri()).nodeId(id).admins(List.of("boss")).apiKeyFile(keys).rateLimit(0));
+                .clusterRedis(redis.uri()).nodeId(id).admins(List.of("boss")).apiKeyFile(keys).blockedWordsFile(words).rateLimit(0));
     }
 
     @AfterAll
@@ -218,6 +221,26 @@ class ClusterModerationTest {
                 assertEquals(expected, seqs, "seqs 1.." + 2 * each + " each once");
                 assertEquals(2 * each, new TreeSet<>(texts).size());
             }
+        }
+    }
+
+    @Test
+    void aBlockedWordsReloadThroughOneNodesApiReloadsTheOtherNode() throws Exception {
+        try (TestClient nia = b.login("nia9")) {
+            Chat.createRoom(nia, "words-room");
+            Files.writeString(words, "zyzzyva\nfrobnicate\n");
+            assertEquals(200, api(a, "POST", "/api/v1/blocked-words/reload", null).statusCode());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String text = "frobnicate";
+            for (int i = 1; text.equals("frobnicate"); i++) {
+                assertTrue(System.nanoTime() < end, "node b did not reload the blocked words within 10 s");
+                Chat.say(nia, "frobnicate", i);
+                text = nia.expectSkipping(ChatNotify.class).getText();
+                if (text.equals("frobnicate")) {
+                    Thread.sleep(50);
+                }
+            }
+            assertFalse(text.contains("frobnicate"), "masked on node b: " + text);
         }
     }
 
