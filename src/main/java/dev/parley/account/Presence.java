@@ -19,6 +19,13 @@ public interface Presence {
      */
     OnlinePlayer replace(String name, OnlinePlayer player);
 
+    /**
+     * The login of {@code player}, which holds {@code name}, completed: its id and name are set
+     * (a cluster lists it for the other nodes from now on).
+     */
+    default void bound(String name, OnlinePlayer player) {
+    }
+
     /** {@code player} went offline; does nothing if another connection holds {@code name} by now. */
     void release(String name, OnlinePlayer player);
 
@@ -39,6 +46,18 @@ public interface Presence {
 
     /** The players online on this node now (a snapshot for listings, e.g. the server API). */
     java.util.Collection<OnlinePlayer> players();
+
+    /**
+     * The players online anywhere: on one node {@link #players()}, in a cluster the other nodes'
+     * too (read from the cluster without blocking the caller). For listings (the server API).
+     *
+     * @return completes on any thread; fails when the cluster cannot be asked
+     */
+    default java.util.concurrent.CompletableFuture<java.util.List<OnlinePlayer>> everywhere() {
+        // a login still in progress (no id yet) is listed once complete
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                players().stream().filter(p -> p.name() != null).toList());
+    }
 
     /** How many players are online. */
     int online();

@@ -121,9 +121,16 @@ public final class Endpoints {
         return Reply.ok(Map.of("room_id", id, "members", out));
     }
 
-    private Reply onlinePlayers(Call call) {
+    private Reply onlinePlayers(Call call) throws InterruptedException {
+        // in a cluster the other nodes' players are read from Redis: asked without blocking, waited for (bounded) here
+        List<OnlinePlayer> players = get(b.presence().everywhere().handle((all, e) -> {
+            if (e != null) {
+                throw ApiException.busy("cannot list the other nodes' players (the cluster's Redis did not answer)");
+            }
+            return all;
+        }));
         List<Map<String, Object>> out = new ArrayList<>();
-        for (OnlinePlayer p : b.presence().players()) {
+        for (OnlinePlayer p : players) {
             out.add(player(p.playerId(), p.name()));
         }
         return Reply.ok(Map.of("count", out.size(), "players", out));

@@ -44,6 +44,14 @@ public final class ClusterKeys {
         return PREFIX + "presence";
     }
 
+    /**
+     * Hash: player name key → {@code playerId + ' ' + name}, for every name in {@link #presence()}
+     * (written and removed by the same scripts): who is online, for listings.
+     */
+    public static String presenceNames() {
+        return PREFIX + "presence:names";
+    }
+
     /** Set: the name keys of the players one node holds (what the sweep of a dead node removes). */
     public static String nodePlayers(String nodeId) {
         return PREFIX + "node:" + nodeId + ":players";
@@ -57,6 +65,11 @@ public final class ClusterKeys {
     /** Channel: what reaches one player wherever it is connected (direct messages, takeover, kick, ban). */
     public static String playerChannel(String nameKey) {
         return PREFIX + "player:" + nameKey;
+    }
+
+    /** Channel: moderation changes (bans, mutes, roles, blocked-words reloads) made on any node, once stored. */
+    public static String moderationChannel() {
+        return PREFIX + "moderation";
     }
 
     /** Hash: room id → RoomInfo bytes, every room of the cluster. */

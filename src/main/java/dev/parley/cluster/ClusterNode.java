@@ -1,6 +1,13 @@
 package dev.parley.cluster;
 
+import dev.parley.content.BlockedWords;
+import dev.parley.moderation.Bans;
+import dev.parley.moderation.Mutes;
+import dev.parley.moderation.RoleGrants;
+import dev.parley.store.ModerationStore;
+
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +26,7 @@ public final class ClusterNode implements AutoCloseable {
     private final RedisLink link;
     private final NodeLease lease;
     private final ClusterPresence presence;
+    private volatile ClusterModeration moderation;
 
     private ClusterNode(RedisLink link, NodeLease lease, ClusterPresence presence) {
         this.link = link;
@@ -59,6 +67,26 @@ public final class ClusterNode implements AutoCloseable {
 
     public ClusterPresence presence() {
         return presence;
+    }
+
+    /**
+     * Shares this node's moderation state with the cluster (see {@link ClusterModeration}); at
+     * start, after the state was loaded from the database.
+     *
+     * @throws IOException when Redis does not confirm the subscription in time
+     */
+    public ClusterModeration shareModeration(Bans bans, Mutes mutes, RoleGrants grants, ModerationStore store,
+                                             BlockedWords words, Executor blocking) throws IOException {
+        ClusterModeration shared = new ClusterModeration(link, nodeId(), presence, bans, mutes, grants, store, words,
+                blocking, System::currentTimeMillis);
+        shared.start(lease);
+        moderation = shared;
+        return shared;
+    }
+
+    /** The shared moderation, once {@link #shareModeration} ran; else null. */
+    public ClusterModeration moderation() {
+        return moderation;
     }
 
     public String nodeId() {

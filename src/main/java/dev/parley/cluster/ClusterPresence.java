@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -51,31 +54,35 @@ public final class ClusterPresence implements Presence {
     static final String FENCED = "this node lost its cluster lease; reconnect";
 
     /**
-     * KEYS: presence, nodePlayers(node), playerChannel(key); ARGV: name key, node. Returns the
-     * node that held the name before (or nil).
+     * KEYS: presence, nodePlayers(node), presenceNames, playerChannel(key); ARGV: name key, node.
+     * Returns the node that held the name before (or nil). The name's presenceNames entry is
+     * written once the login completes ({@link #bound}); an earlier session's entry names the same
+     * account meanwhile.
      */
     private static final LuaScript CLAIM = LuaScript.of("presence-claim", """
             local old = redis.call('HGET', KEYS[1], ARGV[1])
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('SADD', KEYS[2], ARGV[1])
             if old and old ~= ARGV[2] then
-              redis.call('PUBLISH', KEYS[3], 'T' .. ARGV[2])
+              redis.call('PUBLISH', KEYS[4], 'T' .. ARGV[2])
             end
             return old
             """);
 
-    /** KEYS: presence, nodePlayers(node); ARGV: name key, node. Leaves another node's claim alone. */
+    /** KEYS: presence, nodePlayers(node), presenceNames; ARGV: name key, node. Leaves another node's claim alone. */
     private static final LuaScript RELEASE = LuaScript.of("presence-release", """
             if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
               redis.call('HDEL', KEYS[1], ARGV[1])
+              redis.call('HDEL', KEYS[3], ARGV[1])
             end
             redis.call('SREM', KEYS[2], ARGV[1])
             return 1
             """);
 
     /**
-     * KEYS: presence, nodePlayers(node); ARGV: name key, node. Writes back a claim this node
-     * holds locally unless another node claimed the name meanwhile (0: it did, the local one goes).
+     * KEYS: presence, nodePlayers(node), presenceNames; ARGV: name key, node, player id + ' ' +
+     * name (absent while the login is not complete). Writes back a claim this node holds locally unless another node claimed the name
+     * meanwhile (0: it did, the local one goes).
      */
     private static final LuaScript REASSERT = LuaScript.of("presence-reassert", """
             local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -84,8 +91,20 @@ public final class ClusterPresence implements Presence {
               return 0
             end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            if ARGV[3] then
+              redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+            end
             redis.call('SADD', KEYS[2], ARGV[1])
             return 1
+            """);
+
+    /** KEYS: presence, nodePlayers(node), presenceNames; ARGV: name key, node, player id + ' ' + name. */
+    private static final LuaScript NAME = LuaScript.of("presence-name", """
+            if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+              redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+              return 1
+            end
+            return 0
             """);
 
     private final LocalPresence local = new LocalPresence();
@@ -111,8 +130,17 @@ public final class ClusterPresence implements Presence {
         OnlinePlayer previous = local.replace(name, player);
         String key = AccountStore.nameKey(name);
         queue(key, () -> link.subscribe(ClusterKeys.playerChannel(key), command -> onCommand(key, command))
-                .thenCompose(v -> script(CLAIM, ScriptOutputType.VALUE, key, ClusterKeys.playerChannel(key))));
+                .thenCompose(v -> script(CLAIM, ScriptOutputType.VALUE, key, null, ClusterKeys.playerChannel(key))));
         return previous;
+    }
+
+    /** The login of {@code player} completed: the cluster lists it (with its id) from now on. */
+    @Override
+    public void bound(String name, OnlinePlayer player) {
+        String key = AccountStore.nameKey(name);
+        queue(key, () -> local.find(key) == player && who(player) != null
+                ? script(NAME, ScriptOutputType.INTEGER, key, who(player))
+                : CompletableFuture.completedFuture(null));
     }
 
     @Override
@@ -164,6 +192,42 @@ public final class ClusterPresence implements Presence {
     @Override
     public Collection<OnlinePlayer> players() {
         return local.players();
+    }
+
+    /**
+     * This node's players and, from {@link ClusterKeys#presence()} and
+     * {@link ClusterKeys#presenceNames()}, the other nodes' (as {@link RemotePlayer}s): two
+     * pipelined reads, nothing waits for them. Fails when Redis does not answer.
+     */
+    @Override
+    public CompletableFuture<List<OnlinePlayer>> everywhere() {
+        CompletableFuture<Map<String, byte[]>> nodes = link.commands().hgetall(ClusterKeys.presence())
+                .toCompletableFuture();
+        CompletableFuture<Map<String, byte[]>> names = link.commands().hgetall(ClusterKeys.presenceNames())
+                .toCompletableFuture();
+        return nodes.thenCombine(names, (byNode, byName) -> {
+            List<OnlinePlayer> all = new ArrayList<>();
+            for (OnlinePlayer p : local.players()) {
+                if (p.name() != null) { // a login still in progress is listed once complete
+                    all.add(p);
+                }
+            }
+            byNode.forEach((key, holder) -> {
+                String node = new String(holder, StandardCharsets.UTF_8);
+                byte[] who = byName.get(key);
+                if (!node.equals(nodeId) && who != null) {
+                    String text = new String(who, StandardCharsets.UTF_8);
+                    int space = text.indexOf(' ');
+                    try {
+                        all.add(new RemotePlayer(link, key, Long.parseLong(text.substring(0, Math.max(space, 0))),
+                                text.substring(space + 1), node));
+                    } catch (NumberFormatException e) {
+                        failures.warn("ignored the malformed presence entry of {}: '{}'", key, text);
+                    }
+                }
+            });
+            return all;
+        });
     }
 
     /** How many players this node holds. */
@@ -223,7 +287,7 @@ public final class ClusterPresence implements Presence {
         if (local.find(key) != null) {
             return CompletableFuture.completedFuture(null); // a newer connection of this node holds the name
         }
-        return script(RELEASE, ScriptOutputType.INTEGER, key).thenCompose(v -> local.find(key) == null
+        return script(RELEASE, ScriptOutputType.INTEGER, key, null).thenCompose(v -> local.find(key) == null
                 ? link.unsubscribe(ClusterKeys.playerChannel(key)) : CompletableFuture.completedFuture(null));
     }
 
@@ -233,7 +297,7 @@ public final class ClusterPresence implements Presence {
             return CompletableFuture.completedFuture(null);
         }
         return link.subscribe(ClusterKeys.playerChannel(key), command -> onCommand(key, command))
-                .thenCompose(v -> script(REASSERT, ScriptOutputType.INTEGER, key))
+                .thenCompose(v -> script(REASSERT, ScriptOutputType.INTEGER, key, who(player)))
                 .thenAccept(kept -> {
                     if (Long.valueOf(0).equals(kept) && local.find(key) == player) {
                         log.info("[{}] was taken over on another node while Redis was away", player);
@@ -312,12 +376,26 @@ public final class ClusterPresence implements Presence {
         });
     }
 
-    private <T> CompletableFuture<T> script(LuaScript script, ScriptOutputType type, String key, String... moreKeys) {
-        String[] keys = new String[2 + moreKeys.length];
+    /**
+     * Runs a presence script on the name {@code key}: KEYS presence, nodePlayers(node),
+     * presenceNames, then {@code moreKeys}; ARGV name key, node, then {@code who} unless null.
+     */
+    private <T> CompletableFuture<T> script(LuaScript script, ScriptOutputType type, String key, String who,
+                                            String... moreKeys) {
+        String[] keys = new String[3 + moreKeys.length];
         keys[0] = ClusterKeys.presence();
         keys[1] = ClusterKeys.nodePlayers(nodeId);
-        System.arraycopy(moreKeys, 0, keys, 2, moreKeys.length);
-        return link.eval(script, type, keys, key.getBytes(StandardCharsets.UTF_8),
-                nodeId.getBytes(StandardCharsets.UTF_8));
+        keys[2] = ClusterKeys.presenceNames();
+        System.arraycopy(moreKeys, 0, keys, 3, moreKeys.length);
+        byte[] name = key.getBytes(StandardCharsets.UTF_8);
+        byte[] node = nodeId.getBytes(StandardCharsets.UTF_8);
+        return who == null ? link.eval(script, type, keys, name, node)
+                : link.eval(script, type, keys, name, node, who.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What {@link ClusterKeys#presenceNames()} holds for a player: its id, a space, its name; null before its login completed. */
+    private static String who(OnlinePlayer player) {
+        String name = player.name();
+        return name == null ? null : player.playerId() + " " + name;
     }
 }

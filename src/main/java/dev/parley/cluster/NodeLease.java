@@ -71,7 +71,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
 
     /*
      * Every script starts with this prelude. ARGV[1..5] are key templates (ClusterKeys with
-     * ID_MARK for the id, ARGV[6]); KEYS[1] = nodes, KEYS[2] = presence. forget(node) removes
+     * ID_MARK for the id, ARGV[6]); KEYS[1] = nodes, KEYS[2] = presence, KEYS[3] = presence names. forget(node) removes
      * what a node held from presence and the room member lists (only the entries that are still
      * the node's), tells each room's nodes 'L' .. playerId, and forgets the node itself.
      */
@@ -85,6 +85,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
               for _, nameKey in ipairs(redis.call('SMEMBERS', players)) do
                 if redis.call('HGET', KEYS[2], nameKey) == node then
                   redis.call('HDEL', KEYS[2], nameKey)
+                  redis.call('HDEL', KEYS[3], nameKey)
                 end
               end
               local memberships = fill(ARGV[3], node)
@@ -107,14 +108,14 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
             end
             """;
 
-    /** KEYS[3] = epoch counter; ARGV[7] node id, ARGV[8] TTL ms, ARGV[9] the highest epoch this node held ("0": none). */
+    /** KEYS[4] = epoch counter; ARGV[7] node id, ARGV[8] TTL ms, ARGV[9] the highest epoch this node held ("0": none). */
     private static final LuaScript REGISTER = LuaScript.of("node-register", PRELUDE + """
             forget(ARGV[7])
-            local e = redis.call('INCR', KEYS[3])
+            local e = redis.call('INCR', KEYS[4])
             local previous = tonumber(ARGV[9])
             if e <= previous then
               e = previous + 1
-              redis.call('SET', KEYS[3], tostring(e))
+              redis.call('SET', KEYS[4], tostring(e))
             end
             e = tostring(e)
             redis.call('SET', fill(ARGV[1], ARGV[7]), e, 'PX', ARGV[8])
@@ -289,7 +290,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
     boolean register() {
         long sent = nanoClock.getAsLong();
         try {
-            byte[] e = call(REGISTER, new String[] {ClusterKeys.nodes(), ClusterKeys.presence(), ClusterKeys.epoch()},
+            byte[] e = call(REGISTER, keys(ClusterKeys.epoch()),
                     nodeId, Long.toString(TTL.toMillis()), Long.toString(highestEpoch));
             String next = new String(e, StandardCharsets.UTF_8);
             highestEpoch = Math.max(highestEpoch, Long.parseLong(next));
@@ -314,7 +315,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
         boolean heldWhenSent = held();
         byte[] answer;
         try {
-            answer = call(RENEW, new String[] {ClusterKeys.nodes(), ClusterKeys.presence()}, nodeId,
+            answer = call(RENEW, keys(), nodeId,
                     Long.toString(TTL.toMillis()), current);
         } catch (RuntimeException failure) {
             renewFailures.warn("cluster lease of {} not renewed: {}", nodeId, RedisLink.rootMessage(failure));
@@ -353,7 +354,7 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
     public List<String> sweep() {
         List<Object> dead;
         try {
-            dead = call(SWEEP, ScriptOutputType.MULTI, new String[] {ClusterKeys.nodes(), ClusterKeys.presence()});
+            dead = call(SWEEP, ScriptOutputType.MULTI, keys());
         } catch (RuntimeException failure) {
             log.debug("sweep of dead nodes failed: {}", RedisLink.rootMessage(failure));
             return List.of();
@@ -393,13 +394,23 @@ public final class NodeLease implements NodeIdentity, AutoCloseable {
         registered = false;
         if (wasRegistered && link.reachable()) {
             try {
-                call(DEREGISTER, ScriptOutputType.INTEGER, new String[] {ClusterKeys.nodes(), ClusterKeys.presence()},
+                call(DEREGISTER, ScriptOutputType.INTEGER, keys(),
                         nodeId, "0", current);
             } catch (RuntimeException e) {
                 log.warn("cluster node {} did not deregister ({}); it is swept when its lease expires", nodeId,
                         RedisLink.rootMessage(e));
             }
         }
+    }
+
+    /** The KEYS every script of the prelude takes (nodes, presence, presence names), then {@code more}. */
+    private static String[] keys(String... more) {
+        String[] keys = new String[3 + more.length];
+        keys[0] = ClusterKeys.nodes();
+        keys[1] = ClusterKeys.presence();
+        keys[2] = ClusterKeys.presenceNames();
+        System.arraycopy(more, 0, keys, 3, more.length);
+        return keys;
     }
 
     private byte[] call(LuaScript script, String[] keys, String... args) {

@@ -55,6 +55,7 @@ public final class BlockedWords {
     private final Mode mode;
     private final AtomicReference<WordFilter> filter;
     private final LongAdder caught = new LongAdder();
+    private volatile Runnable reloaded = () -> { };
 
     private BlockedWords(Path file, Mode mode, WordFilter initial) {
         this.file = file;
@@ -83,12 +84,27 @@ public final class BlockedWords {
      *                                  or when no file is configured
      */
     public int reload() {
+        int words = reloadHere();
+        reloaded.run();
+        return words;
+    }
+
+    /**
+     * {@link #reload()} without telling the {@link #onReload} listener: what a reload started on
+     * another node of a cluster does here.
+     */
+    public int reloadHere() {
         if (file == null) {
             throw new IllegalArgumentException("no --blocked-words-file is configured");
         }
         WordFilter next = read(file);
         filter.set(next);
         return next.size();
+    }
+
+    /** Runs after each successful {@link #reload()}, on its thread (a cluster tells its other nodes); set once at start. */
+    public void onReload(Runnable listener) {
+        this.reloaded = listener;
     }
 
     /** What {@code text} becomes under this policy; counts the texts that had a blocked word. */

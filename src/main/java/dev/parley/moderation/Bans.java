@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -51,6 +53,14 @@ public final class Bans {
             byPlayer.put(b.playerId(), new Ban(b.untilMs() == null ? Long.MAX_VALUE : b.untilMs(), b.reason(),
                     b.player(), b.by()));
         }
+    }
+
+    /** Exactly the bans {@code stored} (read again from the database), replacing all held. */
+    public void replaceAll(Collection<ModerationStore.Ban> stored) {
+        Set<Long> keep = new HashSet<>();
+        stored.forEach(b -> keep.add(b.playerId()));
+        byPlayer.keySet().retainAll(keep);
+        load(stored);
     }
 
     /**

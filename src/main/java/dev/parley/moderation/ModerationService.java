@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * bounded ({@link #awaitWrites}). A kick is decided and done
  * on the room's queue; a player who is offline is found by name on the blocking pool. Answers go
  * back through the requester's thread-safe {@link RoomMember#send}. Every action taken is
- * written to the {@link AuditLog}.
+ * written to the {@link AuditLog}. Each ban, mute and role change, once stored, is told to the
+ * {@link ModerationChanges} (in a cluster, the other nodes apply it).
  */
 public final class ModerationService {
 
@@ -88,6 +89,8 @@ public final class ModerationService {
     private final ServerMetrics metrics;
     /** The last queued store write: each next one runs after it (guarded by this). */
     private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
+    /** Told of each change once stored (the cluster); set once at start. */
+    private volatile ModerationChanges changes = ModerationChanges.NONE;
 
     /**
      * @param grants   the roles given through the server API: the ones {@code permissions} consults
@@ -105,6 +108,11 @@ public final class ModerationService {
         this.stores = stores;
         this.blocking = blocking;
         this.metrics = metrics;
+    }
+
+    /** Tells {@code listener} of each ban, mute and role change once it is stored (at start, before requests). */
+    public void onChange(ModerationChanges listener) {
+        this.changes = listener;
     }
 
     /** Whether {@code type} is a request of this service. */
@@ -231,10 +239,20 @@ public final class ModerationService {
         if (invalid != null) {
             return done(Result.INVALID_REQUEST, invalid);
         }
-        OnlinePlayer player = presence.find(target);
-        if (player == null) {
-            return done(Result.PLAYER_NOT_FOUND, "no player " + target + " is online");
+        OnlinePlayer here = presence.find(target);
+        if (here != null) {
+            return kick(by, roomId, here, reason);
         }
+        // not connected here: in a cluster it may be on another node (reach asks, on the blocking pool)
+        AtomicReference<OnlinePlayer> reached = new AtomicReference<>();
+        return withPlayer(target, (playerId, player) -> {
+            reached.set(presence.reach(target, playerId));
+            return reached.get() == null ? new Outcome(Result.PLAYER_NOT_FOUND, "no player " + target + " is online")
+                    : Outcome.OK;
+        }).thenCompose(o -> o.ok() ? kick(by, roomId, reached.get(), reason) : CompletableFuture.completedFuture(o));
+    }
+
+    private CompletableFuture<Outcome> kick(Moderator by, long roomId, OnlinePlayer player, String reason) {
         CompletableFuture<Room.Kicked> kicked = rooms.kick(roomId, player.playerId(), by.playerId(),
                 (permanent, byCreator) -> permissions.moderatesRoom(by.staff(), permanent, byCreator));
         if (kicked == null) {
@@ -278,10 +296,12 @@ public final class ModerationService {
         }
         return withPlayer(target, (playerId, player) -> {
             Mutes.Mute mute = mutes.set(playerId, player, roomId, TimeUnit.SECONDS.toMillis(seconds), reason, by.name());
-            store(mute == null
-                    ? s -> s.unmute(playerId, roomId)
-                    : s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), reason, by.name()),
-                            bans.now()));
+            if (mute == null) {
+                store(s -> s.unmute(playerId, roomId), () -> changes.unmuted(playerId, roomId));
+            } else {
+                store(s -> s.mute(new ModerationStore.Mute(playerId, roomId, mute.untilMs(), reason, by.name()),
+                        bans.now()), () -> changes.muted(playerId, mute));
+            }
             audit(by, mute == null ? "unmute" : "mute", target + (roomId == 0 ? " everywhere" : " in room "
                     + Long.toUnsignedString(roomId)) + (mute == null ? "" : " for " + seconds + " s"), reason);
             return Outcome.OK;
@@ -319,7 +339,7 @@ public final class ModerationService {
             }
             Bans.Ban ban = bans.set(playerId, player, TimeUnit.SECONDS.toMillis(seconds), reason, by.name());
             store(s -> s.ban(new ModerationStore.Ban(playerId, ban.permanent() ? null : ban.untilMs(), reason,
-                    by.name()), bans.now()));
+                    by.name()), bans.now()), () -> changes.banned(playerId, target, ban));
             audit(by, "ban", target + (ban.permanent() ? " permanently" : " for " + seconds + " s"), reason);
             // here on the blocking pool, or on the caller's thread when the player is connected to this node:
             // reach waits for the cluster only in the first case
@@ -351,7 +371,7 @@ public final class ModerationService {
         }
         return withPlayer(target, (playerId, player) -> {
             bans.lift(playerId);
-            store(s -> s.unban(playerId));
+            store(s -> s.unban(playerId), () -> changes.unbanned(playerId));
             audit(by, "unban", target, "");
             return Outcome.OK;
         });
@@ -389,7 +409,7 @@ public final class ModerationService {
         List<String> sorted = List.copyOf(new TreeSet<>(roles));
         return withPlayer(target, (playerId, player) -> {
             grants.set(playerId, sorted);
-            store(s -> s.setRoles(playerId, sorted));
+            store(s -> s.setRoles(playerId, sorted), () -> changes.rolesSet(playerId, sorted));
             audit(by, "roles", target, sorted.isEmpty() ? "none" : String.join(",", sorted));
             return Outcome.OK;
         });
@@ -478,11 +498,15 @@ public final class ModerationService {
         void to(ModerationStore store) throws SQLException;
     }
 
-    /** Stores one change after the ones before it, off the caller's thread; a failure is logged. */
-    private synchronized void store(Write w) {
+    /**
+     * Stores one change after the ones before it, off the caller's thread, then runs
+     * {@code stored} (tells the {@link ModerationChanges}); a failure is logged, and not told.
+     */
+    private synchronized void store(Write w, Runnable stored) {
         writes = writes.thenRunAsync(() -> {
             try {
                 w.to(stores.moderation());
+                stored.run();
             } catch (SQLException | RuntimeException e) {
                 log.warn("Storing a ban, mute or role failed (in force until a restart): {}", e.toString());
             }

@@ -5,6 +5,7 @@ import dev.parley.store.ModerationStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,17 @@ public final class Mutes {
             byPlayer.computeIfAbsent(m.playerId(), k -> new ConcurrentHashMap<>())
                     .put(m.roomId(), new Mute(m.roomId(), m.untilMs(), m.reason(), m.player(), m.by()));
         }
+    }
+
+    /** Exactly the mutes {@code stored} (read again from the database), replacing all held. */
+    public void replaceAll(Collection<ModerationStore.Mute> stored) {
+        Map<Long, Map<Long, Mute>> next = new HashMap<>();
+        for (ModerationStore.Mute m : stored) {
+            next.computeIfAbsent(m.playerId(), k -> new ConcurrentHashMap<>())
+                    .put(m.roomId(), new Mute(m.roomId(), m.untilMs(), m.reason(), m.player(), m.by()));
+        }
+        byPlayer.keySet().retainAll(next.keySet());
+        byPlayer.putAll(next);
     }
 
     /**

@@ -28,6 +28,14 @@ public final class RoleGrants {
         loaded.forEach((id, roles) -> byPlayer.put(id, Set.copyOf(roles)));
     }
 
+    /** Exactly the grants {@code rows} (read again from the database), replacing all held. */
+    public void replaceAll(List<ModerationStore.PlayerRole> rows) {
+        Set<Long> keep = new HashSet<>();
+        rows.forEach(r -> keep.add(r.playerId()));
+        byPlayer.keySet().retainAll(keep);
+        load(rows);
+    }
+
     /** The player's granted roles; empty when it has none. */
     public Set<String> of(long playerId) {
         return byPlayer.getOrDefault(playerId, Set.of());

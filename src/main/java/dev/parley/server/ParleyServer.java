@@ -251,7 +251,7 @@ public final class ParleyServer implements AutoCloseable {
             AuditLog audit = new AuditLog(database, blocking, System::currentTimeMillis);
             // released before the blocking threads: bans and mutes answered just before a shutdown get stored
             ModerationService moderation = resources.add("moderation writes",
-                    moderation(config.moderation(), accounts, audit, presence, blocking),
+                    moderation(config.moderation(), accounts, audit, presence, blocking, blockedWords),
                     m -> m.awaitWrites(MODERATION_WRITES_WAIT));
             Sessions sessions = new Sessions(new LoginFlow(logins, presence, metrics, connections.duplicateLogin(), direct,
                     moderation),
@@ -330,9 +330,13 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    /** Moderation, with the bans and mutes in force loaded from the database (at start: it may block). */
+    /**
+     * Moderation, with the bans and mutes in force loaded from the database (at start: it may
+     * block); in a cluster shared with the other nodes (changes and blocked-words reloads).
+     */
     private ModerationService moderation(ServerConfig.Moderation config, AccountStore accounts, AuditLog audit,
-                                         Presence presence, Executor blocking) throws SQLException {
+                                         Presence presence, Executor blocking, BlockedWords blockedWords)
+            throws SQLException, IOException {
         ModerationStore store = new ModerationStore(database);
         Bans bans = new Bans(System::currentTimeMillis);
         Mutes mutes = new Mutes(System::currentTimeMillis);
@@ -341,8 +345,13 @@ public final class ParleyServer implements AutoCloseable {
         mutes.load(store.activeMutes(now));
         RoleGrants grants = new RoleGrants();
         grants.load(store.playerRoles());
-        return new ModerationService(new Permissions(config.admins(), config.creatorModerates(), grants), grants, bans,
-                mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit), blocking, metrics);
+        ModerationService service = new ModerationService(new Permissions(config.admins(), config.creatorModerates(),
+                grants), grants, bans, mutes, rooms, presence, new ModerationService.Stores(store, accounts, audit),
+                blocking, metrics);
+        if (cluster != null) {
+            service.onChange(cluster.shareModeration(bans, mutes, grants, store, blockedWords, blocking));
+        }
+        return service;
     }
 
     /** The server API (docs/api.md), or null when no --api-key-file is given. */

@@ -199,6 +199,7 @@ public final class LoginFlow {
         Account account = outcome.account();
         s.blockList(state.blocks());
         s.bind(account.id(), account.name(), outcome.roles());
+        presence.bound(account.name(), s);
         onLoggedIn.run();
         metrics.login(true);
         String remote = sourceAddress(s);

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * unordered pair of its players, stored as (lower id, higher id). {@link #send} numbers a
  * message and stores it in one transaction that locks the conversation's row, so the database
  * is the owner of the numbering: seq 1, 2, 3, ... per conversation, continued across restarts,
- * never handed out twice. An edit or delete ({@link #change}) is numbered the same way, stored as
+ * never handed out twice, whichever writers (threads, cluster nodes) send at once: the row lock
+ * orders them, and the primary key of {@code direct_message} decides the race to create the row
+ * (the loser numbers again). An edit or delete ({@link #change}) is numbered the same way, stored as
  * a row of its own, and rewrites the message it changes into its final state in that
  * transaction, as {@link MessageStore} does for rooms. Blocking; callers keep it off the event loops.
  */
@@ -50,6 +52,9 @@ public final class DirectStore {
     public record Changed<R>(R refusal, long seq, long timeMs, boolean withheld) {
     }
 
+    /** Tries of a send that lost the race to insert a conversation's first message (see {@link #send}). */
+    private static final int FIRST_MESSAGE_ATTEMPTS = 3;
+
     private final Database db;
 
     public DirectStore(Database db) {
@@ -63,6 +68,27 @@ public final class DirectStore {
      */
     public Sent send(long sender, long recipient, String text, long clientMsgId, long timeMs, boolean recipientReads)
             throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(sender, recipient, text, clientMsgId, timeMs, recipientReads);
+            } catch (SQLException e) {
+                // Two writers (cluster nodes) starting the same conversation at once both find no row to
+                // lock and both insert seq 1: the primary keys let one win, the other numbers again, now
+                // behind the row lock. Once the row exists the lock orders every later writer.
+                if (!isUniqueViolation(e) || attempt == FIRST_MESSAGE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        // 23505 is the SQL-standard unique violation state in both H2 and PostgreSQL.
+        return "23505".equals(e.getSQLState());
+    }
+
+    private Sent sendOnce(long sender, long recipient, String text, long clientMsgId, long timeMs,
+                          boolean recipientReads) throws SQLException {
         long lo = Math.min(sender, recipient);
         long hi = Math.max(sender, recipient);
         try (Connection c = db.dataSource().getConnection()) {

@@ -72,7 +72,8 @@ class LayeringTest {
                         "metrics", "protocol")
                 .whereLayer("moderation").mayOnlyAccessLayers("moderation", "room", "account", "store", "content",
                         "metrics", "protocol")
-                .whereLayer("cluster").mayOnlyAccessLayers("cluster", "room", "history", "account", "store", "metrics", "protocol")
+                .whereLayer("cluster").mayOnlyAccessLayers("cluster", "moderation", "room", "history", "account", "store",
+                        "content", "metrics", "protocol")
                 .whereLayer("session").mayOnlyAccessLayers("session", "room", "direct", "moderation", "account", "store",
                         "metrics", "protocol")
                 .whereLayer("tls").mayOnlyAccessLayers("tls", "metrics", "protocol")

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +67,41 @@ abstract class DirectStoreContract extends BackendContract {
             assertThat(all.get(1).getText()).isEqualTo("hello");
             assertThat(all.get(1).getClientMsgId()).isEqualTo(2);
             assertThat(all.get(1).getServerTimeMs()).isEqualTo(1001);
+        }
+    }
+
+    /** Two writers (cluster nodes) starting a conversation at once: both first messages race to create it. */
+    @Test
+    void twoWritersStartingAConversationAtOnceNumberItOnce() throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try (Database db = open()) {
+            DirectStore store = new DirectStore(db);
+            for (int pair = 0; pair < 10; pair++) {
+                Member x = account(db, "wa" + pair);
+                Member y = account(db, "wb" + pair);
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<List<Long>>> sides = new ArrayList<>();
+                for (Member[] side : new Member[][]{{x, y}, {y, x}}) {
+                    sides.add(writers.submit(() -> {
+                        start.await();
+                        List<Long> seqs = new ArrayList<>();
+                        for (int i = 1; i <= 5; i++) {
+                            seqs.add(store.send(side[0].getPlayerId(), side[1].getPlayerId(), "m" + i, i, 1000, false)
+                                    .seq());
+                        }
+                        return seqs;
+                    }));
+                }
+                List<Long> all = new ArrayList<>();
+                for (Future<List<Long>> f : sides) {
+                    all.addAll(f.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(all).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+                assertThat(seqs(store.range(x, y, 0, Long.MAX_VALUE, 20, true)))
+                        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            }
+        } finally {
+            writers.shutdownNow();
         }
     }
 
