@@ -168,7 +168,13 @@ class ClusterRoomsTest {
             for (int i = 1; i <= 5; i++) {
                 Chat.say(dave, "while-away" + i, i);
             }
-            Chat.receive(dave, 5);
+            for (int i = 0; i < 5; i++) {
+                MessageLite m = dave.next();
+                while (!(m instanceof ChatNotify) && !(m instanceof ErrorNotify)) {
+                    m = dave.next();
+                }
+                assertTrue(m instanceof ChatNotify, "dave's chat is numbered, not refused: " + m);
+            }
             try (TestClient again = b.login("carol3")) {
                 JoinRoomResponse resumed = Chat.rejoin(again, room, lastSeen);
                 assertEquals(Result.OK, resumed.getResult());
@@ -235,7 +241,28 @@ class ClusterRoomsTest {
                 atHank = hank.expectSkipping(ChatNotify.class);
             }
             assertEquals(expected, atHank.getSeq(), "the other node follows the jump");
+            // the other tests share these nodes: both must have registered again and be ready
+            awaitTrue(() -> a.server().cluster().readinessProblem() == null
+                    && b.server().cluster().readinessProblem() == null, "both nodes ready again");
+            awaitChatWorks(hank);
         }
+    }
+
+    /** Until {@code c}'s node has registered again after a Redis restart, its chat may be refused: retry. */
+    private static void awaitChatWorks(TestClient c) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 100; System.nanoTime() < end; i++) {
+            Chat.say(c, "probe" + i, i);
+            MessageLite m = c.next();
+            while (!(m instanceof ChatNotify n && n.getText().equals("probe" + i)) && !(m instanceof ErrorNotify)) {
+                m = c.next();
+            }
+            if (m instanceof ChatNotify) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("chat on the node did not work again within 20 s");
     }
 
     private static long lobbyId(TestClient c) {
