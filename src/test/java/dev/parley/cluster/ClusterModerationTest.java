@@ -175,6 +175,8 @@ class ClusterModerationTest {
     void aKickOnOneNodeRemovesAMemberConnectedToTheOther() throws Exception {
         try (TestClient boss = a.login("boss"); TestClient fay = b.login("fay4")) {
             long room = Chat.createRoom(fay, "kick-room");
+            // a room is listed on the other nodes once its creator is in (a moment later)
+            awaitTrue(() -> Chat.listRooms(boss).stream().anyMatch(r -> r.getRoomId() == room), "room listed on node a");
             boss.send(KickRequest.newBuilder().setRoomId(room).setName("fay4").build());
             assertEquals(Result.OK, boss.expectSkipping(KickResponse.class).getResult());
             assertEquals(room, fay.expectSkipping(MemberLeftNotify.class).getRoomId());
