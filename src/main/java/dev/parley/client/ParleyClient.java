@@ -464,15 +464,8 @@ public final class ParleyClient implements AutoCloseable {
      * {@code seq}. Completes with that event's seq; refused with NOT_ALLOWED or MESSAGE_NOT_FOUND.
      */
     public CompletableFuture<Long> deleteMessage(long roomId, long seq, String reason) {
-        return whenLive(s -> s.request(DeleteMessageRequest.newBuilder().setRoomId(roomId).setSeq(seq)
-                        .setReason(reason == null ? "" : reason).build(),
-                m -> m instanceof DeleteMessageResponse || isErrorFor(m, MsgType.DELETE_MESSAGE_REQUEST),
-                m -> {
-                    refuseIfError(m);
-                    DeleteMessageResponse r = (DeleteMessageResponse) m;
-                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DELETE_MESSAGE_REQUEST);
-                    return r.getSeq();
-                }, config.replyTimeout()));
+        return delete(DeleteMessageRequest.newBuilder().setRoomId(roomId).setSeq(seq)
+                .setReason(reason == null ? "" : reason).build());
     }
 
     /**
@@ -481,14 +474,7 @@ public final class ParleyClient implements AutoCloseable {
      * Completes with that event's seq; refused with NOT_ALLOWED, MESSAGE_NOT_FOUND or EDIT_WINDOW_PASSED.
      */
     public CompletableFuture<Long> editMessage(long roomId, long seq, String text) {
-        return whenLive(s -> s.request(EditMessageRequest.newBuilder().setRoomId(roomId).setSeq(seq).setText(text).build(),
-                m -> m instanceof EditMessageResponse || isErrorFor(m, MsgType.EDIT_MESSAGE_REQUEST),
-                m -> {
-                    refuseIfError(m);
-                    EditMessageResponse r = (EditMessageResponse) m;
-                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.EDIT_MESSAGE_REQUEST);
-                    return r.getSeq();
-                }, config.replyTimeout()));
+        return edit(EditMessageRequest.newBuilder().setRoomId(roomId).setSeq(seq).setText(text).build());
     }
 
     /**
@@ -498,14 +484,7 @@ public final class ParleyClient implements AutoCloseable {
      * refused with NOT_ALLOWED, MESSAGE_NOT_FOUND or PLAYER_NOT_FOUND.
      */
     public CompletableFuture<Long> deleteDirect(String peer, long seq) {
-        return whenLive(s -> s.request(DeleteMessageRequest.newBuilder().setPeerName(peer).setSeq(seq).build(),
-                m -> m instanceof DeleteMessageResponse || isErrorFor(m, MsgType.DELETE_MESSAGE_REQUEST),
-                m -> {
-                    refuseIfError(m);
-                    DeleteMessageResponse r = (DeleteMessageResponse) m;
-                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DELETE_MESSAGE_REQUEST);
-                    return r.getSeq();
-                }, config.replyTimeout()));
+        return delete(DeleteMessageRequest.newBuilder().setPeerName(peer).setSeq(seq).build());
     }
 
     /**
@@ -515,7 +494,24 @@ public final class ParleyClient implements AutoCloseable {
      * NOT_ALLOWED, MESSAGE_NOT_FOUND, EDIT_WINDOW_PASSED, PLAYER_NOT_FOUND or INVALID_REQUEST.
      */
     public CompletableFuture<Long> editDirect(String peer, long seq, String text) {
-        return whenLive(s -> s.request(EditMessageRequest.newBuilder().setPeerName(peer).setSeq(seq).setText(text).build(),
+        return edit(EditMessageRequest.newBuilder().setPeerName(peer).setSeq(seq).setText(text).build());
+    }
+
+    /** Sends a delete (of a room's or a conversation's message); completes with the DELETE event's seq. */
+    private CompletableFuture<Long> delete(DeleteMessageRequest request) {
+        return whenLive(s -> s.request(request,
+                m -> m instanceof DeleteMessageResponse || isErrorFor(m, MsgType.DELETE_MESSAGE_REQUEST),
+                m -> {
+                    refuseIfError(m);
+                    DeleteMessageResponse r = (DeleteMessageResponse) m;
+                    refuseUnlessOk(r.getResult(), r.getResultValue(), r.getReason(), MsgType.DELETE_MESSAGE_REQUEST);
+                    return r.getSeq();
+                }, config.replyTimeout()));
+    }
+
+    /** Sends an edit (of a room's or a conversation's message); completes with the EDIT event's seq. */
+    private CompletableFuture<Long> edit(EditMessageRequest request) {
+        return whenLive(s -> s.request(request,
                 m -> m instanceof EditMessageResponse || isErrorFor(m, MsgType.EDIT_MESSAGE_REQUEST),
                 m -> {
                     refuseIfError(m);

@@ -18,10 +18,9 @@ import dev.parley.protocol.pb.MuteResponse;
 import dev.parley.protocol.pb.Result;
 import dev.parley.testing.Chat;
 import dev.parley.testing.LeakCheckExtension;
-import dev.parley.testing.PostgresTestDatabase;
-import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
+import dev.parley.testing.TwoNodeCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,39 +60,27 @@ class ClusterModerationTest {
 
     static final String KEY = "cluster-key-0123456789abcdef";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static RedisServer redis;
-    static PostgresTestDatabase db;
+    static TwoNodeCluster cluster;
     static TestServer a;
     static TestServer b;
     static Path words;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        redis = RedisServer.start();
-        db = PostgresTestDatabase.create();
         Path keys = dir.resolve("api.key");
         Files.writeString(keys, KEY + "\n");
         words = dir.resolve("blocked-words.txt");
         Files.writeString(words, "zyzzyva\n");
-        a = node(dir.resolve("a"), "a", keys);
-        b = node(dir.resolve("b"), "b", keys);
-    }
-
-    static TestServer node(Path dir, String id, Path keys) throws Exception {
-        return TestServer.start(dir, c -> c.dbUrl(db.url()).dbUser(PostgresTestDatabase.USER)
-                .clusterRedis(redis.uri()).nodeId(id).admins(List.of("boss")).apiKeyFile(keys).blockedWordsFile(words).rateLimit(0));
+        cluster = TwoNodeCluster.start(dir, c -> c.admins(List.of("boss")).apiKeyFile(keys).blockedWordsFile(words)
+                .rateLimit(0));
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{a, b, db, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // the next one still closes
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

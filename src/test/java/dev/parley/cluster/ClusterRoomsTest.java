@@ -18,6 +18,7 @@ import dev.parley.testing.PostgresTestDatabase;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestClient;
 import dev.parley.testing.TestServer;
+import dev.parley.testing.TwoNodeCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterRoomsTest {
 
+    static TwoNodeCluster cluster;
     static RedisServer redis;
     static PostgresTestDatabase db;
     static TestServer a;
@@ -55,27 +57,17 @@ class ClusterRoomsTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        redis = RedisServer.start();
-        db = PostgresTestDatabase.create();
-        a = node(dir.resolve("a"), "a");
-        b = node(dir.resolve("b"), "b");
-    }
-
-    static TestServer node(Path dir, String id) throws Exception {
-        return TestServer.start(dir, c -> c.dbUrl(db.url()).dbUser(PostgresTestDatabase.USER)
-                .clusterRedis(redis.uri()).nodeId(id).permanentRooms(List.of("lobby")));
+        cluster = TwoNodeCluster.start(dir, c -> c.permanentRooms(List.of("lobby")));
+        redis = cluster.redis;
+        db = cluster.db;
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{a, b, db, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // the next one still closes
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

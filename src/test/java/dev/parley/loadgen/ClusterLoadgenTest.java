@@ -3,9 +3,9 @@ package dev.parley.loadgen;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.cli.Main;
-import dev.parley.testing.PostgresTestDatabase;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestServer;
+import dev.parley.testing.TwoNodeCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,34 +26,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterLoadgenTest {
 
+    static TwoNodeCluster cluster;
     static RedisServer redis;
-    static PostgresTestDatabase db;
     static TestServer a;
     static TestServer b;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        redis = RedisServer.start();
-        db = PostgresTestDatabase.create();
-        a = node(dir.resolve("a"), "a");
-        b = node(dir.resolve("b"), "b");
-    }
-
-    static TestServer node(Path dir, String id) throws Exception {
-        return TestServer.start(dir, c -> c.dbUrl(db.url()).dbUser(PostgresTestDatabase.USER)
-                .clusterRedis(redis.uri()).nodeId(id).rateLimit(0));
+        cluster = TwoNodeCluster.start(dir, c -> c.rateLimit(0));
+        redis = cluster.redis;
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{a, b, db, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // the next one still closes
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
