@@ -292,19 +292,10 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
             @SuppressWarnings("unchecked")
             List<ChatNotify> preload = (List<ChatNotify>) read[1];
             long last = Math.max(state.seq(), maxStored);
-            CompletionStage<List<StreamMessage<String, byte[]>>> above = last > maxStored
-                    ? redis.commands().xrange(ClusterKeys.roomLog(roomId), Range.create((maxStored + 1) + "-0", last + "-0"))
+            CompletionStage<List<ChatNotify>> above = last > maxStored
+                    ? log(roomId, maxStored + 1, last + "-0")
                     : CompletableFuture.completedFuture(List.of());
-            return above.thenApply(entries -> {
-                List<ChatNotify> unstored = new ArrayList<>(entries.size());
-                for (StreamMessage<String, byte[]> e : entries) {
-                    long seq = Long.parseLong(e.getId().substring(0, e.getId().indexOf('-')));
-                    try {
-                        unstored.add(RoomEvents.message(seq, e.getBody().get("m")));
-                    } catch (InvalidProtocolBufferException ex) {
-                        FAILURES.warn("room:{} log entry {} is malformed: {}", roomId, seq, ex.getMessage());
-                    }
-                }
+            return above.thenApply(unstored -> {
                 List<ChatNotify> tail = new ArrayList<>(preload);
                 tail.addAll(unstored);
                 long floor = keep == 0 ? maxStored : preload.size() < keep ? 0 : preload.get(0).getSeq() - 1;
@@ -312,6 +303,27 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
                 return new Loaded(history, last, state.others(), unstored);
             });
         });
+    }
+
+    /**
+     * The messages of a room's log in Redis from seq {@code fromSeq} up to the stream id
+     * {@code upToId} ({@code "<seq>-0"}, or {@code "+"} for the end), ascending; malformed
+     * entries are logged and left out.
+     */
+    CompletionStage<List<ChatNotify>> log(long roomId, long fromSeq, String upToId) {
+        return redis.commands().xrange(ClusterKeys.roomLog(roomId), Range.create(fromSeq + "-0", upToId))
+                .thenApply(entries -> {
+                    List<ChatNotify> out = new ArrayList<>(entries.size());
+                    for (StreamMessage<String, byte[]> e : entries) {
+                        long seq = Long.parseLong(e.getId().substring(0, e.getId().indexOf('-')));
+                        try {
+                            out.add(RoomEvents.message(seq, e.getBody().get("m")));
+                        } catch (InvalidProtocolBufferException ex) {
+                            FAILURES.warn("room:{} log entry {} is malformed: {}", roomId, seq, ex.getMessage());
+                        }
+                    }
+                    return out;
+                });
     }
 
     /** Stored messages {@code afterSeq < seq <= upTo} of a room (blocking executor). */
@@ -413,17 +425,7 @@ public final class ClusterRoomDirectory implements RoomDirectory, AutoCloseable 
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
-        }, r.blocking()).thenCompose(max -> redis.commands()
-                .xrange(ClusterKeys.roomLog(roomId), Range.create((max + 1) + "-0", "+"))).thenAccept(entries -> {
-            List<ChatNotify> missing = new ArrayList<>(entries.size());
-            for (StreamMessage<String, byte[]> e : entries) {
-                long seq = Long.parseLong(e.getId().substring(0, e.getId().indexOf('-')));
-                try {
-                    missing.add(RoomEvents.message(seq, e.getBody().get("m")));
-                } catch (InvalidProtocolBufferException ex) {
-                    FAILURES.warn("room:{} log entry {} is malformed: {}", roomId, seq, ex.getMessage());
-                }
-            }
+        }, r.blocking()).thenCompose(max -> log(roomId, max + 1, "+")).thenAccept(missing -> {
             if (!missing.isEmpty()) {
                 r.blocking().execute(() -> {
                     try {

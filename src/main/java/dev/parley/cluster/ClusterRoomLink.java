@@ -5,9 +5,7 @@ import dev.parley.protocol.pb.ChatNotify;
 import dev.parley.protocol.pb.Member;
 import dev.parley.room.Room;
 import dev.parley.room.RoomLink;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,17 +87,11 @@ final class ClusterRoomLink implements RoomLink {
         if (beforeSeq - afterSeq <= 1) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return directory.redis().commands()
-                .xrange(ClusterKeys.roomLog(roomId), Range.create((afterSeq + 1) + "-0", (beforeSeq - 1) + "-0"))
+        return directory.log(roomId, afterSeq + 1, (beforeSeq - 1) + "-0")
                 .thenCompose(entries -> {
                     TreeMap<Long, ChatNotify> found = new TreeMap<>();
-                    for (StreamMessage<String, byte[]> e : entries) {
-                        long seq = Long.parseLong(e.getId().substring(0, e.getId().indexOf('-')));
-                        try {
-                            found.put(seq, RoomEvents.message(seq, e.getBody().get("m")));
-                        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-                            FAILURES.warn("room:{} log entry {} is malformed: {}", roomId, seq, ex.getMessage());
-                        }
+                    for (ChatNotify m : entries) {
+                        found.put(m.getSeq(), m);
                     }
                     if (found.size() >= beforeSeq - afterSeq - 1) {
                         return CompletableFuture.completedFuture(List.copyOf(found.values()));
